@@ -1,0 +1,184 @@
+"""`lomake check`: the JSON Schema meta-schema and Lomake's own rules for form files.
+
+Errors stop a form from being served; warnings (constructs not supported yet) do not.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from jsonschema import validators
+from jsonschema.exceptions import best_match
+from pydantic import ValidationError
+from referencing.exceptions import Unresolvable
+
+from lomake.forms import (
+    META_KEY,
+    Agency,
+    Crawl,
+    FormMeta,
+    FormProblem,
+    _pydantic_problems,
+    form_files,
+    load_agencies,
+    load_form,
+)
+from lomake.schema import Schema, deref, escape, iter_subschemas, json_type, pointer
+
+#: Subschemas that state conditions or constraints rather than declare fields: no titles needed.
+_CONDITION = re.compile(r"/(if|not|contains|propertyNames|then|else|dependentSchemas|dependencies)(/|$)")
+DIALECTS = {
+    "https://json-schema.org/draft/2020-12/schema": "2020-12",
+    "http://json-schema.org/draft-07/schema": "draft-07",
+}
+
+#: The rjsf uiSchema vocabulary, plus Lomake's `ui:messages`.
+KNOWN_UI_KEYS = frozenset({
+    "ui:widget", "ui:help", "ui:order", "ui:autocomplete", "ui:options", "ui:title", "ui:description",
+    "ui:placeholder", "ui:autofocus", "ui:classNames", "ui:style", "ui:disabled", "ui:readonly",
+    "ui:emptyValue", "ui:enumDisabled", "ui:enumNames", "ui:field", "ui:hideError", "ui:inputType",
+    "ui:label", "ui:rows", "ui:submitButtonOptions", "ui:filePreview", "ui:globalOptions",
+    "ui:duplicateKeySuffixSeparator", "ui:rootFieldId", "ui:fieldReplacesAnyOrOneOf",
+    "ui:enableMarkdownInDescription", "ui:enableMarkdownInHelp", "ui:messages",
+})
+KNOWN_WIDGETS = frozenset({
+    "text", "textarea", "password", "email", "uri", "url", "tel", "date", "alt-date", "datetime",
+    "alt-datetime", "time", "color", "updown", "range", "radio", "select", "checkbox", "checkboxes",
+    "hidden", "file", "date-parts",
+})
+
+
+def check_paths(paths: list[Path]) -> list[FormProblem]:
+    """Check form files (or every form in a folder); each is read with its folder's parts and agencies."""
+    problems: list[FormProblem] = []
+    for path in paths:
+        files = form_files(path) if path.is_dir() else [path]
+        root = path if path.is_dir() else path.parent
+        if not path.exists():
+            problems.append(FormProblem(str(path), "", "no such file"))
+            continue
+        agencies, agency_problems = load_agencies(root)
+        problems += agency_problems
+        for file in files:
+            problems += load_form(file, root, agencies)[1]
+    return list(dict.fromkeys(problems))
+
+
+def check_form(
+    form_id: str, shown: str, document: Any, crawl: Crawl, agencies: Mapping[str, Agency]
+) -> tuple[FormMeta | None, Agency | None, list[FormProblem]]:
+    """Lomake's rules for one form file and the parts it reaches."""
+    if not isinstance(document, dict):
+        return None, None, [FormProblem(shown, "", "a form file must be a JSON object")]
+    problems: list[FormProblem] = []
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", form_id):
+        problems.append(FormProblem(shown, "", "the file name (the form id) may use only a-z, 0-9, - and _"))
+    meta: FormMeta | None = None
+    try:
+        meta = FormMeta.model_validate(document.get(META_KEY) or {})
+    except ValidationError as exc:
+        problems += _pydantic_problems(shown, "/" + META_KEY, exc)
+    agency = None
+    if meta is not None:
+        agency = agencies.get(meta.agency or "lomake")
+        if agency is None:
+            problems.append(FormProblem(shown, f"/{META_KEY}/agency", f"no agency {meta.agency!r} in agencies/"))
+    if json_type(document) != "object":
+        problems.append(FormProblem(shown, "", 'a form must be an object schema ("type": "object")'))
+    if not (document.get("title") or document.get("ui:title")):
+        problems.append(FormProblem(shown, "/title", "the form needs a title"))
+    form_uri = next(iter(crawl.documents))
+    for uri, (path, doc) in crawl.documents.items():
+        problems += check_document(shown if uri == form_uri else str(path), doc, crawl, uri)
+    return meta, agency, problems
+
+
+def check_document(shown: str, document: Any, crawl: Crawl, uri: str) -> list[FormProblem]:
+    """The rules every schema file obeys, form or shared part."""
+    if not isinstance(document, dict):
+        return [FormProblem(shown, "", "a schema file must be a JSON object")]
+    dialect = document.get("$schema", "https://json-schema.org/draft/2020-12/schema")
+    if str(dialect).rstrip("#") not in DIALECTS:
+        return [FormProblem(shown, "/$schema", f"use JSON Schema 2020-12 or draft-07, not {dialect!r}")]
+    cls = validators.validator_for(document)
+    problems = [
+        FormProblem(shown, pointer(list(err.absolute_path)), f"not valid JSON Schema: {err.message}")
+        for err in validators.validator_for(cls.META_SCHEMA)(cls.META_SCHEMA).iter_errors(document)
+    ]
+    if problems:
+        return problems
+    root = cls(crawl.registry.contents(uri), registry=crawl.registry.crawl())
+    resolver = crawl.registry.resolver(base_uri=uri)
+    for sub, at in iter_subschemas(document):
+        problems += [FormProblem(shown, p, m) for p, m in _ui_problems(sub, at)]
+        if not _CONDITION.search(at):
+            problems += [FormProblem(shown, p, m) for p, m in _title_problems(sub, at, resolver)]
+        problems += [FormProblem(shown, p, m, warning=True) for p, m in _unsupported(sub, at)]
+        if "default" in sub and not any(problem.pointer == at + "/$ref" for problem in crawl.problems):
+            error = best_match(root.evolve(schema=sub).iter_errors(sub["default"]))
+            if error is not None:
+                problems.append(FormProblem(shown, f"{at}/default", f"the default is not valid: {error.message}"))
+    return problems
+
+
+def _ui_problems(sub: Schema, at: str) -> Iterator[tuple[str, str]]:
+    for key in sub:
+        if key.startswith("ui:") and key not in KNOWN_UI_KEYS:
+            close = difflib.get_close_matches(key, KNOWN_UI_KEYS, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            yield f"{at}/{escape(key)}", f"unknown key {key!r}{hint}"
+    widget = sub.get("ui:widget")
+    if widget is not None and widget not in KNOWN_WIDGETS:
+        yield f"{at}/ui:widget", f"unknown widget {widget!r}; known: {', '.join(sorted(KNOWN_WIDGETS))}"
+    order = sub.get("ui:order")
+    if order is not None:
+        names = set(sub.get("properties") or {})
+        if not isinstance(order, list) or not all(isinstance(n, str) for n in order):
+            yield f"{at}/ui:order", "ui:order must be a list of property names"
+        else:
+            for i, name in enumerate(order):
+                if name != "*" and names and name not in names:
+                    yield f"{at}/ui:order/{i}", f"ui:order names {name!r}, which is not a property here"
+    messages = sub.get("ui:messages")
+    if messages is not None and not (
+        isinstance(messages, dict) and all(isinstance(v, str) for v in messages.values())
+    ):
+        yield f"{at}/ui:messages", "ui:messages maps a JSON Schema keyword to the message people see"
+
+
+def _title_problems(sub: Schema, at: str, resolver: Any) -> Iterator[tuple[str, str]]:
+    for name, prop in (sub.get("properties") or {}).items():
+        if not isinstance(prop, dict) or prop.get("title") or prop.get("ui:title"):
+            continue
+        if prop.get("ui:widget") == "hidden":
+            continue
+        try:
+            target, _ = deref(prop, resolver)
+        except (Unresolvable, RecursionError):
+            continue  # reported as an unresolvable $ref
+        if not (target.get("title") or target.get("ui:title")):
+            yield f"{at}/properties/{escape(name)}", f"the field {name!r} needs a title, the label people see"
+
+
+def _unsupported(sub: Schema, at: str) -> Iterator[tuple[str, str]]:
+    later = "is not supported yet; it is shown as a JSON text field"
+    for key in ("oneOf", "anyOf"):
+        branches = sub.get(key)
+        if isinstance(branches, list) and any(
+            isinstance(b, dict) and ("properties" in b or b.get("type") == "object") for b in branches
+        ):
+            yield f"{at}/{key}", f"{key} of objects {later}"
+    items = sub.get("items")
+    if isinstance(items, list) or "prefixItems" in sub:
+        yield f"{at}/items", f"a tuple array {later}"
+    elif isinstance(items, dict) and (items.get("type") == "object" or "properties" in items):
+        yield f"{at}/items", f"an array of objects {later}"
+    if "contentMediaType" in sub or sub.get("format") == "data-url" or sub.get("ui:widget") == "file":
+        yield at, f"a file upload {later}"
+    for key in ("then", "else", "dependentSchemas"):
+        if isinstance(sub.get(key), dict) and any("properties" in s for s, _ in iter_subschemas(sub[key])):
+            yield f"{at}/{key}", "fields that only a condition adds are not shown yet; declare them in properties"

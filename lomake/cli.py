@@ -1,0 +1,75 @@
+"""The `lomake` command: thin commands over the library."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from lomake.settings import DEFAULT_DB_URL, Settings
+
+SCHEMAS = click.option("--schemas", "schemas_dir", type=click.Path(file_okay=False, path_type=Path),
+                       default=Path("schemas"), show_default=True, help="Folder of form files.")
+
+
+@click.group()
+@click.version_option(package_name="lomake")
+def main() -> None:
+    """Lomake: schema-driven e-forms for public agencies."""
+
+
+@main.command()
+@SCHEMAS
+@click.option("--db", "db_url", default=DEFAULT_DB_URL, show_default=True,
+              help="Database URL: sqlite:///relative/path or sqlite:////absolute/path.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(schemas_dir: Path, db_url: str, host: str, port: int) -> None:
+    """Serve the forms in SCHEMAS over HTTP."""
+    import uvicorn
+
+    from server import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    app = create_app(Settings(schemas_dir=schemas_dir, db_url=db_url))
+    # No access log: receipt URLs are capabilities and must not end up in logs.
+    uvicorn.run(app, host=host, port=port, access_log=False, log_level="info")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def check(paths: tuple[Path, ...]) -> None:
+    """Check form files (or folders of them); print `file: /pointer: message` per problem.
+
+    Exits 1 if there is any error; warnings (constructs not supported yet) do not fail.
+    """
+    from lomake.check import check_paths
+
+    problems = check_paths(list(paths))
+    for problem in problems:
+        click.echo(str(problem))
+    sys.exit(1 if any(not p.warning for p in problems) else 0)
+
+
+@main.command()
+@click.argument("form_id")
+@SCHEMAS
+@click.option("--lang", default=None, help="fi, sv or en; the form's first language by default.")
+def render(form_id: str, schemas_dir: Path, lang: str | None) -> None:
+    """Print FORM_ID's empty HTML page, without a server."""
+    from lomake.forms import load_catalog
+    from renderer.html import Pages
+    from renderer.view import form_view
+
+    catalog = load_catalog(schemas_dir)
+    form = catalog.forms.get(form_id)
+    if form is None:
+        for problem in catalog.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"no form {form_id!r} in {schemas_dir}")
+    lang = lang if lang in form.languages else form.languages[0]
+    html = Pages().form_page(form_view(form, lang), action=f"/forms/{form.id}?lang={lang}",
+                             service_name=form.agency.display_name(lang), languages=form.languages)
+    click.echo(html)

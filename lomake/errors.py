@@ -1,0 +1,46 @@
+"""The one small exception hierarchy; `server.py` maps it to HTML pages and the API's JSON shape."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an answer: where (a JSON Pointer into the instance) and what, for people."""
+
+    pointer: str
+    message: str
+
+
+class LomakeError(Exception):
+    """An error a client caused; `status` is the HTTP status it answers with."""
+
+    status = 400
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems = problems or [Problem("", message)]
+
+
+class BadRequest(LomakeError):
+    status = 400
+
+
+class NotFound(LomakeError):
+    status = 404
+
+
+class PayloadTooLarge(LomakeError):
+    status = 413
+
+
+class UnsupportedMediaType(LomakeError):
+    status = 415
+
+
+class Invalid(LomakeError):
+    """The answers do not satisfy the form's schema."""
+
+    status = 422

@@ -1,0 +1,268 @@
+"""Form files: loading a folder of JSON Schema forms into a catalog, with their agencies.
+
+A form is `schemas/<form_id>.json`; shared parts live in `schemas/common/` and are reached
+by relative `$ref`s; agencies are `schemas/agencies/<agency_id>.json`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urldefrag, urljoin
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from referencing import Registry, Resource
+from referencing._core import Resolver
+from referencing.exceptions import Unresolvable
+from referencing.jsonschema import DRAFT202012, UnknownDialect, specification_with
+
+from lomake.schema import Schema, canonical_json, escape, iter_subschemas
+
+#: The base URI every file below the schemas folder is known by, so relative `$ref`s resolve.
+BASE_URI = "https://lomake.invalid/schemas/"
+META_KEY = "x-lomake"
+Language = Literal["fi", "sv", "en"]
+
+
+class Agency(BaseModel):
+    """A receiving authority: its names and the pattern of its reference numbers."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    name: dict[Language, str]
+    #: `{seq}` is a counter per agency and year, `{year}` the year of arrival, e.g. `LVV/{seq}/{year}`.
+    reference: str = "{seq}/{year}"
+
+    @field_validator("reference")
+    @classmethod
+    def _reference_has_seq_and_year(cls, value: str) -> str:
+        if "{seq" not in value or "{year" not in value:
+            raise ValueError("the reference pattern needs both {seq} and {year}")
+        value.format(seq=1, year=2026)
+        return value
+
+    def display_name(self, lang: str) -> str:
+        return self.name.get(lang) or next(iter(self.name.values()))  # type: ignore[call-overload, no-any-return]
+
+
+DEFAULT_AGENCY = Agency(
+    id="lomake", name={"fi": "Lomake-palvelu", "sv": "Lomake-tjänsten", "en": "Lomake service"},
+    reference="LOMAKE/{seq}/{year}",
+)
+
+
+class FormMeta(BaseModel):
+    """The form's own `x-lomake` block: who owns it and which version it is."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    agency: str | None = None
+    category: str | None = None
+    version: str = "1"
+    languages: tuple[Language, ...] = Field(default=("fi",), min_length=1)
+
+
+@dataclass(frozen=True)
+class FormProblem:
+    """One problem in a form file, printed as `file: /json/pointer: message`."""
+
+    path: str
+    pointer: str
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.pointer or '/'}: {'warning: ' if self.warning else ''}{self.message}"
+
+
+@dataclass(frozen=True)
+class Form:
+    """A loaded, checked form: its schema, metadata, agency and everything its `$ref`s reach."""
+
+    id: str
+    path: Path
+    document: Schema
+    meta: FormMeta
+    agency: Agency
+    uri: str
+    registry: Registry[Any]
+    #: Files below the schemas folder that the form's `$ref`s reach, by relative path.
+    parts: tuple[str, ...] = field(default=())
+    hash: str = ""
+
+    @property
+    def title(self) -> str:
+        return str(self.document.get("title") or self.id)
+
+    @property
+    def version(self) -> str:
+        return self.meta.version
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return self.meta.languages
+
+    def resolver(self) -> Resolver[Any]:
+        return self.registry.resolver(base_uri=self.uri)
+
+    @cached_property
+    def validation_schema(self) -> Schema:
+        """The document as registered: its `$id` absolute, so relative `$ref`s resolve."""
+        return self.registry.contents(self.uri)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The forms a server offers, and the problems of the files it could not load."""
+
+    forms: Mapping[str, Form]
+    problems: tuple[FormProblem, ...] = ()
+
+
+def read_json(path: Path, shown: str) -> tuple[Any, list[FormProblem]]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8")), []
+    except json.JSONDecodeError as exc:
+        return None, [FormProblem(shown, "", f"not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}")]
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [FormProblem(shown, "", f"cannot be read: {exc}")]
+
+
+def load_agencies(schemas_dir: Path) -> tuple[dict[str, Agency], list[FormProblem]]:
+    agencies = {DEFAULT_AGENCY.id: DEFAULT_AGENCY}
+    problems: list[FormProblem] = []
+    for path in sorted((schemas_dir / "agencies").glob("*.json")):
+        data, read_problems = read_json(path, str(path))
+        problems += read_problems
+        if data is None:
+            continue
+        try:
+            agencies[path.stem] = Agency.model_validate({**data, "id": path.stem})
+        except ValidationError as exc:
+            problems += _pydantic_problems(str(path), "", exc)
+    return agencies, problems
+
+
+def _pydantic_problems(shown: str, at: str, exc: ValidationError) -> list[FormProblem]:
+    return [
+        FormProblem(shown, at + "".join("/" + escape(str(p)) for p in err["loc"]), err["msg"])
+        for err in exc.errors()
+    ]
+
+
+def file_uri(root: Path, path: Path) -> str:
+    return BASE_URI + path.resolve().relative_to(root.resolve()).as_posix()
+
+
+def _resource(uri: str, document: Any) -> tuple[Any, Resource[Any]]:
+    """The document as registered (a relative or missing `$id` made `uri`) and its resource."""
+    if isinstance(document, dict):
+        own_id = document.get("$id")
+        if not (isinstance(own_id, str) and urldefrag(own_id)[0].startswith(("https:", "http:", "urn:"))):
+            document = {**document, "$id": uri}
+        try:
+            spec = specification_with(document.get("$schema", ""), default=DRAFT202012)
+        except UnknownDialect:
+            spec = DRAFT202012
+        return document, spec.create_resource(document)
+    return document, DRAFT202012.create_resource(document)
+
+
+@dataclass
+class Crawl:
+    """The documents one form reaches through `$ref`s, and where the `$ref`s failed."""
+
+    root: Path
+    documents: dict[str, tuple[Path, Any]] = field(default_factory=dict)
+    problems: list[FormProblem] = field(default_factory=list)
+    registry: Registry[Any] = field(default_factory=Registry)
+
+    def add(self, uri: str, path: Path, document: Any) -> None:
+        self.documents[uri] = (path, document)
+        registered, resource = _resource(uri, document)
+        self.registry = self.registry.with_resource(uri, resource)
+        own_id = registered.get("$id") if isinstance(registered, dict) else None
+        if own_id and urldefrag(own_id)[0] != uri:
+            self.registry = self.registry.with_resource(urldefrag(own_id)[0], resource)
+        for ref, at in _refs(document):
+            target = urldefrag(urljoin(uri, ref))[0]
+            if target in self.documents or not target.startswith(BASE_URI):
+                continue
+            part = self.root / target[len(BASE_URI):]
+            if not part.is_file():
+                continue  # reported by check_refs with the $ref's pointer
+            data, problems = read_json(part, str(part))
+            self.problems += problems
+            if data is not None:
+                self.add(target, part, data)
+
+    def check_refs(self) -> None:
+        """Report every `$ref` in every reached document that does not resolve."""
+        for uri, (path, document) in self.documents.items():
+            resolver = self.registry.resolver(base_uri=uri)
+            for ref, at in _refs(document):
+                try:
+                    resolver.lookup(ref)
+                except Unresolvable:
+                    self.problems.append(FormProblem(str(path), at, f"$ref {ref!r} does not resolve"))
+
+
+def _refs(document: Any) -> list[tuple[str, str]]:
+    return [
+        (sub["$ref"], f"{at}/$ref") for sub, at in iter_subschemas(document) if isinstance(sub.get("$ref"), str)
+    ]
+
+
+def schema_hash(documents: Mapping[str, tuple[Path, Any]]) -> str:
+    """SHA-256 over the form and every part it reaches: any change to what validates changes it."""
+    content = {uri[len(BASE_URI):]: doc for uri, (_, doc) in documents.items()}
+    return hashlib.sha256(canonical_json(content).encode()).hexdigest()
+
+
+def load_form(path: Path, root: Path, agencies: Mapping[str, Agency]) -> tuple[Form | None, list[FormProblem]]:
+    """Read, crawl and check one form file; the form is None when any problem is an error."""
+    from lomake.check import check_form  # check imports this module
+
+    shown = str(path)
+    document, problems = read_json(path, shown)
+    if document is None:
+        return None, problems
+    uri = file_uri(root, path)
+    crawl = Crawl(root)
+    crawl.add(uri, path, document)
+    crawl.check_refs()
+    problems += crawl.problems
+    meta, agency, more = check_form(path.stem, shown, document, crawl, agencies)
+    problems += more
+    if meta is None or agency is None or any(not p.warning for p in problems):
+        return None, problems
+    form = Form(
+        id=path.stem, path=path, document=document, meta=meta, agency=agency, uri=uri,
+        registry=crawl.registry.crawl(),
+        parts=tuple(sorted(u[len(BASE_URI):] for u in crawl.documents if u != uri)),
+        hash=schema_hash(crawl.documents),
+    )
+    return form, problems
+
+
+def form_files(schemas_dir: Path) -> list[Path]:
+    """The form files of a schemas folder: its top-level `*.json` files."""
+    return sorted(p for p in schemas_dir.glob("*.json") if p.is_file())
+
+
+def load_catalog(schemas_dir: Path) -> Catalog:
+    """Every form in `schemas_dir` that loads; a broken file is reported and skipped, never fatal."""
+    agencies, problems = load_agencies(schemas_dir)
+    forms: dict[str, Form] = {}
+    for path in form_files(schemas_dir):
+        form, form_problems = load_form(path, schemas_dir, agencies)
+        problems += form_problems
+        if form is not None:
+            forms[form.id] = form
+    return Catalog(forms, tuple(dict.fromkeys(problems)))

@@ -1,0 +1,230 @@
+"""Every interface string a person sees, in Finnish, Swedish and English.
+
+One entry point, `text(lang, key, **params)`. Messages follow the GOV.UK and Suomi.fi
+rules: say what to do, in the label's own words; never "invalid", "please" or "sorry".
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("fi", "sv", "en")
+
+_MESSAGES: dict[str, dict[str, str]] = {
+    # Page furniture
+    "skip": {"fi": "Siirry sisältöön", "sv": "Gå till innehållet", "en": "Skip to content"},
+    "optional": {"fi": "(valinnainen)", "sv": "(valfritt)", "en": "(optional)"},
+    "submit": {"fi": "Lähetä", "sv": "Skicka", "en": "Send"},
+    "language": {"fi": "Kieli", "sv": "Språk", "en": "Language"},
+    "language_name": {"fi": "suomeksi", "sv": "på svenska", "en": "in English"},
+    "error_prefix": {"fi": "Virhe:", "sv": "Fel:", "en": "Error:"},
+    "error_summary": {"fi": "Tarkista seuraavat kohdat", "sv": "Kontrollera följande", "en": "There is a problem"},
+    "forms": {"fi": "Lomakkeet", "sv": "Blanketter", "en": "Forms"},
+    "no_forms": {"fi": "Lomakkeita ei ole.", "sv": "Det finns inga blanketter.", "en": "There are no forms."},
+    "accessibility": {
+        "fi": "Saavutettavuusseloste",
+        "sv": "Tillgänglighetsutlåtande",
+        "en": "Accessibility statement",
+    },
+    "not_found": {"fi": "Sivua ei löytynyt", "sv": "Sidan hittades inte", "en": "Page not found"},
+    "not_found_text": {
+        "fi": "Tarkista osoite. Jos kirjoitit sen itse, siinä voi olla kirjoitusvirhe.",
+        "sv": "Kontrollera adressen. Om du skrev den själv kan den innehålla ett skrivfel.",
+        "en": "Check the address. If you typed it, it may have a typing error.",
+    },
+    "request_problem": {"fi": "Pyyntöä ei voitu käsitellä", "sv": "Begäran kunde inte behandlas",
+                        "en": "The request could not be handled"},
+    "back_to_forms": {"fi": "Kaikki lomakkeet", "sv": "Alla blanketter", "en": "All forms"},
+    # Field parts
+    "day": {"fi": "Päivä", "sv": "Dag", "en": "Day"},
+    "month": {"fi": "Kuukausi", "sv": "Månad", "en": "Month"},
+    "year": {"fi": "Vuosi", "sv": "År", "en": "Year"},
+    "date_hint": {"fi": "Esimerkiksi 15.3.2025", "sv": "Till exempel 15.3.2025", "en": "For example, 15 3 2025"},
+    "max_chars": {"fi": "Enintään {n} merkkiä.", "sv": "Högst {n} tecken.", "en": "Up to {n} characters."},
+    "json_hint": {
+        "fi": "Kirjoita vastaus JSON-muodossa.",
+        "sv": "Skriv svaret i JSON-format.",
+        "en": "Write the answer as JSON.",
+    },
+    "choose": {"fi": "Valitse", "sv": "Välj", "en": "Choose"},
+    "yes": {"fi": "Kyllä", "sv": "Ja", "en": "Yes"},
+    "no": {"fi": "Ei", "sv": "Nej", "en": "No"},
+    # Confirmation and receipt
+    "received": {"fi": "Lomake on vastaanotettu", "sv": "Blanketten har tagits emot", "en": "Form received"},
+    "reference": {"fi": "Viitenumero", "sv": "Referensnummer", "en": "Reference number"},
+    "received_at": {"fi": "Saapumisaika", "sv": "Ankomsttid", "en": "Time of arrival"},
+    "receipt": {"fi": "Vastaanottokuittaus", "sv": "Mottagningskvitto", "en": "Receipt"},
+    "receipt_link": {
+        "fi": "Lataa vastaanottokuittaus (PDF)",
+        "sv": "Ladda ner mottagningskvittot (PDF)",
+        "en": "Download the receipt (PDF)",
+    },
+    "what_next": {"fi": "Mitä seuraavaksi tapahtuu", "sv": "Vad händer härnäst", "en": "What happens next"},
+    "what_next_text": {
+        "fi": "{agency} käsittelee asian ja ottaa sinuun yhteyttä. Mainitse viitenumero, "
+              "jos täydennät asiaa tai kysyt siitä.",
+        "sv": "{agency} behandlar ärendet och kontaktar dig. Ange referensnumret "
+              "om du kompletterar ärendet eller frågar om det.",
+        "en": "{agency} will handle the matter and contact you. Quote the reference number "
+              "if you add to the matter or ask about it.",
+    },
+    "not_examined": {
+        "fi": "Kuittaus osoittaa, että asiakirja on saapunut. Se ei tarkoita, että asia olisi jo tutkittu.",
+        "sv": "Kvittot visar att handlingen har kommit in. Det betyder inte att ärendet redan har prövats.",
+        "en": "This receipt shows that the document has arrived. It does not mean the matter has been examined.",
+    },
+    "supplement": {
+        "fi": "Voit täydentää tai peruuttaa asian ottamalla yhteyttä viranomaiseen ja mainitsemalla viitenumeron.",
+        "sv": "Du kan komplettera eller återkalla ärendet genom att kontakta myndigheten och ange referensnumret.",
+        "en": "To add to or withdraw the matter, contact the authority and quote the reference number.",
+    },
+    "answers": {"fi": "Vastaukset", "sv": "Svar", "en": "Answers"},
+    "authority": {"fi": "Vastaanottava viranomainen", "sv": "Mottagande myndighet", "en": "Receiving authority"},
+    "form": {"fi": "Lomake", "sv": "Blankett", "en": "Form"},
+    "form_version": {"fi": "{id}, versio {version}", "sv": "{id}, version {version}", "en": "{id}, version {version}"},
+    "checksum": {"fi": "Tietojen SHA-256-tiiviste", "sv": "Uppgifternas SHA-256-kontrollsumma",
+                 "en": "SHA-256 of the submitted data"},
+    "not_answered": {"fi": "Ei vastausta", "sv": "Inget svar", "en": "Not answered"},
+    "time_format": {"fi": "{date} klo {time}", "sv": "{date} kl. {time}", "en": "{date} at {time}"},
+    "finnish_time": {"fi": "Suomen aikaa", "sv": "finsk tid", "en": "Finnish time"},
+    # Validation messages: {label} is the field's label.
+    "required_text": {"fi": "Kirjoita ”{label}”.", "sv": "Fyll i ”{label}”.", "en": "Enter “{label}”."},
+    "required_choice": {"fi": "Valitse ”{label}”.", "sv": "Välj ”{label}”.", "en": "Select “{label}”."},
+    "required_declaration": {
+        "fi": "Vahvista: ”{label}”.",
+        "sv": "Bekräfta: ”{label}”.",
+        "en": "Confirm: “{label}”.",
+    },
+    "required_date": {
+        "fi": "Kirjoita ”{label}” päivänä, kuukautena ja vuotena.",
+        "sv": "Fyll i ”{label}” som dag, månad och år.",
+        "en": "Enter “{label}” as a day, month and year.",
+    },
+    "date_missing_part": {
+        "fi": "Päivämäärästä ”{label}” puuttuu {part}.",
+        "sv": "Datumet ”{label}” saknar {part}.",
+        "en": "“{label}” must include a {part}.",
+    },
+    "date_real": {
+        "fi": "Kirjoita ”{label}” oikeana päivämääränä, esimerkiksi 15.3.2025.",
+        "sv": "Fyll i ”{label}” som ett riktigt datum, till exempel 15.3.2025.",
+        "en": "Enter “{label}” as a real date, for example 15 3 2025.",
+    },
+    "part_day": {"fi": "päivä", "sv": "dag", "en": "day"},
+    "part_month": {"fi": "kuukausi", "sv": "månad", "en": "month"},
+    "part_year": {"fi": "vuosi", "sv": "år", "en": "year"},
+    "integer": {
+        "fi": "Kirjoita ”{label}” kokonaislukuna, esimerkiksi 12.",
+        "sv": "Fyll i ”{label}” som ett heltal, till exempel 12.",
+        "en": "Enter “{label}” as a whole number, for example 12.",
+    },
+    "number": {
+        "fi": "Kirjoita ”{label}” numeroina, esimerkiksi 12,5.",
+        "sv": "Fyll i ”{label}” med siffror, till exempel 12,5.",
+        "en": "Enter “{label}” as a number, for example 12.5.",
+    },
+    "minimum": {"fi": "”{label}” on oltava vähintään {n}.", "sv": "”{label}” måste vara minst {n}.",
+                "en": "“{label}” must be {n} or more."},
+    "maximum": {"fi": "”{label}” voi olla enintään {n}.", "sv": "”{label}” får vara högst {n}.",
+                "en": "“{label}” must be {n} or less."},
+    "exclusiveMinimum": {"fi": "”{label}” on oltava suurempi kuin {n}.", "sv": "”{label}” måste vara större än {n}.",
+                         "en": "“{label}” must be more than {n}."},
+    "exclusiveMaximum": {"fi": "”{label}” on oltava pienempi kuin {n}.", "sv": "”{label}” måste vara mindre än {n}.",
+                         "en": "“{label}” must be less than {n}."},
+    "multipleOf": {"fi": "”{label}” on oltava luvun {n} monikerta.", "sv": "”{label}” måste vara en multipel av {n}.",
+                   "en": "“{label}” must be a multiple of {n}."},
+    "maxLength": {
+        "fi": "”{label}” voi olla enintään {n} merkkiä pitkä.",
+        "sv": "”{label}” får vara högst {n} tecken lång.",
+        "en": "“{label}” must be {n} characters or fewer.",
+    },
+    "minLength": {
+        "fi": "”{label}” on oltava vähintään {n} merkkiä pitkä.",
+        "sv": "”{label}” måste vara minst {n} tecken lång.",
+        "en": "“{label}” must be {n} characters or more.",
+    },
+    "pattern": {
+        "fi": "Tarkista kohdan ”{label}” muoto.",
+        "sv": "Kontrollera formatet i ”{label}”.",
+        "en": "Check the format of “{label}”.",
+    },
+    "format_email": {
+        "fi": "Kirjoita ”{label}” muodossa nimi@esimerkki.fi.",
+        "sv": "Fyll i ”{label}” i formatet namn@exempel.fi.",
+        "en": "Enter “{label}” in the format name@example.com.",
+    },
+    "format_uri": {
+        "fi": "Kirjoita ”{label}” kokonaisena osoitteena, esimerkiksi https://www.esimerkki.fi.",
+        "sv": "Fyll i ”{label}” som en fullständig adress, till exempel https://www.exempel.fi.",
+        "en": "Enter “{label}” as a full address, for example https://www.example.com.",
+    },
+    "format_time": {
+        "fi": "Kirjoita ”{label}” kellonaikana, esimerkiksi 14:30.",
+        "sv": "Fyll i ”{label}” som ett klockslag, till exempel 14:30.",
+        "en": "Enter “{label}” as a time, for example 14:30.",
+    },
+    "format_date_time": {
+        "fi": "Kirjoita ”{label}” päivämääränä ja kellonaikana.",
+        "sv": "Fyll i ”{label}” som datum och klockslag.",
+        "en": "Enter “{label}” as a date and a time.",
+    },
+    "format": {"fi": "Tarkista kohdan ”{label}” muoto.", "sv": "Kontrollera formatet i ”{label}”.",
+               "en": "Check the format of “{label}”."},
+    "choice": {
+        "fi": "Valitse ”{label}” annetuista vaihtoehdoista.",
+        "sv": "Välj ”{label}” bland alternativen.",
+        "en": "Select “{label}” from the options given.",
+    },
+    "minItems": {"fi": "Valitse kohdasta ”{label}” vähintään {n}.", "sv": "Välj minst {n} i ”{label}”.",
+                 "en": "Select at least {n} for “{label}”."},
+    "maxItems": {"fi": "Valitse kohdasta ”{label}” enintään {n}.", "sv": "Välj högst {n} i ”{label}”.",
+                 "en": "Select no more than {n} for “{label}”."},
+    "uniqueItems": {"fi": "Kohdassa ”{label}” on sama vastaus kahdesti.", "sv": "”{label}” har samma svar två gånger.",
+                    "en": "“{label}” has the same answer twice."},
+    "json": {
+        "fi": "Kirjoita ”{label}” JSON-muodossa.",
+        "sv": "Fyll i ”{label}” i JSON-format.",
+        "en": "Write “{label}” as JSON.",
+    },
+    "type": {"fi": "Tarkista ”{label}”: odotettiin tyyppiä {type}.", "sv": "Kontrollera ”{label}”: typen {type} väntades.",
+             "en": "“{label}” must be of type {type}."},
+    "additionalProperties": {
+        "fi": "Lomakkeessa ei ole kohtaa ”{name}”.",
+        "sv": "Blanketten har ingen punkt ”{name}”.",
+        "en": "The form has no field “{name}”.",
+    },
+    "generic": {"fi": "Tarkista ”{label}”.", "sv": "Kontrollera ”{label}”.", "en": "Check “{label}”."},
+    "the_answers": {"fi": "vastaukset", "sv": "svaren", "en": "the answers"},
+    # API and request errors
+    "malformed_json": {"fi": "Pyynnön runko ei ole kelvollista JSONia: {detail}",
+                       "sv": "Begärans innehåll är inte giltig JSON: {detail}",
+                       "en": "The request body is not well-formed JSON: {detail}"},
+    "not_an_object": {"fi": "Pyynnön rungon on oltava JSON-objekti.", "sv": "Begärans innehåll måste vara ett JSON-objekt.",
+                      "en": "The request body must be a JSON object."},
+    "too_large": {"fi": "Pyyntö on liian suuri: enintään {n} tavua.", "sv": "Begäran är för stor: högst {n} byte.",
+                  "en": "The request is too large: at most {n} bytes."},
+    "media_type": {"fi": "Lähetä {expected}.", "sv": "Skicka {expected}.", "en": "Send {expected}."},
+    "unknown_form": {"fi": "Lomaketta ”{form_id}” ei ole.", "sv": "Blanketten ”{form_id}” finns inte.",
+                     "en": "There is no form “{form_id}”."},
+    "cross_origin": {"fi": "Toiselta sivustolta lähetettyä lomaketta ei hyväksytä.",
+                     "sv": "En blankett som skickats från en annan webbplats godtas inte.",
+                     "en": "A form sent from another site is not accepted."},
+    "bad_form_body": {"fi": "Lomakkeen tietoja ei voitu lukea.", "sv": "Blankettens uppgifter kunde inte läsas.",
+                      "en": "The form data could not be read."},
+}
+
+
+def text(lang: str, key: str, **params: object) -> str:
+    """The message `key` in `lang` (Finnish when the language is unknown), with `params` filled in."""
+    entry = _MESSAGES[key]
+    template = entry.get(lang) or entry["fi"]
+    return template.format(**params) if params else template
+
+
+def pick_language(wanted: str | None, accept_language: str | None, offered: tuple[str, ...]) -> str:
+    """The page language: `?lang=` first, then Accept-Language, then the first language offered."""
+    if wanted in offered:
+        return wanted  # type: ignore[return-value]
+    for part in (accept_language or "").split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in offered:
+            return code
+    return offered[0]

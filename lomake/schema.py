@@ -1,0 +1,161 @@
+"""Reading JSON Schema as a form: following `$ref`s, merging `allOf`, naming types and choices.
+
+Pure helpers shared by the view model, the defaults and `lomake check`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from referencing._core import Resolver
+from referencing.jsonschema import DRAFT202012, specification_with
+
+Schema = dict[str, Any]
+
+#: Keywords whose value is one subschema, a list of them, or a map of them.
+_ONE = ("additionalProperties", "not", "if", "then", "else", "contains", "propertyNames",
+        "unevaluatedItems", "unevaluatedProperties", "additionalItems", "contentSchema")
+_LIST = ("allOf", "anyOf", "oneOf", "prefixItems")
+_MAP = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+#: Annotations a `$ref`'s siblings may set over the schema it points to.
+_OVERLAY = ("title", "description", "default", "examples", "readOnly", "writeOnly", "deprecated")
+
+
+def escape(segment: str) -> str:
+    """One JSON Pointer segment (RFC 6901)."""
+    return segment.replace("~", "~0").replace("/", "~1")
+
+
+def unescape(segment: str) -> str:
+    return segment.replace("~1", "/").replace("~0", "~")
+
+
+def pointer(parts: Iterator[str | int] | list[str | int] | tuple[str | int, ...]) -> str:
+    return "".join("/" + escape(str(p)) for p in parts)
+
+
+def canonical_json(value: Any) -> str:
+    """Sorted keys, no insignificant whitespace, UTF-8 text: the stored and hashed form."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def iter_subschemas(schema: Any, at: str = "") -> Iterator[tuple[Schema, str]]:
+    """Every subschema of `schema` in the same document, with its JSON Pointer, itself first."""
+    if not isinstance(schema, dict):
+        return
+    yield schema, at
+    for key in _ONE:
+        yield from iter_subschemas(schema.get(key), f"{at}/{escape(key)}")
+    for key in _LIST:
+        for i, sub in enumerate(schema.get(key) or () if isinstance(schema.get(key), list) else ()):
+            yield from iter_subschemas(sub, f"{at}/{key}/{i}")
+    items = schema.get("items")
+    if isinstance(items, list):
+        for i, sub in enumerate(items):
+            yield from iter_subschemas(sub, f"{at}/items/{i}")
+    else:
+        yield from iter_subschemas(items, f"{at}/items")
+    for key in (*_MAP, "dependencies"):
+        mapping = schema.get(key)
+        if isinstance(mapping, dict):
+            for name, sub in mapping.items():
+                yield from iter_subschemas(sub, f"{at}/{escape(key)}/{escape(name)}")
+
+
+def deref(schema: Schema, resolver: Resolver) -> tuple[Schema, Resolver]:
+    """Follow `schema`'s `$ref`s; annotations beside a `$ref` win over the target's."""
+    if "$id" in schema and isinstance(schema["$id"], str):
+        resource = specification_with(schema.get("$schema", ""), default=DRAFT202012).create_resource(schema)
+        resolver = resolver.in_subresource(resource)
+    for _ in range(32):
+        ref = schema.get("$ref")
+        if not isinstance(ref, str):
+            return schema, resolver
+        resolved = resolver.lookup(ref)
+        overlay = {k: v for k, v in schema.items() if k in _OVERLAY or k.startswith("ui:")}
+        schema, resolver = {**resolved.contents, **overlay}, resolved.resolver
+    raise RecursionError(f"$ref chain too long at {schema.get('$ref')}")
+
+
+@dataclass(frozen=True)
+class ObjectShape:
+    """An object's properties (each with the resolver to read it with) and required names."""
+
+    properties: dict[str, tuple[Schema, Resolver]]
+    required: frozenset[str]
+
+
+def object_shape(schema: Schema, resolver: Resolver) -> ObjectShape:
+    """The properties of `schema` and of everything in its `allOf`, merged in order."""
+    properties: dict[str, tuple[Schema, Resolver]] = {}
+    required: set[str] = set(schema.get("required") or ())
+    for name, sub in (schema.get("properties") or {}).items():
+        properties[name] = (sub, resolver)
+    for part in schema.get("allOf") or ():
+        shape = object_shape(*deref(part, resolver))
+        for name, entry in shape.properties.items():
+            properties.setdefault(name, entry)
+        required |= shape.required
+    return ObjectShape(properties, frozenset(required))
+
+
+def json_type(schema: Schema) -> str | None:
+    """The one JSON type a field holds (nullable types count as their non-null type), if known."""
+    declared = schema.get("type")
+    if isinstance(declared, list):
+        declared = next((t for t in declared if t != "null"), "null" if declared else None)
+    if isinstance(declared, str):
+        return declared
+    if "properties" in schema or "allOf" in schema and all(
+        isinstance(p, dict) and ("properties" in p or "$ref" in p) for p in schema["allOf"]
+    ):
+        return "object"
+    if "items" in schema:
+        return "array"
+    values = choices(schema)
+    if values:
+        kinds = {_type_of(v) for v, _ in values}
+        return kinds.pop() if len(kinds) == 1 else None
+    return None
+
+
+def _type_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if value is None:
+        return "null"
+    return {str: "string", list: "array", dict: "object"}[type(value)]
+
+
+def choices(schema: Schema) -> list[tuple[Any, str | None]] | None:
+    """The options of an `enum` or of a `oneOf`/`anyOf` of `const`s, each with its title if any."""
+    if isinstance(schema.get("enum"), list):
+        names = schema.get("ui:enumNames") or (schema.get("ui:options") or {}).get("enumNames") or []
+        return [(v, names[i] if i < len(names) else None) for i, v in enumerate(schema["enum"])]
+    for key in ("oneOf", "anyOf"):
+        branches = schema.get(key)
+        if isinstance(branches, list) and branches and all(
+            isinstance(b, dict) and ("const" in b or _single_enum(b)) for b in branches
+        ):
+            return [(b["const"] if "const" in b else b["enum"][0], b.get("title")) for b in branches]
+    return None
+
+
+def _single_enum(branch: Schema) -> bool:
+    return isinstance(branch.get("enum"), list) and len(branch["enum"]) == 1
+
+
+def same_json(a: Any, b: Any) -> bool:
+    """Equality as JSON means it: `1` equals `1.0` but not `true`."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return a == b
+    return type(a) is type(b) and bool(a == b)

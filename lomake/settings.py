@@ -1,0 +1,20 @@
+"""Settings, built once at the edge (CLI or tests) and passed into `create_app`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_DB_URL = "sqlite:///lomake.sqlite3"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a Lomake process needs to know; nothing is read from globals."""
+
+    schemas_dir: Path = Path("schemas")
+    db_url: str = DEFAULT_DB_URL
+    #: Largest request body accepted, in bytes; larger ones answer 413.
+    max_body_bytes: int = 1_000_000
+    #: Extra template folders searched before the built-in ones (an agency's own `form.html`).
+    template_dirs: tuple[Path, ...] = field(default_factory=tuple)

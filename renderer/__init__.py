@@ -1,0 +1,1 @@
+"""Schema to view model, view model to HTML and PDF."""

@@ -1,0 +1,59 @@
+"""Instance in, answers out: every question with its answer as text, for the receipt and its page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from lomake.messages import text
+from lomake.schema import same_json
+from renderer.view import Field
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A question and its answer as shown; a heading row opens a group (a nested object)."""
+
+    label: str
+    value: str = ""
+    heading: bool = False
+
+
+def answers(fields: Sequence[Field], instance: Mapping[str, Any], lang: str) -> list[Answer]:
+    """Every question of the form in page order, with the answer given (or "Not answered")."""
+    return list(_answers(fields, instance, lang))
+
+
+def _answers(fields: Sequence[Field], instance: Mapping[str, Any], lang: str) -> Iterator[Answer]:
+    for f in fields:
+        if f.kind == "hidden":
+            continue
+        value = instance.get(f.key)
+        if f.kind == "fieldset":
+            yield Answer(f.label, heading=True)
+            yield from _answers(f.children, value if isinstance(value, dict) else {}, lang)
+        else:
+            yield Answer(f.label, text(lang, "not_answered") if f.key not in instance else show(f, value, lang))
+
+
+def show(f: Field, value: Any, lang: str) -> str:
+    """One answer as a person reads it: option labels, yes or no, d.M.yyyy, the language's decimals."""
+    if f.kind in ("radios", "select", "checkboxes"):
+        wanted = value if f.kind == "checkboxes" and isinstance(value, list) else [value]
+        return "\n".join(next((o.label for o in f.options if same_json(o.data, v)), str(v)) for v in wanted)
+    if isinstance(value, bool):
+        return text(lang, "yes" if value else "no")
+    if f.kind == "date" and isinstance(value, str):
+        try:
+            day = dt.date.fromisoformat(value)
+            return f"{day.day}.{day.month}.{day.year}"
+        except ValueError:
+            return value
+    if isinstance(value, float) and lang in ("fi", "sv"):
+        return str(value).replace(".", ",")
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, indent=2)

@@ -1,0 +1,52 @@
+"""View model in, HTML out: Jinja2 templates, autoescaped, overridable by name per deployment."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
+
+from lomake.errors import Problem
+from lomake.messages import text
+from renderer.view import FormView
+
+
+class Pages:
+    """Renders Lomake's pages; templates in `template_dirs` win over the built-in ones of the same name."""
+
+    def __init__(self, template_dirs: Sequence[Path] = ()) -> None:
+        self.env = Environment(
+            loader=ChoiceLoader([FileSystemLoader([str(d) for d in template_dirs]),
+                                 PackageLoader("renderer", "templates")]),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, auto_reload=False,
+        )
+
+    def render(self, name: str, lang: str, **context: Any) -> str:
+        context.setdefault("languages", ())
+        context.setdefault("service_name", text(lang, "forms"))
+        return self.env.get_template(name).render(
+            lang=lang, t=partial(text, lang), language_name=lambda code: text(code, "language_name"), **context
+        )
+
+    def form_page(
+        self, view: FormView, action: str, service_name: str, languages: Sequence[str],
+        values: Mapping[str, Sequence[str]] | None = None, problems: Sequence[Problem] = (),
+    ) -> str:
+        """The form with `values` filled in and `problems` shown next to their fields and in a summary."""
+        summary = [(_target(view, p.pointer), p.message) for p in problems]
+        return self.render(
+            "form.html", view.lang, view=view, action=action, values=values or {}, summary=summary,
+            errors={p.pointer: p.message for p in problems}, service_name=service_name, languages=languages,
+        )
+
+
+def _target(view: FormView, pointer: str) -> str:
+    """The id the error summary links to: the field's first control."""
+    f = view.field_at(pointer)
+    if f is None:
+        return ""
+    return f.id if f.kind != "hidden" else ""

@@ -1,0 +1,273 @@
+"""Schema in, view model out: the fields a form shows, built once per form and language.
+
+The view model is the single description of what the page holds; coercion of the posted
+body (`submission.coerce`) and the answers on the receipt read the same fields.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from referencing._core import Resolver
+from referencing.exceptions import Unresolvable
+
+from lomake.forms import Form
+from lomake.messages import text
+from lomake.schema import Schema, choices, deref, escape, json_type, object_shape
+
+#: A string field with a larger `maxLength` than this is a textarea.
+TEXTAREA_FROM = 300
+#: A choice with more options than this is a select instead of radios.
+SELECT_FROM = 10
+#: Deeper nesting than this (a recursive schema) is shown as a JSON text field.
+MAX_DEPTH = 12
+
+_NAME_TOKENS = {"name", "given-name", "family-name", "additional-name", "nickname", "username", "organization"}
+_DIGITS = re.compile(r"\^?(\[0-9\]|\\d)(\{\d+(,\d*)?\}|\+|\*)?\$?")
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One radio, checkbox or select option: the string sent, the label shown, the JSON value meant."""
+
+    value: str
+    label: str
+    data: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One question on the page.
+
+    `kind` picks the component: text, textarea, number, date, checkbox, declaration,
+    radios, select, checkboxes, fieldset, hidden or json. `pointer` is where the answer
+    goes in the JSON instance, and also the control's `name`.
+    """
+
+    kind: str
+    key: str
+    pointer: str
+    id: str
+    label: str
+    hint: str = ""
+    required: bool = False
+    json_type: str = "string"
+    options: tuple[Option, ...] = ()
+    children: tuple[Field, ...] = ()
+    attrs: tuple[tuple[str, str], ...] = ()
+    rows: int = 5
+    messages: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.pointer
+
+    @property
+    def optional(self) -> bool:
+        """Says "(optional)" in the label: not required and not a yes/no checkbox."""
+        return not self.required and self.kind not in ("checkbox", "fieldset", "hidden")
+
+    def message(self, code: str) -> str | None:
+        return dict(self.messages).get(code)
+
+
+@dataclass(frozen=True, slots=True)
+class FormView:
+    """The whole form page: its heading, lead text, fields and submit button."""
+
+    form_id: str
+    lang: str
+    title: str
+    description: str
+    submit_label: str
+    fields: tuple[Field, ...]
+    index: dict[str, Field] = field(default_factory=dict)
+
+    def field_at(self, pointer: str) -> Field | None:
+        """The field holding `pointer`, or the nearest enclosing one."""
+        while pointer:
+            found = self.index.get(pointer)
+            if found is not None:
+                return found
+            pointer = pointer.rsplit("/", 1)[0]
+        return None
+
+
+def html_id(pointer: str) -> str:
+    """A valid, unique HTML id for a field: `f-` and the pointer with other characters escaped."""
+    return "f" + "".join(c if c.isascii() and c.isalnum() else f"-{ord(c):x}-" if c != "/" else "_" for c in pointer)
+
+
+def form_view(form: Form, lang: str) -> FormView:
+    """The view model of `form` in `lang`."""
+    root, resolver = deref(form.document, form.resolver())
+    fields = tuple(_children(root, resolver, "", lang, 0))
+    submit = (root.get("ui:submitButtonOptions") or {}).get("submitText") or text(lang, "submit")
+    index = {f.pointer: f for f in walk(fields)}
+    description = str(root.get("ui:description") or root.get("description") or "")
+    return FormView(form.id, lang, form.title, description, str(submit), fields, index)
+
+
+def walk(fields: tuple[Field, ...]) -> Iterator[Field]:
+    """Every field, depth first, in page order."""
+    for f in fields:
+        yield f
+        yield from walk(f.children)
+
+
+def _children(schema: Schema, resolver: Resolver[Any], at: str, lang: str, depth: int) -> Iterator[Field]:
+    shape = object_shape(schema, resolver)
+    for name in _ordered(list(shape.properties), schema.get("ui:order")):
+        sub, sub_resolver = shape.properties[name]
+        built = _field(name, sub, sub_resolver, f"{at}/{escape(name)}", name in shape.required, lang, depth + 1)
+        if built is not None:
+            yield built
+
+
+def _ordered(names: list[str], order: Any) -> list[str]:
+    if not isinstance(order, list):
+        return names
+    head = [n for n in order if n in names and n != "*"]
+    rest = [n for n in names if n not in head]
+    if "*" not in order:
+        return head + rest
+    star = order.index("*")
+    before = [n for n in order[:star] if n in names]
+    after = [n for n in order[star + 1:] if n in names]
+    return before + [n for n in rest if n not in after] + after
+
+
+def _field(
+    name: str, schema: Schema, resolver: Resolver[Any], at: str, required: bool, lang: str, depth: int
+) -> Field | None:
+    try:
+        schema, resolver = deref(schema, resolver)
+    except (Unresolvable, RecursionError):
+        schema = {}
+    options = schema.get("ui:options") or {}
+    widget = schema.get("ui:widget") or options.get("widget")
+    base = {
+        "key": name, "pointer": at, "id": html_id(at), "required": required,
+        "label": str(schema.get("ui:title") or schema.get("title") or name),
+        "messages": tuple((str(k), str(v)) for k, v in (schema.get("ui:messages") or {}).items()),
+    }
+    hints = [str(h) for h in (schema.get("ui:description") or schema.get("description"), schema.get("ui:help")) if h]
+    kind_of = json_type(schema)
+    if depth > MAX_DEPTH:
+        return _json_field(base, hints, lang)
+    if widget == "hidden":
+        return Field("hidden", json_type=kind_of or "string", **base)
+    values = choices(schema)
+    if values is not None and kind_of not in ("object", "array"):
+        return _choice(base, hints, values, kind_of or "string", widget, lang)
+    if kind_of == "object":
+        if not object_shape(schema, resolver).properties or _has_object_branches(schema):
+            return _json_field(base, hints, lang)
+        children = tuple(_children(schema, resolver, at, lang, depth))
+        return Field("fieldset", json_type="object", hint=" ".join(hints), children=children, **base)
+    if kind_of == "array":
+        return _array(base, hints, schema, resolver, widget, lang)
+    if kind_of == "boolean":
+        return _boolean(base, hints, schema, widget, lang)
+    if kind_of in ("integer", "number"):
+        mode = "numeric" if kind_of == "integer" else "decimal"
+        return Field("number", json_type=kind_of, hint=" ".join(hints), attrs=(("inputmode", mode),), **base)
+    if kind_of == "string" and not _has_object_branches(schema):
+        return _string(base, hints, schema, widget, options, lang)
+    return _json_field(base, hints, lang)
+
+
+def _has_object_branches(schema: Schema) -> bool:
+    return any(
+        isinstance(b, dict) and ("properties" in b or b.get("type") == "object")
+        for key in ("oneOf", "anyOf") for b in schema.get(key) or ()
+    )
+
+
+def _json_field(base: dict[str, Any], hints: list[str], lang: str) -> Field:
+    """The fallback for what has no component yet: the answer written as JSON."""
+    return Field("json", json_type="json", hint=" ".join([*hints, text(lang, "json_hint")]),
+                 attrs=(("spellcheck", "false"),), **base)
+
+
+def _option_value(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _choice(
+    base: dict[str, Any], hints: list[str], values: list[tuple[Any, str | None]], kind_of: str,
+    widget: str | None, lang: str,
+) -> Field:
+    options = tuple(Option(_option_value(v), str(title if title is not None else v), v) for v, title in values)
+    kind = "select" if widget == "select" or (widget != "radio" and len(options) > SELECT_FROM) else "radios"
+    return Field(kind, json_type=kind_of, hint=" ".join(hints), options=options, **base)
+
+
+def _array(
+    base: dict[str, Any], hints: list[str], schema: Schema, resolver: Resolver[Any], widget: str | None, lang: str
+) -> Field:
+    items = schema.get("items")
+    if isinstance(items, dict):
+        try:
+            item_schema, _ = deref(items, resolver)
+        except (Unresolvable, RecursionError):
+            item_schema = {}
+        values = choices(item_schema)
+        if values is not None:
+            options = tuple(Option(_option_value(v), str(t if t is not None else v), v) for v, t in values)
+            return Field("checkboxes", json_type="array", hint=" ".join(hints), options=options, **base)
+    return _json_field(base, hints, lang)
+
+
+def _boolean(base: dict[str, Any], hints: list[str], schema: Schema, widget: str | None, lang: str) -> Field:
+    hint = " ".join(hints)
+    if schema.get("const") is True:
+        return Field("declaration", json_type="boolean", hint=hint, **base)
+    if widget in ("radio", "select"):
+        names = schema.get("ui:enumNames") or [text(lang, "yes"), text(lang, "no")]
+        options = (Option("true", str(names[0]), True), Option("false", str(names[1]), False))
+        return Field("radios" if widget == "radio" else "select", json_type="boolean", hint=hint,
+                     options=options, **base)
+    return Field("checkbox", json_type="boolean", hint=hint, **{**base, "required": False})
+
+
+def _string(
+    base: dict[str, Any], hints: list[str], schema: Schema, widget: str | None, options: dict[str, Any], lang: str
+) -> Field:
+    fmt = schema.get("format")
+    max_length = schema.get("maxLength")
+    autocomplete = schema.get("ui:autocomplete") or options.get("autocomplete")
+    attrs: list[tuple[str, str]] = []
+    if fmt == "date" and widget not in ("date", "text"):
+        return Field("date", hint=" ".join([*hints, text(lang, "date_hint")]), **base)
+    input_type = {
+        "email": "email", "uri": "url", "date": "date", "time": "time", "date-time": "datetime-local",
+    }.get(str(fmt), "text")
+    input_type = {"email": "email", "uri": "url", "url": "url", "tel": "tel", "date": "date", "time": "time",
+                  "password": "password", "color": "color"}.get(str(widget), input_type)
+    input_type = str(schema.get("ui:inputType") or options.get("inputType") or input_type)
+    if autocomplete == "tel" or str(autocomplete).endswith(" tel"):
+        input_type = "tel"
+    if isinstance(max_length, int):
+        hints.append(text(lang, "max_chars", n=f"{max_length:,}".replace(",", "\u00a0")))
+    if autocomplete:
+        attrs.append(("autocomplete", str(autocomplete)))
+    pattern = schema.get("pattern")
+    if isinstance(pattern, str) and _DIGITS.fullmatch(pattern):
+        attrs.append(("inputmode", "numeric"))
+    if (
+        input_type in ("email", "url", "tel") or pattern or fmt in ("uri", "email")
+        or str(autocomplete).split(" ")[-1] in _NAME_TOKENS
+    ):
+        attrs.append(("spellcheck", "false"))
+    is_long = isinstance(max_length, int) and max_length > TEXTAREA_FROM
+    if widget == "textarea" or (widget is None and is_long and input_type == "text"):
+        rows = int(options.get("rows") or schema.get("ui:rows") or (8 if is_long else 5))
+        return Field("textarea", hint=" ".join(hints), attrs=tuple(attrs), rows=rows, **base)
+    if input_type != "text":
+        attrs.insert(0, ("type", input_type))
+    return Field("text", hint=" ".join(hints), attrs=tuple(attrs), **base)

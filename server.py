@@ -1,0 +1,351 @@
+"""The Starlette app: HTML forms, receipts and the JSON API over one catalog and one storage."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from lomake.errors import BadRequest, Invalid, LomakeError, NotFound, PayloadTooLarge, Problem, UnsupportedMediaType
+from lomake.forms import Catalog, Form, load_catalog
+from lomake.messages import LANGUAGES, pick_language, text
+from lomake.settings import Settings
+from renderer.html import Pages
+from renderer.pdf import receipt_pdf
+from renderer.view import FormView, form_view
+from submission.coerce import coerce
+from submission.receipt import receipt
+from submission.store import NewSubmission, Storage, Submission, open_storage
+from submission.validate import Validators, accept
+
+log = logging.getLogger("lomake")
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
+
+SECURITY_HEADERS = [
+    (b"content-security-policy", b"default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; "
+                                 b"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+]
+
+
+@dataclass
+class Lomake:
+    """What the app holds: settings, forms, storage, templates and caches derived from the forms."""
+
+    settings: Settings
+    catalog: Catalog
+    storage: Storage
+    pages: Pages
+    validators: Validators = field(default_factory=Validators)
+    _views: dict[tuple[str, str, str], FormView] = field(default_factory=dict)
+    _blank_pages: dict[tuple[str, str, str], bytes] = field(default_factory=dict)
+
+    def form(self, form_id: str, lang: str = "en") -> Form:
+        form = self.catalog.forms.get(form_id)
+        if form is None:
+            raise NotFound(text(lang, "unknown_form", form_id=form_id))
+        return form
+
+    def view(self, form: Form, lang: str) -> FormView:
+        key = (form.id, form.hash, lang)
+        if key not in self._views:
+            self._views[key] = form_view(form, lang)
+        return self._views[key]
+
+    def form_page(self, form: Form, lang: str, values: Mapping[str, Any] | None = None,
+                  problems: list[Problem] | None = None) -> bytes:
+        key = (form.id, form.hash, lang)
+        if not values and not problems and key in self._blank_pages:
+            return self._blank_pages[key]
+        page = self.pages.form_page(
+            self.view(form, lang), action=f"/forms/{form.id}?lang={lang}",
+            service_name=form.agency.display_name(lang), languages=form.languages,
+            values=values, problems=problems or [],
+        ).encode()
+        if not values and not problems:
+            self._blank_pages[key] = page
+        return page
+
+
+def lomake(request: Request) -> Lomake:
+    state: Lomake = request.app.state.lomake
+    return state
+
+
+def language(request: Request, offered: tuple[str, ...] = LANGUAGES) -> str:
+    return pick_language(request.query_params.get("lang"), request.headers.get("accept-language"), offered)
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused with 413 as soon as it passes `limit` bytes."""
+    lang = language(request)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(text(lang, "too_large", n=limit))
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(text(lang, "too_large", n=limit))
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def require_media_type(request: Request, expected: str) -> None:
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != expected:
+        raise UnsupportedMediaType(text(language(request), "media_type", expected=expected))
+
+
+async def store(app: Lomake, form: Form, instance: dict[str, Any], lang: str) -> Submission:
+    """Commit the accepted answers; only after this returns is anyone told they arrived."""
+    new = NewSubmission(
+        form_id=form.id, form_version=form.version, schema_hash=form.hash, agency=form.agency.id,
+        reference_pattern=form.agency.reference, data=instance, language=lang,
+    )
+    return await run_in_threadpool(app.storage.add_submission, new)
+
+
+# HTML pages
+
+
+async def index(request: Request) -> Response:
+    app, lang = lomake(request), language(request)
+    html = app.pages.render("index.html", lang, forms=list(app.catalog.forms.values()), languages=LANGUAGES)
+    return HTMLResponse(html)
+
+
+async def accessibility(request: Request) -> Response:
+    lang = language(request)
+    return HTMLResponse(lomake(request).pages.render("accessibility.html", lang, languages=LANGUAGES))
+
+
+async def show_form(request: Request) -> Response:
+    app = lomake(request)
+    form = app.form(request.path_params["form_id"], language(request))
+    return Response(app.form_page(form, language(request, form.languages)), media_type="text/html; charset=utf-8")
+
+
+async def submit_form(request: Request) -> Response:
+    app = lomake(request)
+    form = app.form(request.path_params["form_id"], language(request))
+    lang = language(request, form.languages)
+    require_media_type(request, "application/x-www-form-urlencoded")
+    body = await read_body(request, app.settings.max_body_bytes)
+    try:
+        data = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=5000)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise BadRequest(text(lang, "bad_form_body")) from exc
+    view = app.view(form, lang)
+    instance, coerced = coerce(view.fields, data)
+    try:
+        accepted = accept(form, view, app.validators.for_form(form), instance, coerced)
+    except Invalid as invalid:
+        page = app.form_page(form, lang, values=data, problems=invalid.problems)
+        return Response(page, status_code=422, media_type="text/html; charset=utf-8",
+                        headers={"cache-control": "no-store"})
+    submission = await store(app, form, accepted, lang)
+    return RedirectResponse(f"/receipts/{submission.receipt_token}", status_code=303)
+
+
+async def find_submission(request: Request) -> tuple[Lomake, Form, Submission, str]:
+    app, token = lomake(request), request.path_params["token"]
+    lang = language(request)
+    submission = await run_in_threadpool(app.storage.submission_by_receipt, token) if _TOKEN.fullmatch(token) else None
+    if submission is None or submission.form_id not in app.catalog.forms:
+        raise NotFound(text(lang, "not_found"))
+    form = app.catalog.forms[submission.form_id]
+    wanted = request.query_params.get("lang")
+    return app, form, submission, wanted if wanted in form.languages else submission.language
+
+
+async def confirmation(request: Request) -> Response:
+    app, form, submission, lang = await find_submission(request)
+    shown = receipt(form, app.view(form, lang), submission)
+    html = app.pages.render(
+        "confirmation.html", lang, receipt=shown, pdf_url=f"/receipts/{submission.receipt_token}.pdf?lang={lang}",
+        service_name=shown.agency, languages=form.languages,
+    )
+    return HTMLResponse(html, headers={"cache-control": "no-store"})
+
+
+async def receipt_pdf_file(request: Request) -> Response:
+    app, form, submission, lang = await find_submission(request)
+    pdf = await run_in_threadpool(receipt_pdf, app.pages, receipt(form, app.view(form, lang), submission))
+    name = re.sub(r"[^A-Za-z0-9_-]", "-", submission.reference)
+    return Response(pdf, media_type="application/pdf", headers={
+        "cache-control": "no-store", "content-disposition": f'inline; filename="receipt-{name}.pdf"'})
+
+
+# JSON API
+
+
+async def api_forms(request: Request) -> Response:
+    forms = lomake(request).catalog.forms.values()
+    return JSONResponse({"forms": [{"id": f.id, "title": f.title, "version": f.version} for f in forms]})
+
+
+async def api_form(request: Request) -> Response:
+    form = lomake(request).form(request.path_params["form_id"], language(request))
+    return JSONResponse(form.document)
+
+
+async def api_submit(request: Request) -> Response:
+    app = lomake(request)
+    form = app.form(request.path_params["form_id"], language(request))
+    lang = language(request, form.languages)
+    require_media_type(request, "application/json")
+    body = await read_body(request, app.settings.max_body_bytes)
+    try:
+        instance = json.loads(body, parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as exc:
+        raise BadRequest(text(lang, "malformed_json", detail=str(exc)[:200])) from exc
+    accepted = accept(form, app.view(form, lang), app.validators.for_form(form), instance)
+    submission = await store(app, form, accepted, lang)
+    return JSONResponse({
+        "id": submission.id,
+        "reference": submission.reference,
+        "received_at": submission.received_at.isoformat().replace("+00:00", "Z"),
+        "receipt_url": str(request.url_for("receipt_pdf", token=submission.receipt_token)),
+    }, status_code=201)
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+async def healthz(request: Request) -> Response:
+    await run_in_threadpool(lomake(request).storage.ping)
+    return JSONResponse({"status": "ok", "forms": len(lomake(request).catalog.forms)})
+
+
+# Errors: one JSON shape for the API, one page for people
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+async def lomake_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, LomakeError)
+    return error_response(request, exc.status, exc.problems)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    lang = language(request)
+    message = text(lang, "not_found") if exc.status_code == 404 else str(exc.detail)
+    return error_response(request, exc.status_code, [Problem("", message)])
+
+
+def error_response(request: Request, status: int, problems: list[Problem]) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"errors": [{"pointer": p.pointer, "message": p.message} for p in problems]},
+                            status_code=status)
+    lang = language(request)
+    heading = text(lang, "not_found") if status == 404 else text(lang, "request_problem")
+    lines = [text(lang, "not_found_text")] if status == 404 else [p.message for p in problems]
+    html = lomake(request).pages.render("error.html", lang, heading=heading, lines=lines)
+    return HTMLResponse(html, status_code=status)
+
+
+# Middleware
+
+
+class SecurityHeaders:
+    """Strict headers on every response: CSP without inline code, no framing, no referrer."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class CrossOriginProtection:
+    """CSRF protection without tokens or cookies: browsers say where a POST comes from.
+
+    `Sec-Fetch-Site` must be same-origin (or none, for a typed address); without it, an
+    `Origin` header must name this host. Non-browser clients send neither and pass. This
+    keeps working inside an iframe, where the form posts to its own origin.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] not in ("GET", "HEAD", "OPTIONS"):
+            headers = {k: v.decode("latin-1") for k, v in scope["headers"] if k in (b"sec-fetch-site", b"origin", b"host")}
+            site, origin = headers.get("sec-fetch-site"), headers.get("origin")
+            cross = site not in ("same-origin", "none") if site else bool(
+                origin and (origin == "null" or urlparse(origin).netloc != headers.get("host")))
+            if cross:
+                request = Request(scope)
+                response = error_response(request, 403, [Problem("", text(language(request), "cross_origin"))])
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def create_app(settings: Settings, storage: Storage | None = None) -> Starlette:
+    """The Lomake app for `settings`; a broken form file is logged and the others are served."""
+    catalog = load_catalog(settings.schemas_dir)
+    for problem in catalog.problems:
+        (log.warning if problem.warning else log.error)("%s", problem)
+    state = Lomake(settings, catalog, storage or open_storage(settings.db_url), Pages(settings.template_dirs))
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        state.storage.close()
+
+    handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
+        LomakeError: lomake_error, HTTPException: http_error,
+    }
+    app = Starlette(
+        routes=[
+            Route("/", index),
+            Route("/accessibility", accessibility),
+            Route("/forms/{form_id}", show_form, methods=["GET"]),
+            Route("/forms/{form_id}", submit_form, methods=["POST"]),
+            Route("/receipts/{token}.pdf", receipt_pdf_file, name="receipt_pdf"),
+            Route("/receipts/{token}", confirmation),
+            Route("/api/v1/forms", api_forms),
+            Route("/api/v1/forms/{form_id}", api_form),
+            Route("/api/v1/forms/{form_id}/submissions", api_submit, methods=["POST"]),
+            Route("/healthz", healthz),
+            Mount("/static", StaticFiles(packages=[("renderer", "static")]), name="static"),
+        ],
+        exception_handlers=handlers,
+        lifespan=lifespan,
+    )
+    app.state.lomake = state
+    app.add_middleware(CrossOriginProtection)
+    app.add_middleware(SecurityHeaders)
+    return app

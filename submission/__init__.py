@@ -1,0 +1,1 @@
+"""Coercion, validation, storage, receipts and delivery of submissions."""

@@ -1,0 +1,178 @@
+"""Body in, typed JSON out: the posted form fields read by the form's view model.
+
+Empty answers are absent (never `""`), numbers and booleans are typed, dates are ISO 8601.
+What cannot be read is kept as typed (so the page shows it again) and reported as an `Issue`.
+`form_values` is the inverse: a JSON instance as the strings a form would post.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from lomake.schema import same_json
+from renderer.view import Field
+
+#: Posted form data: each control name with every value sent for it.
+FormData = Mapping[str, Sequence[str]]
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate([
+        ("tammikuu", "tammi", "januari", "january", "jan"), ("helmikuu", "helmi", "februari", "february", "feb"),
+        ("maaliskuu", "maalis", "mars", "march", "mar"), ("huhtikuu", "huhti", "april", "apr"),
+        ("toukokuu", "touko", "maj", "may"), ("kesäkuu", "kesä", "juni", "june", "jun"),
+        ("heinäkuu", "heinä", "juli", "july", "jul"), ("elokuu", "elo", "augusti", "august", "aug"),
+        ("syyskuu", "syys", "september", "sep", "sept"), ("lokakuu", "loka", "oktober", "october", "okt", "oct"),
+        ("marraskuu", "marras", "november", "nov"), ("joulukuu", "joulu", "december", "dec"),
+    ], start=1)
+    for name in names
+}
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A problem found in an answer: where, which rule (a JSON Schema keyword or our own), details."""
+
+    pointer: str
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+def coerce(fields: Sequence[Field], data: FormData) -> tuple[dict[str, Any], list[Issue]]:
+    """The JSON instance the posted `data` means, and what could not be read."""
+    issues: list[Issue] = []
+    instance: dict[str, Any] = {}
+    for f in fields:
+        _coerce(f, data, instance, issues)
+    return instance, issues
+
+
+def _first(data: FormData, name: str) -> str:
+    values = data.get(name) or ()
+    return values[0] if values else ""
+
+
+def _coerce(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) -> None:
+    raw = _first(data, f.name)
+    if f.kind == "fieldset":
+        inner: dict[str, Any] = {}
+        for child in f.children:
+            _coerce(child, data, inner, issues)
+        if inner or f.required:
+            out[f.key] = inner
+    elif f.kind == "checkbox":
+        out[f.key] = raw == "true"
+    elif f.kind == "declaration":
+        if raw == "true":
+            out[f.key] = True
+    elif f.kind in ("radios", "select"):
+        if raw:
+            out[f.key] = _option_data(f, raw, issues)
+    elif f.kind == "checkboxes":
+        chosen = [_option_data(f, v, issues) for v in data.get(f.name) or () if v]
+        if chosen:
+            out[f.key] = chosen
+    elif f.kind == "date":
+        value = _date(f, data, issues)
+        if value is not None:
+            out[f.key] = value
+    elif f.kind == "textarea":
+        text = raw.replace("\r\n", "\n").replace("\r", "\n")
+        if text.strip():
+            out[f.key] = text
+    elif f.kind == "json":
+        if raw.strip():
+            try:
+                out[f.key] = json.loads(raw)
+            except ValueError:
+                out[f.key] = raw
+                issues.append(Issue(f.pointer, "json"))
+    elif raw.strip():
+        out[f.key] = _scalar(f, raw.strip(), issues)
+
+
+def _option_data(f: Field, raw: str, issues: list[Issue]) -> Any:
+    for option in f.options:
+        if option.value == raw:
+            return option.data
+    issues.append(Issue(f.pointer, "choice"))
+    return raw
+
+
+def _scalar(f: Field, raw: str, issues: list[Issue]) -> Any:
+    if f.json_type == "integer":
+        digits = _SPACES.sub("", raw).replace("\u2212", "-")
+        if re.fullmatch(r"[+-]?\d+", digits):
+            return int(digits)
+        issues.append(Issue(f.pointer, "integer"))
+    elif f.json_type == "number":
+        digits = _SPACES.sub("", raw).replace("\u2212", "-").replace(",", ".")
+        if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", digits):
+            number = float(digits)
+            return int(number) if number.is_integer() and "." not in digits and "e" not in digits.lower() else number
+        issues.append(Issue(f.pointer, "number"))
+    elif f.json_type == "boolean":
+        if raw in ("true", "false"):
+            return raw == "true"
+    return raw
+
+
+def _date(f: Field, data: FormData, issues: list[Issue]) -> str | None:
+    parts = {p: _first(data, f"{f.name}[{p}]").strip() for p in ("day", "month", "year")}
+    if not any(parts.values()):
+        return None
+    missing = [p for p, v in parts.items() if not v]
+    month = parts["month"].lower().rstrip(".")
+    month_number = _MONTHS.get(month) or (int(month) if month.isdigit() else None)
+    raw = f"{parts['year']}-{parts['month']}-{parts['day']}"
+    if missing:
+        issues.append(Issue(f.pointer, "date_missing_part", {"part": missing[0]}))
+        return raw
+    try:
+        if not (parts["day"].isdigit() and month_number and re.fullmatch(r"\d{4}", parts["year"])):
+            raise ValueError
+        return dt.date(int(parts["year"]), month_number, int(parts["day"])).isoformat()
+    except ValueError:
+        issues.append(Issue(f.pointer, "date_real"))
+        return raw
+
+
+def form_values(fields: Sequence[Field], instance: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The strings a form would post for `instance`: the inverse of `coerce`."""
+    values: dict[str, list[str]] = {}
+    for f in fields:
+        if f.key in instance:
+            _values(f, instance[f.key], values)
+    return values
+
+
+def _values(f: Field, value: Any, out: dict[str, list[str]]) -> None:
+    if f.kind == "fieldset" and isinstance(value, dict):
+        out.update(form_values(f.children, value))
+    elif f.kind in ("checkbox", "declaration"):
+        if value is True:
+            out[f.name] = ["true"]
+    elif f.kind in ("radios", "select", "checkboxes"):
+        wanted = value if f.kind == "checkboxes" and isinstance(value, list) else [value]
+        out[f.name] = [o.value for v in wanted for o in f.options if same_json(o.data, v)]
+    elif f.kind == "date" and isinstance(value, str):
+        try:
+            day = dt.date.fromisoformat(value)
+            out.update({f"{f.name}[day]": [str(day.day)], f"{f.name}[month]": [str(day.month)],
+                        f"{f.name}[year]": [str(day.year)]})
+        except ValueError:
+            year, _, rest = value.partition("-")
+            month, _, day_part = rest.partition("-")
+            out.update({f"{f.name}[day]": [day_part], f"{f.name}[month]": [month], f"{f.name}[year]": [year]})
+    elif f.kind == "json":
+        out[f.name] = [json.dumps(value, ensure_ascii=False, indent=2)]
+    elif isinstance(value, bool):
+        out[f.name] = ["true" if value else "false"]
+    else:
+        out[f.name] = [str(value)]

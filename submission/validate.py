@@ -1,0 +1,175 @@
+"""Instance in, problems out: defaults, JSON Schema validation and messages people understand.
+
+Validators are compiled once per form version and kept; format checking is on. Both the HTML
+form and the JSON API come through `validate`, so they accept and refuse exactly the same.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker, validators
+from jsonschema.exceptions import ValidationError
+from jsonschema.protocols import Validator
+from referencing._core import Resolver
+from referencing.exceptions import Unresolvable
+
+from lomake.errors import Problem
+from lomake.forms import Form
+from lomake.messages import text
+from lomake.schema import Schema, deref, escape, object_shape, pointer
+from renderer.view import Field, FormView, walk
+from submission.coerce import Issue
+
+#: Most important first: one message per field, the first that applies.
+_PRIORITY = (
+    "json", "integer", "number", "date_missing_part", "date_real", "choice", "required", "type",
+    "const", "enum", "oneOf", "anyOf", "format", "minLength", "maxLength", "pattern",
+)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+
+
+def format_checker() -> FormatChecker:
+    """The standard format checks, with an e-mail check stricter than "contains an @"."""
+    checker = FormatChecker()
+    checker.checks("email")(lambda value: not isinstance(value, str) or bool(_EMAIL.match(value)))
+    return checker
+
+
+class Validators:
+    """Compiled validators, one per form version, built on first use and then kept."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, str], Validator] = {}
+        self._checker = format_checker()
+
+    def for_form(self, form: Form) -> Validator:
+        key = (form.id, form.hash)
+        validator = self._cache.get(key)
+        if validator is None:
+            cls = validators.validator_for(form.validation_schema, default=Draft202012Validator)
+            validator = cls(form.validation_schema, registry=form.registry, format_checker=self._checker)
+            self._cache[key] = validator
+        return validator
+
+
+def apply_defaults(form: Form, instance: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `instance` with every absent property that has a `default` filled in."""
+    result = copy.deepcopy(instance)
+    _defaults(*deref(form.document, form.resolver()), result)
+    return result
+
+
+def _defaults(schema: Schema, resolver: Resolver[Any], instance: dict[str, Any]) -> None:
+    shape = object_shape(schema, resolver)
+    for name, (sub, sub_resolver) in shape.properties.items():
+        try:
+            sub, sub_resolver = deref(sub, sub_resolver)
+        except (Unresolvable, RecursionError):
+            continue
+        if name not in instance and "default" in sub:
+            instance[name] = copy.deepcopy(sub["default"])
+        if isinstance(instance.get(name), dict):
+            _defaults(sub, sub_resolver, instance[name])
+
+
+def issues(validator: Validator, instance: Any) -> list[Issue]:
+    """Every way `instance` breaks the schema, as issues at the pointers of the answers concerned."""
+    found: list[Issue] = []
+    for error in validator.iter_errors(instance):
+        found += _issues(error)
+    return found
+
+
+def _issues(error: ValidationError) -> Iterable[Issue]:
+    at = pointer(list(error.absolute_path))
+    keyword = str(error.validator)
+    value = error.validator_value
+    instance = error.instance
+    if keyword == "required" and isinstance(instance, dict):
+        return [Issue(f"{at}/{escape(n)}", "required") for n in value if n not in instance]
+    if keyword in ("dependentRequired", "dependencies") and isinstance(instance, dict):
+        return [
+            Issue(f"{at}/{escape(n)}", "required")
+            for prop, needed in value.items() if prop in instance and isinstance(needed, list)
+            for n in needed if n not in instance
+        ] or [Issue(at, keyword)]
+    if keyword == "additionalProperties" and isinstance(instance, dict):
+        extra = [n for n in instance if n not in (error.schema.get("properties") or {})]
+        return [Issue(f"{at}/{escape(n)}", "additionalProperties", {"name": n}) for n in extra]
+    if keyword == "type":
+        expected = value if isinstance(value, str) else next((t for t in value if t != "null"), "null")
+        code = expected if expected in ("integer", "number") else "type"
+        return [Issue(at, code, {"type": expected})]
+    if keyword == "format":
+        return [Issue(at, "format", {"format": value})]
+    return [Issue(at, keyword, {"n": value})]
+
+
+def problems(view: FormView, found: Iterable[Issue]) -> list[Problem]:
+    """One message per field, most important first, in page order; then anything fieldless."""
+    best: dict[str, tuple[int, Issue, Field | None]] = {}
+    for issue in found:
+        f = view.field_at(issue.pointer)
+        where = f.pointer if f is not None and f.kind != "fieldset" else issue.pointer
+        rank = _PRIORITY.index(issue.code) if issue.code in _PRIORITY else len(_PRIORITY)
+        if where not in best or rank < best[where][0]:
+            best[where] = (rank, issue, f)
+    order = {f.pointer: i for i, f in enumerate(walk(view.fields))}
+    ranked = sorted(best.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+    return [Problem(where, message(view.lang, issue, f)) for where, (_, issue, f) in ranked]
+
+
+def message(lang: str, issue: Issue, f: Field | None) -> str:
+    """What to tell a person about `issue`, in the words of the field's label."""
+    code = issue.code
+    if f is not None and f.kind == "fieldset" and issue.pointer != f.pointer:
+        f = None
+    own = f.message(code) if f is not None else None
+    if own:
+        return own
+    label = f.label if f is not None else (issue.pointer.rsplit("/", 1)[-1] or text(lang, "the_answers"))
+    kind = f.kind if f is not None else ""
+    params = {**issue.params, "label": label}
+    if code == "minLength" and issue.params.get("n") == 1:
+        code = "required"
+    if code in ("required", "const") and kind in ("declaration", "checkbox"):
+        return text(lang, "required_declaration", **params)
+    if code == "required":
+        choice = kind in ("radios", "select", "checkboxes")
+        return text(lang, "required_choice" if choice else "required_date" if kind == "date" else "required_text",
+                    **params)
+    if code == "date_missing_part":
+        return text(lang, code, label=label, part=text(lang, f"part_{issue.params['part']}"))
+    if code in ("const", "enum", "oneOf", "anyOf") and kind in ("radios", "select", "checkboxes"):
+        return text(lang, "choice", **params)
+    if code == "format":
+        name = {"email": "format_email", "uri": "format_uri", "date": "date_real", "time": "format_time",
+                "date-time": "format_date_time"}.get(str(issue.params.get("format")), "format")
+        return text(lang, name, label=label)
+    if code in ("choice", "integer", "number", "date_real", "json", "additionalProperties", "type",
+                "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
+                "maxLength", "minLength", "pattern", "minItems", "maxItems", "uniqueItems"):
+        return text(lang, code, **params)
+    return text(lang, "generic", label=label)
+
+
+def validate(view: FormView, validator: Validator, instance: Any, coerced: Iterable[Issue] = ()) -> list[Problem]:
+    """Everything wrong with `instance` (and what coercion could not read), ready to show."""
+    return problems(view, [*coerced, *issues(validator, instance)])
+
+
+def accept(form: Form, view: FormView, validator: Validator, instance: Any, coerced: Iterable[Issue] = ()) -> Any:
+    """The answers with defaults applied, ready to store; raises `Invalid` listing every problem."""
+    from lomake.errors import Invalid
+
+    if not isinstance(instance, dict):
+        raise Invalid(text(view.lang, "not_an_object"))
+    instance = apply_defaults(form, instance)
+    found = validate(view, validator, instance, coerced)
+    if found:
+        raise Invalid(found[0].message, found)
+    return instance
