@@ -301,7 +301,8 @@ class CrossOriginProtection:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] not in ("GET", "HEAD", "OPTIONS"):
-            headers = {k: v.decode("latin-1") for k, v in scope["headers"] if k in (b"sec-fetch-site", b"origin", b"host")}
+            headers = {k.decode(): v.decode("latin-1") for k, v in scope["headers"]
+                       if k in (b"sec-fetch-site", b"origin", b"host")}
             site, origin = headers.get("sec-fetch-site"), headers.get("origin")
             cross = site not in ("same-origin", "none") if site else bool(
                 origin and (origin == "null" or urlparse(origin).netloc != headers.get("host")))

@@ -23,9 +23,11 @@ from lomake.forms import (
     FormMeta,
     FormProblem,
     _pydantic_problems,
+    file_uri,
     form_files,
     load_agencies,
     load_form,
+    read_json,
 )
 from lomake.schema import Schema, deref, escape, iter_subschemas, json_type, pointer
 
@@ -53,19 +55,39 @@ KNOWN_WIDGETS = frozenset({
 
 
 def check_paths(paths: list[Path]) -> list[FormProblem]:
-    """Check form files (or every form in a folder); each is read with its folder's parts and agencies."""
+    """Check form files, shared parts (files in a `common/` folder) or whole schemas folders."""
     problems: list[FormProblem] = []
     for path in paths:
-        files = form_files(path) if path.is_dir() else [path]
-        root = path if path.is_dir() else path.parent
         if not path.exists():
             problems.append(FormProblem(str(path), "", "no such file"))
-            continue
-        agencies, agency_problems = load_agencies(root)
-        problems += agency_problems
-        for file in files:
-            problems += load_form(file, root, agencies)[1]
+        elif path.is_dir():
+            agencies, more = load_agencies(path)
+            problems += more
+            for file in form_files(path):
+                problems += load_form(file, path, agencies)[1]
+            for part in sorted((path / "common").rglob("*.json")):
+                problems += check_part(part, path)
+        elif path.parent.name == "common":
+            problems += check_part(path, path.parent.parent)
+        else:
+            agencies, more = load_agencies(path.parent)
+            problems += more + load_form(path, path.parent, agencies)[1]
     return list(dict.fromkeys(problems))
+
+
+def check_part(path: Path, root: Path) -> list[FormProblem]:
+    """A shared part obeys the rules of every schema file; it need not be a whole form."""
+    document, problems = read_json(path, str(path))
+    if document is None:
+        return problems
+    crawl = Crawl(root)
+    crawl.add(file_uri(root, path), path, document)
+    crawl.check_refs()
+    found = crawl.problems + [
+        problem for uri, (part, doc) in crawl.documents.items()
+        for problem in check_document(str(part), doc, crawl, uri)
+    ]
+    return problems + found
 
 
 def check_form(

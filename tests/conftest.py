@@ -1,0 +1,70 @@
+"""Shared fixtures: a real app over a real SQLite file in tmp_path, and a browser-like form reader."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import lxml.html
+import pytest
+from starlette.testclient import TestClient
+
+from lomake.forms import Catalog, load_catalog
+from lomake.settings import Settings
+from server import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMAS = ROOT / "schemas"
+SHARED = ROOT.parent / "shared"
+BENCH_SCHEMA = SHARED / "peers" / "django_forms" / "kantelu-bench.json"
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return load_catalog(SCHEMAS)
+
+
+@pytest.fixture
+def schemas(tmp_path: Path) -> Path:
+    """A copy of the sample schemas folder, plus the peer's plain schema (no ui: keys at all)."""
+    folder = tmp_path / "schemas"
+    shutil.copytree(SCHEMAS, folder)
+    if BENCH_SCHEMA.exists():
+        shutil.copy(BENCH_SCHEMA, folder / "kantelu-bench.json")
+    return folder
+
+
+@pytest.fixture
+def settings(tmp_path: Path, schemas: Path) -> Settings:
+    return Settings(schemas_dir=schemas, db_url=f"sqlite:///{tmp_path / 'lomake.sqlite3'}", max_body_bytes=200_000)
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings), base_url="http://lomake.test") as test_client:
+        yield test_client
+
+
+def read_form(html: str) -> tuple[str, list[tuple[str, str]]]:
+    """The form's action and the name/value pairs a browser would submit from it, in order."""
+    doc = lxml.html.fromstring(html)
+    (form,) = doc.xpath("//form[@method='post']")
+    pairs: list[tuple[str, str]] = []
+    for control in form.xpath(".//input|.//textarea|.//select"):
+        name = control.get("name")
+        if not name:
+            continue
+        if control.tag == "textarea":
+            # Browsers drop one newline right after <textarea> (HTML spec); libxml2 keeps it.
+            value = control.text or ""
+            pairs.append((name, value[1:] if value.startswith("\n") else value))
+        elif control.tag == "select":
+            chosen = control.xpath("./option[@selected]") or control.xpath("./option[1]")
+            pairs.append((name, chosen[0].get("value", "")))
+        elif control.get("type") in ("radio", "checkbox"):
+            if control.get("checked") is not None:
+                pairs.append((name, control.get("value", "on")))
+        else:
+            pairs.append((name, control.get("value", "")))
+    return form.get("action"), pairs
