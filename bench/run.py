@@ -120,10 +120,9 @@ def ensure_tools() -> None:
     for path in (VENV_BIN / "python", VENV_BIN / "lomake"):
         if not path.exists():
             raise BenchError(f"{path} missing: create the venv and `pip install -e '.[test]'` first")
-    if shutil.which("wrk") is None:
-        if subprocess.run(["apt-get", "install", "-y", "wrk"], check=False).returncode != 0:
-            subprocess.run(["apt-get", "update"], check=True)
-            subprocess.run(["apt-get", "install", "-y", "wrk"], check=True)
+    if shutil.which("wrk") is None and subprocess.run(["apt-get", "install", "-y", "wrk"]).returncode != 0:
+        subprocess.run(["apt-get", "update"], check=True)
+        subprocess.run(["apt-get", "install", "-y", "wrk"], check=True)
     if subprocess.run([VENV_BIN / "python", "-c", "import django"], capture_output=True).returncode != 0:
         subprocess.run([VENV_BIN / "python", "-m", "pip", "install", "django"], check=True)
     if subprocess.run(["taskset", "-c", f"{SERVER_CORE},{LOAD_CORE}", "true"], check=False).returncode != 0:

@@ -194,15 +194,19 @@ def _json_field(base: dict[str, Any], hints: list[str], lang: str) -> Field:
                  attrs=(("spellcheck", "false"),), **base)
 
 
-def _option_value(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value)
+def _options(values: list[tuple[Any, str | None]]) -> tuple[Option, ...]:
+    """Options sent as their plain text (strings) or JSON; all as JSON when plain text would collide."""
+    sent = [v if isinstance(v, str) else json.dumps(v) for v, _ in values]
+    if len(set(sent)) < len(sent):
+        sent = [json.dumps(v) for v, _ in values]
+    return tuple(Option(s, str(title if title is not None else v), v) for s, (v, title) in zip(sent, values))
 
 
 def _choice(
     base: dict[str, Any], hints: list[str], values: list[tuple[Any, str | None]], kind_of: str,
     widget: str | None, lang: str,
 ) -> Field:
-    options = tuple(Option(_option_value(v), str(title if title is not None else v), v) for v, title in values)
+    options = _options(values)
     kind = "select" if widget == "select" or (widget != "radio" and len(options) > SELECT_FROM) else "radios"
     return Field(kind, json_type=kind_of, hint=" ".join(hints), options=options, **base)
 
@@ -218,7 +222,7 @@ def _array(
             item_schema = {}
         values = choices(item_schema)
         if values is not None:
-            options = tuple(Option(_option_value(v), str(t if t is not None else v), v) for v, t in values)
+            options = _options(values)
             return Field("checkboxes", json_type="array", hint=" ".join(hints), options=options, **base)
     return _json_field(base, hints, lang)
 

@@ -1,0 +1,103 @@
+"""SQLite storage: WAL, durable commits, reference numbers that never repeat, no half-written records."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import sqlite3
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from submission.store import NewSubmission, SQLiteStorage, helsinki_year, open_storage
+
+
+def new(data: dict[str, object] | None = None, agency: str = "lvv", pattern: str = "LVV/{seq}/{year}") -> NewSubmission:
+    return NewSubmission(form_id="kantelu", form_version="1", schema_hash="abc", agency=agency,
+                         reference_pattern=pattern, data=data or {"a": 1}, language="fi")
+
+
+def test_open_storage_reads_sqlite_urls(tmp_path: Path) -> None:
+    storage = open_storage(f"sqlite:///{tmp_path}/sub/dir/x.sqlite3")
+    assert (tmp_path / "sub/dir/x.sqlite3").exists()
+    storage.close()
+    with pytest.raises(ValueError, match="unsupported database URL"):
+        open_storage("mysql://localhost/x")
+
+
+def test_wal_mode_and_full_sync(tmp_path: Path) -> None:
+    SQLiteStorage(tmp_path / "x.sqlite3").close()
+    with sqlite3.connect(tmp_path / "x.sqlite3") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_stored_record_has_every_column_and_canonical_json(tmp_path: Path) -> None:
+    storage = SQLiteStorage(tmp_path / "x.sqlite3")
+    saved = storage.add_submission(new({"b": "ä", "a": [1, 2]}))
+    storage.close()
+    with sqlite3.connect(tmp_path / "x.sqlite3") as db:
+        row = db.execute("SELECT id, reference, form_id, form_version, schema_hash, data, received_at, language "
+                         "FROM submissions").fetchone()
+    assert row == (saved.id, f"LVV/1/{helsinki_year(saved.received_at)}", "kantelu", "1", "abc",
+                   '{"a":[1,2],"b":"ä"}', saved.received_at.isoformat(), "fi")
+    assert saved.received_at.utcoffset() is not None and saved.received_at.utcoffset().total_seconds() == 0
+
+
+def test_acknowledged_submissions_survive_reopening(tmp_path: Path) -> None:
+    storage = SQLiteStorage(tmp_path / "x.sqlite3")
+    saved = storage.add_submission(new())
+    storage.close()
+    reopened = SQLiteStorage(tmp_path / "x.sqlite3")
+    assert reopened.submission_by_receipt(saved.receipt_token) == saved
+    assert reopened.submission_by_receipt("x" * 43) is None
+
+
+def test_references_count_per_agency(tmp_path: Path) -> None:
+    storage = SQLiteStorage(tmp_path / "x.sqlite3")
+    refs = [storage.add_submission(new(agency=a, pattern=p)).reference.split("/")[:2]
+            for a, p in [("lvv", "LVV/{seq}/{year}"), ("espoo", "ESP/{seq:04d}/{year}"), ("lvv", "LVV/{seq}/{year}")]]
+    assert refs == [["LVV", "1"], ["ESP", "0001"], ["LVV", "2"]]
+
+
+def test_a_failed_write_leaves_nothing_behind(tmp_path: Path) -> None:
+    storage = SQLiteStorage(tmp_path / "x.sqlite3")
+    with pytest.raises(TypeError):
+        storage.add_submission(new({"not json": object()}))  # type: ignore[dict-item]
+    with pytest.raises(KeyError):
+        storage.add_submission(new(pattern="LVV/{nope}/{year}"))
+    assert storage.count_submissions() == 0
+    assert storage.add_submission(new()).reference.startswith("LVV/1/")
+
+
+def test_concurrent_threads_get_distinct_references(tmp_path: Path) -> None:
+    storage = SQLiteStorage(tmp_path / "x.sqlite3")
+    with ThreadPoolExecutor(8) as pool:
+        refs = list(pool.map(lambda i: storage.add_submission(new({"i": i})).reference, range(200)))
+    assert len(set(refs)) == 200
+    assert storage.count_submissions() == 200
+
+
+def _write_many(path: str, count: int) -> None:
+    storage = SQLiteStorage(Path(path))
+    for i in range(count):
+        storage.add_submission(new({"i": i}))
+    storage.close()
+
+
+def test_two_processes_share_one_database(tmp_path: Path) -> None:
+    path = str(tmp_path / "x.sqlite3")
+    SQLiteStorage(Path(path)).close()
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_write_many, args=(path, 50)) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+        assert worker.exitcode == 0
+    with sqlite3.connect(path) as db:
+        refs = [r[0] for r in db.execute("SELECT reference FROM submissions")]
+        data = [json.loads(r[0]) for r in db.execute("SELECT data FROM submissions")]
+    assert len(refs) == len(set(refs)) == 100
+    assert sorted(int(r.split("/")[1]) for r in refs) == list(range(1, 101))
+    assert len(data) == 100
