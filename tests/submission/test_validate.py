@@ -1,0 +1,86 @@
+"""Validation: the schema decides, people read plain messages, validators are compiled once."""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+import pytest
+
+from lomake.forms import Catalog
+from renderer.view import form_view
+from submission.coerce import Issue
+from submission.validate import Validators, apply_defaults, message, validate
+from tests.samples import KANTELU
+
+
+def problems(catalog: Catalog, instance: Any, lang: str = "fi") -> list[tuple[str, str]]:
+    form = catalog.forms["kantelu"]
+    found = validate(form_view(form, lang), Validators().for_form(form), instance)
+    return [(p.pointer, p.message) for p in found]
+
+
+def test_validators_are_compiled_once_per_form_version(catalog: Catalog) -> None:
+    validators = Validators()
+    form = catalog.forms["kantelu"]
+    assert validators.for_form(form) is validators.for_form(form)
+
+
+def test_a_valid_instance_has_no_problems(catalog: Catalog) -> None:
+    assert problems(catalog, KANTELU) == []
+
+
+def test_conditional_requirements_follow_the_schema(catalog: Catalog) -> None:
+    acting_for_another = {k: v for k, v in KANTELU.items() if k not in ("peruste", "paamies")}
+    assert problems(catalog, acting_for_another) == [
+        ("/peruste", "Valitse ”Millä perusteella toimit toisen puolesta?”."),
+        ("/paamies", "Kirjoita ”Henkilö, jonka puolesta kantelet”."),
+    ]
+    assert problems(catalog, {**acting_for_another, "toimija": "itse"}) == []
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    ({"kantelija": {**KANTELU["kantelija"], "sahkoposti": "maija@"}},
+     ("/kantelija/sahkoposti", "Kirjoita ”Sähköpostiosoite” muodossa nimi@esimerkki.fi.")),
+    ({"alkaen": "2025-02-30"}, ("/alkaen", "Kirjoita ”Milloin tapahtumat alkoivat?” oikeana päivämääränä, esimerkiksi 15.3.2025.")),
+    ({"kohde": "jotain"}, ("/kohde", "Valitse ”Mitä toimintaa kantelu koskee?” annetuista vaihtoehdoista.")),
+    ({"vakuutus": False}, ("/vakuutus", "Vahvista: ”Vakuutan, että antamani tiedot ovat oikeita”.")),
+    ({"taho": ""}, ("/taho", "Kirjoita ”Toimintayksikkö tai palvelun tuottaja”.")),
+])
+def test_messages_speak_to_people(catalog: Catalog, change: dict[str, Any], expected: tuple[str, str]) -> None:
+    assert problems(catalog, {**copy.deepcopy(KANTELU), **change}) == [expected]
+
+
+def test_one_message_per_field_the_most_important_first(catalog: Catalog) -> None:
+    form = catalog.forms["kantelu"]
+    view = form_view(form, "en")
+    instance = {**KANTELU, "taho": 5}
+    found = validate(view, Validators().for_form(form), instance, [Issue("/taho", "integer")])
+    assert [(p.pointer, p.message) for p in found] == [
+        ("/taho", "Enter “Toimintayksikkö tai palvelun tuottaja” as a whole number, for example 12.")]
+
+
+def test_messages_never_use_jsonschema_wording(catalog: Catalog) -> None:
+    for lang in ("fi", "sv", "en"):
+        found = problems(catalog, {"kantelija": {"postinumero": 1}, "alkaen": 3, "x": None}, lang)
+        assert len(found) > 10
+        for _, text in found:
+            text = re.sub(r"[”“][^”]*”", "", text)  # the form's own labels are the author's words
+            for banned in ("is a required property", "is not of type", "invalid", "virheellinen", "please", "sorry"):
+                assert banned not in text.lower()
+
+
+def test_authors_can_word_a_message_themselves(catalog: Catalog) -> None:
+    kantelija = {**KANTELU["kantelija"], "postinumero": "1234"}
+    assert problems(catalog, {**KANTELU, "kantelija": kantelija}) == [
+        ("/kantelija/postinumero", "Kirjoita postinumero viidellä numerolla, esimerkiksi 00100.")]
+
+
+def test_defaults_fill_only_what_is_absent(catalog: Catalog) -> None:
+    form = catalog.forms["kantelu"]
+    assert apply_defaults(form, {"a": 1}) == {"a": 1}
+
+
+def test_message_without_a_field_names_the_answers() -> None:
+    assert message("en", Issue("", "generic"), None) == "Check “the answers”."

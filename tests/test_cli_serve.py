@@ -1,0 +1,110 @@
+"""`lomake serve` as a real process: acknowledged submissions survive a crash and a restart."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SCHEMAS
+from tests.samples import KANTELU
+
+pytestmark = pytest.mark.server
+LOMAKE = str(Path(sys.executable).with_name("lomake"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serving(workdir: Path, *args: str) -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen([LOMAKE, "serve", "--port", str(port), *args], cwd=workdir,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                get(f"{base}/healthz")
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert process.poll() is None, process.communicate()[0]
+                time.sleep(0.05)
+        yield base
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=10)
+
+
+def get(url: str) -> tuple[str, bytes]:
+    """The content type and body at `url`; the connection is closed before returning."""
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.headers["content-type"], response.read()
+
+
+def post_json(url: str, body: object) -> tuple[int, dict[str, object]]:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                     headers={"content-type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_default_serve_uses_schemas_and_sqlite_in_the_working_directory(tmp_path: Path) -> None:
+    shutil.copytree(SCHEMAS, tmp_path / "schemas")
+    with serving(tmp_path) as base:
+        status, created = post_json(f"{base}/api/v1/forms/kantelu/submissions", KANTELU)
+        assert status == 201
+    # The process was killed with SIGKILL right after the 201: nothing was flushed on the way out.
+    assert (tmp_path / "lomake.sqlite3").exists()
+    with serving(tmp_path) as base:
+        path = str(created["receipt_url"]).split("/receipts/")[1]
+        content_type, pdf = get(f"{base}/receipts/{path}")
+        assert content_type == "application/pdf" and pdf.startswith(b"%PDF-")
+        status, second = post_json(f"{base}/api/v1/forms/kantelu/submissions", KANTELU)
+        assert status == 201
+    assert str(second["reference"]).startswith("LVV/2/")
+
+
+def test_serve_takes_schemas_and_db_options_and_reports_broken_files(tmp_path: Path) -> None:
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    (forms / "ok.json").write_text('{"title": "OK", "type": "object", "properties": {}}')
+    (forms / "bad.json").write_text('{"title": "Bad", "type": "object", "properties": {"x": {"type": "strng"}}}')
+    db = tmp_path / "data" / "x.sqlite3"
+    port_args = ("--schemas", str(forms), "--db", f"sqlite:///{db}", "--host", "127.0.0.1")
+    port = free_port()
+    process = subprocess.Popen([LOMAKE, "serve", "--port", str(port), *port_args], cwd=tmp_path,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        for _ in range(200):
+            try:
+                listing = json.loads(get(f"http://127.0.0.1:{port}/api/v1/forms")[1])
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.05)
+        assert listing == {"forms": [{"id": "ok", "title": "OK", "version": "1"}]}
+        assert db.exists()
+    finally:
+        process.send_signal(signal.SIGINT)
+        output = process.communicate(timeout=10)[0]
+    assert f"{forms}/bad.json: /properties/x/type: not valid JSON Schema" in output
