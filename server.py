@@ -30,7 +30,7 @@ from renderer.view import FormView, form_view
 from submission.coerce import coerce
 from submission.receipt import receipt
 from submission.store import NewSubmission, Storage, Submission, open_storage
-from submission.validate import Validators, accept
+from submission.validate import CompiledForms, accept
 
 log = logging.getLogger("lomake")
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -54,7 +54,7 @@ class Lomake:
     catalog: Catalog
     storage: Storage
     pages: Pages
-    validators: Validators = field(default_factory=Validators)
+    compiled: CompiledForms = field(default_factory=CompiledForms)
     _views: dict[tuple[str, str, str], FormView] = field(default_factory=dict)
     _blank_pages: dict[tuple[str, str, str], bytes] = field(default_factory=dict)
 
@@ -120,7 +120,7 @@ async def store(app: Lomake, form: Form, instance: dict[str, Any], lang: str) ->
         form_id=form.id, form_version=form.version, schema_hash=form.hash, agency=form.agency.id,
         reference_pattern=form.agency.reference, data=instance, language=lang,
     )
-    return await run_in_threadpool(app.storage.add_submission, new)
+    return await app.storage.add_submission(new)
 
 
 # HTML pages
@@ -156,7 +156,7 @@ async def submit_form(request: Request) -> Response:
     view = app.view(form, lang)
     instance, coerced = coerce(view.fields, data)
     try:
-        accepted = accept(form, view, app.validators.for_form(form), instance, coerced)
+        accepted = accept(app.compiled, form, view, instance, coerced)
     except Invalid as invalid:
         page = app.form_page(form, lang, values=data, problems=invalid.problems)
         return Response(page, status_code=422, media_type="text/html; charset=utf-8",
@@ -217,7 +217,7 @@ async def api_submit(request: Request) -> Response:
         instance = json.loads(body, parse_constant=_reject_constant)
     except (ValueError, RecursionError) as exc:
         raise BadRequest(text(lang, "malformed_json", detail=str(exc)[:200])) from exc
-    accepted = accept(form, app.view(form, lang), app.validators.for_form(form), instance)
+    accepted = accept(app.compiled, form, app.view(form, lang), instance)
     submission = await store(app, form, accepted, lang)
     return JSONResponse({
         "id": submission.id,

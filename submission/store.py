@@ -7,9 +7,11 @@ through `Storage.add_submission`; a PostgreSQL backend implements the same proto
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import json
+import queue
 import secrets
 import sqlite3
 import threading
@@ -20,6 +22,9 @@ from typing import Any, Protocol
 from urllib.parse import unquote, urlparse
 
 from lomake.schema import canonical_json
+
+#: The most submissions one commit takes.
+MAX_GROUP = 64
 
 
 @dataclass(frozen=True)
@@ -55,7 +60,7 @@ class Submission:
 class Storage(Protocol):
     """Where submissions live. Implementations must be safe for several processes at once."""
 
-    def add_submission(self, new: NewSubmission) -> Submission:
+    async def add_submission(self, new: NewSubmission) -> Submission:
         """Store `new` durably and give it a reference; returns only after the commit."""
 
     def submission_by_receipt(self, token: str) -> Submission | None:
@@ -111,50 +116,91 @@ def helsinki_year(moment: dt.datetime) -> int:
 
 
 class SQLiteStorage:
-    """SQLite in WAL mode with full sync: a committed submission survives a power cut."""
+    """SQLite in WAL mode with full sync: a committed submission survives a power cut.
+
+    One writer thread commits submissions in groups: requests that arrive while a commit is
+    syncing to disk share the next commit (group commit), each in a savepoint of its own, so
+    one bad submission never takes another with it. Reads use a connection of their own.
+    """
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        with self._lock, self._transaction():
+        self._writer = _connect(path)
+        with _Transaction(self._writer):
             for statement in _SCHEMA:
-                self._db.execute(statement)
+                self._writer.execute(statement)
+        self._reader = _connect(path)
+        self._read_lock = threading.Lock()
+        self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._write_loop, name="lomake-sqlite-writer", daemon=True)
+        self._thread.start()
 
-    def _transaction(self) -> _Transaction:
-        return _Transaction(self._db)
+    async def add_submission(self, new: NewSubmission) -> Submission:
+        loop = asyncio.get_running_loop()
+        pending = _Pending(new, loop, loop.create_future())
+        self._queue.put(pending)
+        return await pending.future
 
-    def add_submission(self, new: NewSubmission) -> Submission:
+    def _write_loop(self) -> None:
+        while (first := self._queue.get()) is not None:
+            batch = [first]
+            while len(batch) < MAX_GROUP:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    self._queue.put(None)
+                    break
+                batch.append(item)
+            self._commit(batch)
+        self._writer.close()
+
+    def _commit(self, batch: list[_Pending]) -> None:
+        outcomes: list[Submission | BaseException] = []
+        try:
+            with _Transaction(self._writer):
+                for pending in batch:
+                    self._writer.execute("SAVEPOINT one")
+                    try:
+                        outcomes.append(self._insert(pending.new))
+                        self._writer.execute("RELEASE one")
+                    except Exception as exc:  # noqa: BLE001 - handed to the waiting request
+                        self._writer.execute("ROLLBACK TO one")
+                        self._writer.execute("RELEASE one")
+                        outcomes.append(exc)
+        except Exception as exc:  # noqa: BLE001 - the commit failed: nothing was stored
+            outcomes = [exc] * len(batch)
+        for pending, outcome in zip(batch, outcomes):
+            pending.loop.call_soon_threadsafe(_settle, pending.future, outcome)
+
+    def _insert(self, new: NewSubmission) -> Submission:
         data = canonical_json(new.data)
-        with self._lock, self._transaction():
-            received_at = dt.datetime.now(dt.UTC)
-            year = helsinki_year(received_at)
-            (seq,) = self._db.execute(
-                "INSERT INTO reference_counters (agency, year, last) VALUES (?, ?, 1) "
-                "ON CONFLICT (agency, year) DO UPDATE SET last = last + 1 RETURNING last",
-                (new.agency, year),
-            ).fetchone()
-            submission = Submission(
-                id=str(uuid.uuid4()), reference=new.reference_pattern.format(seq=seq, year=year),
-                form_id=new.form_id, form_version=new.form_version, schema_hash=new.schema_hash,
-                agency=new.agency, data=json.loads(data), data_sha256=hashlib.sha256(data.encode()).hexdigest(),
-                received_at=received_at, language=new.language, receipt_token=secrets.token_urlsafe(32),
-            )
-            self._db.execute(
-                "INSERT INTO submissions (id, reference, form_id, form_version, schema_hash, agency, data, "
-                "data_sha256, received_at, language, receipt_token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (submission.id, submission.reference, submission.form_id, submission.form_version,
-                 submission.schema_hash, submission.agency, data, submission.data_sha256,
-                 received_at.isoformat(), submission.language, submission.receipt_token),
-            )
+        received_at = dt.datetime.now(dt.UTC)
+        year = helsinki_year(received_at)
+        (seq,) = self._writer.execute(
+            "INSERT INTO reference_counters (agency, year, last) VALUES (?, ?, 1) "
+            "ON CONFLICT (agency, year) DO UPDATE SET last = last + 1 RETURNING last",
+            (new.agency, year),
+        ).fetchone()
+        submission = Submission(
+            id=str(uuid.uuid4()), reference=new.reference_pattern.format(seq=seq, year=year),
+            form_id=new.form_id, form_version=new.form_version, schema_hash=new.schema_hash,
+            agency=new.agency, data=json.loads(data), data_sha256=hashlib.sha256(data.encode()).hexdigest(),
+            received_at=received_at, language=new.language, receipt_token=secrets.token_urlsafe(32),
+        )
+        self._writer.execute(
+            "INSERT INTO submissions (id, reference, form_id, form_version, schema_hash, agency, data, "
+            "data_sha256, received_at, language, receipt_token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (submission.id, submission.reference, submission.form_id, submission.form_version,
+             submission.schema_hash, submission.agency, data, submission.data_sha256,
+             received_at.isoformat(), submission.language, submission.receipt_token),
+        )
         return submission
 
     def submission_by_receipt(self, token: str) -> Submission | None:
-        with self._lock:
-            row = self._db.execute(
+        with self._read_lock:
+            row = self._reader.execute(
                 "SELECT id, reference, form_id, form_version, schema_hash, agency, data, data_sha256, "
                 "received_at, language, receipt_token FROM submissions WHERE receipt_token = ?",
                 (token,),
@@ -164,16 +210,43 @@ class SQLiteStorage:
         return Submission(*row[:6], json.loads(row[6]), row[7], dt.datetime.fromisoformat(row[8]), *row[9:])
 
     def count_submissions(self) -> int:
-        with self._lock:
-            return int(self._db.execute("SELECT count(*) FROM submissions").fetchone()[0])
+        with self._read_lock:
+            return int(self._reader.execute("SELECT count(*) FROM submissions").fetchone()[0])
 
     def ping(self) -> None:
-        with self._lock:
-            self._db.execute("SELECT 1").fetchone()
+        with self._read_lock:
+            self._reader.execute("SELECT 1").fetchone()
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        """Finish every queued write, then close."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+        with self._read_lock:
+            self._reader.close()
+
+
+@dataclass(frozen=True)
+class _Pending:
+    new: NewSubmission
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[Submission]
+
+
+def _settle(future: asyncio.Future[Submission], outcome: Submission | BaseException) -> None:
+    if future.cancelled():
+        return
+    if isinstance(outcome, BaseException):
+        future.set_exception(outcome)
+    else:
+        future.set_result(outcome)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    return db
 
 
 class _Transaction:

@@ -17,7 +17,7 @@ from jsonschema.protocols import Validator
 from referencing._core import Resolver
 from referencing.exceptions import Unresolvable
 
-from lomake.errors import Problem
+from lomake.errors import Invalid, Problem
 from lomake.forms import Form
 from lomake.messages import text
 from lomake.schema import Schema, deref, escape, object_shape, pointer
@@ -39,41 +39,59 @@ def format_checker() -> FormatChecker:
     return checker
 
 
-class Validators:
-    """Compiled validators, one per form version, built on first use and then kept."""
+class CompiledForms:
+    """What each form version needs at every submission, worked out on first use and then kept:
+    its compiled validator and where its defaults go."""
 
     def __init__(self) -> None:
-        self._cache: dict[tuple[str, str], Validator] = {}
+        self._validators: dict[tuple[str, str], Validator] = {}
+        self._defaults: dict[tuple[str, str], Defaults] = {}
         self._checker = format_checker()
 
-    def for_form(self, form: Form) -> Validator:
+    def validator(self, form: Form) -> Validator:
         key = (form.id, form.hash)
-        validator = self._cache.get(key)
+        validator = self._validators.get(key)
         if validator is None:
             cls = validators.validator_for(form.validation_schema, default=Draft202012Validator)
             validator = cls(form.validation_schema, registry=form.registry, format_checker=self._checker)
-            self._cache[key] = validator
+            self._validators[key] = validator
         return validator
 
+    def defaults(self, form: Form) -> Defaults:
+        key = (form.id, form.hash)
+        if key not in self._defaults:
+            self._defaults[key] = _defaults_of(*deref(form.document, form.resolver()))
+        return self._defaults[key]
 
-def apply_defaults(form: Form, instance: dict[str, Any]) -> dict[str, Any]:
-    """A copy of `instance` with every absent property that has a `default` filled in."""
-    result = copy.deepcopy(instance)
-    _defaults(*deref(form.document, form.resolver()), result)
-    return result
+
+#: For each property with a default somewhere below it: its own default (or `_NO_DEFAULT`) and its properties'.
+Defaults = dict[str, tuple[Any, "Defaults"]]
+_NO_DEFAULT = object()
 
 
-def _defaults(schema: Schema, resolver: Resolver[Any], instance: dict[str, Any]) -> None:
-    shape = object_shape(schema, resolver)
-    for name, (sub, sub_resolver) in shape.properties.items():
+def _defaults_of(schema: Schema, resolver: Resolver[Any], depth: int = 0) -> Defaults:
+    found: Defaults = {}
+    if depth > 12:
+        return found
+    for name, (sub, sub_resolver) in object_shape(schema, resolver).properties.items():
         try:
             sub, sub_resolver = deref(sub, sub_resolver)
         except (Unresolvable, RecursionError):
             continue
-        if name not in instance and "default" in sub:
-            instance[name] = copy.deepcopy(sub["default"])
-        if isinstance(instance.get(name), dict):
-            _defaults(sub, sub_resolver, instance[name])
+        inner = _defaults_of(sub, sub_resolver, depth + 1)
+        if "default" in sub or inner:
+            found[name] = (sub.get("default", _NO_DEFAULT), inner)
+    return found
+
+
+def apply_defaults(defaults: Defaults, instance: dict[str, Any]) -> dict[str, Any]:
+    """Fill every absent property that has a `default` into `instance` (changed in place, and returned)."""
+    for name, (default, inner) in defaults.items():
+        if name not in instance and default is not _NO_DEFAULT:
+            instance[name] = copy.deepcopy(default)
+        if inner and isinstance(instance.get(name), dict):
+            apply_defaults(inner, instance[name])
+    return instance
 
 
 def issues(validator: Validator, instance: Any) -> list[Issue]:
@@ -162,14 +180,12 @@ def validate(view: FormView, validator: Validator, instance: Any, coerced: Itera
     return problems(view, [*coerced, *issues(validator, instance)])
 
 
-def accept(form: Form, view: FormView, validator: Validator, instance: Any, coerced: Iterable[Issue] = ()) -> Any:
+def accept(compiled: CompiledForms, form: Form, view: FormView, instance: Any, coerced: Iterable[Issue] = ()) -> Any:
     """The answers with defaults applied, ready to store; raises `Invalid` listing every problem."""
-    from lomake.errors import Invalid
-
     if not isinstance(instance, dict):
         raise Invalid(text(view.lang, "not_an_object"))
-    instance = apply_defaults(form, instance)
-    found = validate(view, validator, instance, coerced)
+    apply_defaults(compiled.defaults(form), instance)
+    found = validate(view, compiled.validator(form), instance, coerced)
     if found:
         raise Invalid(found[0].message, found)
     return instance

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import multiprocessing
 import sqlite3
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from submission.store import NewSubmission, SQLiteStorage, helsinki_year, open_storage
+from submission.store import NewSubmission, Submission, SQLiteStorage, helsinki_year, open_storage
+
+
+def add(storage: SQLiteStorage, *news: NewSubmission) -> list[Submission]:
+    """Add submissions concurrently, as requests do, and wait for every commit."""
+
+    async def all_of() -> list[Submission]:
+        return list(await asyncio.gather(*(storage.add_submission(n) for n in news)))
+
+    return asyncio.run(all_of())
 
 
 def new(data: dict[str, object] | None = None, agency: str = "lvv", pattern: str = "LVV/{seq}/{year}") -> NewSubmission:
@@ -34,7 +43,7 @@ def test_wal_mode_and_full_sync(tmp_path: Path) -> None:
 
 def test_stored_record_has_every_column_and_canonical_json(tmp_path: Path) -> None:
     storage = SQLiteStorage(tmp_path / "x.sqlite3")
-    saved = storage.add_submission(new({"b": "ä", "a": [1, 2]}))
+    (saved,) = add(storage, new({"b": "ä", "a": [1, 2]}))
     storage.close()
     with sqlite3.connect(tmp_path / "x.sqlite3") as db:
         row = db.execute("SELECT id, reference, form_id, form_version, schema_hash, data, received_at, language "
@@ -46,7 +55,7 @@ def test_stored_record_has_every_column_and_canonical_json(tmp_path: Path) -> No
 
 def test_acknowledged_submissions_survive_reopening(tmp_path: Path) -> None:
     storage = SQLiteStorage(tmp_path / "x.sqlite3")
-    saved = storage.add_submission(new())
+    (saved,) = add(storage, new())
     storage.close()
     reopened = SQLiteStorage(tmp_path / "x.sqlite3")
     assert reopened.submission_by_receipt(saved.receipt_token) == saved
@@ -55,33 +64,44 @@ def test_acknowledged_submissions_survive_reopening(tmp_path: Path) -> None:
 
 def test_references_count_per_agency(tmp_path: Path) -> None:
     storage = SQLiteStorage(tmp_path / "x.sqlite3")
-    refs = [storage.add_submission(new(agency=a, pattern=p)).reference.split("/")[:2]
+    refs = [add(storage, new(agency=a, pattern=p))[0].reference.split("/")[:2]
             for a, p in [("lvv", "LVV/{seq}/{year}"), ("espoo", "ESP/{seq:04d}/{year}"), ("lvv", "LVV/{seq}/{year}")]]
     assert refs == [["LVV", "1"], ["ESP", "0001"], ["LVV", "2"]]
 
 
-def test_a_failed_write_leaves_nothing_behind(tmp_path: Path) -> None:
+def test_a_failed_write_leaves_nothing_behind_and_spares_its_group(tmp_path: Path) -> None:
     storage = SQLiteStorage(tmp_path / "x.sqlite3")
     with pytest.raises(TypeError):
-        storage.add_submission(new({"not json": object()}))  # type: ignore[dict-item]
+        add(storage, new({"not json": object()}))  # type: ignore[dict-item]
     with pytest.raises(KeyError):
-        storage.add_submission(new(pattern="LVV/{nope}/{year}"))
+        add(storage, new(pattern="LVV/{nope}/{year}"))
     assert storage.count_submissions() == 0
-    assert storage.add_submission(new()).reference.startswith("LVV/1/")
+
+    async def mixed() -> list[Submission | BaseException]:
+        news = [new({"i": 1}), new(pattern="LVV/{nope}/{year}"), new({"i": 3})]
+        return list(await asyncio.gather(*(storage.add_submission(n) for n in news), return_exceptions=True))
+
+    first, failed, third = asyncio.run(mixed())
+    assert isinstance(failed, KeyError)
+    assert isinstance(first, Submission) and isinstance(third, Submission)
+    assert sorted([first.reference, third.reference])[0].startswith("LVV/1/")
+    assert storage.count_submissions() == 2
 
 
-def test_concurrent_threads_get_distinct_references(tmp_path: Path) -> None:
+def test_concurrent_submissions_get_distinct_references(tmp_path: Path) -> None:
     storage = SQLiteStorage(tmp_path / "x.sqlite3")
-    with ThreadPoolExecutor(8) as pool:
-        refs = list(pool.map(lambda i: storage.add_submission(new({"i": i})).reference, range(200)))
-    assert len(set(refs)) == 200
-    assert storage.count_submissions() == 200
+    refs = [s.reference for s in add(storage, *(new({"i": i}) for i in range(300)))]
+    assert len(set(refs)) == 300
+    assert sorted(int(r.split("/")[1]) for r in refs) == list(range(1, 301))
+    assert storage.count_submissions() == 300
+    storage.close()
+    assert SQLiteStorage(tmp_path / "x.sqlite3").count_submissions() == 300
 
 
 def _write_many(path: str, count: int) -> None:
     storage = SQLiteStorage(Path(path))
     for i in range(count):
-        storage.add_submission(new({"i": i}))
+        add(storage, new({"i": i}), new({"i": -i}))
     storage.close()
 
 
@@ -98,6 +118,6 @@ def test_two_processes_share_one_database(tmp_path: Path) -> None:
     with sqlite3.connect(path) as db:
         refs = [r[0] for r in db.execute("SELECT reference FROM submissions")]
         data = [json.loads(r[0]) for r in db.execute("SELECT data FROM submissions")]
-    assert len(refs) == len(set(refs)) == 100
-    assert sorted(int(r.split("/")[1]) for r in refs) == list(range(1, 101))
-    assert len(data) == 100
+    assert len(refs) == len(set(refs)) == 200
+    assert sorted(int(r.split("/")[1]) for r in refs) == list(range(1, 201))
+    assert len(data) == 200

@@ -3,28 +3,31 @@
 from __future__ import annotations
 
 import copy
+import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from lomake.forms import Catalog
+from lomake.forms import Catalog, load_catalog
 from renderer.view import form_view
 from submission.coerce import Issue
-from submission.validate import Validators, apply_defaults, message, validate
+from submission.validate import CompiledForms, apply_defaults, message, validate
 from tests.samples import KANTELU
 
 
 def problems(catalog: Catalog, instance: Any, lang: str = "fi") -> list[tuple[str, str]]:
     form = catalog.forms["kantelu"]
-    found = validate(form_view(form, lang), Validators().for_form(form), instance)
+    found = validate(form_view(form, lang), CompiledForms().validator(form), instance)
     return [(p.pointer, p.message) for p in found]
 
 
 def test_validators_are_compiled_once_per_form_version(catalog: Catalog) -> None:
-    validators = Validators()
+    compiled = CompiledForms()
     form = catalog.forms["kantelu"]
-    assert validators.for_form(form) is validators.for_form(form)
+    assert compiled.validator(form) is compiled.validator(form)
+    assert compiled.defaults(form) is compiled.defaults(form)
 
 
 def test_a_valid_instance_has_no_problems(catalog: Catalog) -> None:
@@ -56,7 +59,7 @@ def test_one_message_per_field_the_most_important_first(catalog: Catalog) -> Non
     form = catalog.forms["kantelu"]
     view = form_view(form, "en")
     instance = {**KANTELU, "taho": 5}
-    found = validate(view, Validators().for_form(form), instance, [Issue("/taho", "integer")])
+    found = validate(view, CompiledForms().validator(form), instance, [Issue("/taho", "integer")])
     assert [(p.pointer, p.message) for p in found] == [
         ("/taho", "Enter “Toimintayksikkö tai palvelun tuottaja” as a whole number, for example 12.")]
 
@@ -77,9 +80,20 @@ def test_authors_can_word_a_message_themselves(catalog: Catalog) -> None:
         ("/kantelija/postinumero", "Kirjoita postinumero viidellä numerolla, esimerkiksi 00100.")]
 
 
-def test_defaults_fill_only_what_is_absent(catalog: Catalog) -> None:
-    form = catalog.forms["kantelu"]
-    assert apply_defaults(form, {"a": 1}) == {"a": 1}
+def test_defaults_fill_only_what_is_absent_at_any_depth(tmp_path: Path) -> None:
+    (tmp_path / "d.json").write_text(json.dumps({"title": "D", "type": "object", "$defs": {
+        "maa": {"title": "Maa", "type": "string", "default": "Suomi"}}, "properties": {
+        "a": {"title": "A", "type": "string", "default": "x"},
+        "o": {"title": "O", "type": "object", "properties": {"m": {"$ref": "#/$defs/maa"},
+                                                             "l": {"title": "L", "type": "array", "default": []}}},
+    }}))
+    form = load_catalog(tmp_path).forms["d"]
+    defaults = CompiledForms().defaults(form)
+    assert apply_defaults(defaults, {}) == {"a": "x"}
+    assert apply_defaults(defaults, {"a": "y", "o": {}}) == {"a": "y", "o": {"m": "Suomi", "l": []}}
+    first, second = apply_defaults(defaults, {"o": {}}), apply_defaults(defaults, {"o": {}})
+    first["o"]["l"].append(1)
+    assert second["o"]["l"] == []
 
 
 def test_message_without_a_field_names_the_answers() -> None:
