@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import urlparse
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -27,7 +27,7 @@ from lomake.settings import Settings
 from renderer.html import Pages
 from renderer.pdf import receipt_pdf
 from renderer.view import FormView, form_view
-from submission.coerce import coerce
+from submission.coerce import coerce, parse_form
 from submission.receipt import receipt
 from submission.store import NewSubmission, Storage, Submission, open_storage
 from submission.validate import CompiledForms, accept
@@ -150,8 +150,8 @@ async def submit_form(request: Request) -> Response:
     require_media_type(request, "application/x-www-form-urlencoded")
     body = await read_body(request, app.settings.max_body_bytes)
     try:
-        data = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=5000)
-    except (UnicodeDecodeError, ValueError) as exc:
+        data = parse_form(body)
+    except ValueError as exc:
         raise BadRequest(text(lang, "bad_form_body")) from exc
     view = app.view(form, lang)
     instance, coerced = coerce(view.fields, data)

@@ -5,6 +5,7 @@ Pure helpers shared by the view model, the defaults and `lomake check`.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -159,3 +160,31 @@ def same_json(a: Any, b: Any) -> bool:
     if isinstance(a, int | float) and isinstance(b, int | float):
         return a == b
     return type(a) is type(b) and bool(a == b)
+
+
+_ANNOTATIONS = ("title", "description", "$comment", "examples", "deprecated")
+
+
+def consts_as_enums(document: Any) -> Any:
+    """A copy of `document` where each `oneOf`/`anyOf` of plain `const`s is the `enum` it means.
+
+    Same verdicts, less work: a `oneOf` of N consts descends N times and builds an error for
+    each branch that fails; an `enum` is one membership test. A `oneOf` whose consts are not
+    all distinct (as JSON) is left alone, since no value can match exactly one of its twins.
+    """
+    document = copy.deepcopy(document)
+    for schema, _ in list(iter_subschemas(document)):
+        for key in ("oneOf", "anyOf"):
+            branches = schema.get(key)
+            if not isinstance(branches, list) or not branches or not all(
+                isinstance(b, dict) and "const" in b and all(k == "const" or k in _ANNOTATIONS or k.startswith("ui:")
+                                                              for k in b)
+                for b in branches
+            ):
+                continue
+            values = [b["const"] for b in branches]
+            distinct = all(not same_json(a, b) for i, a in enumerate(values) for b in values[i + 1:])
+            if key == "anyOf" or distinct:
+                del schema[key]
+                schema.setdefault("allOf", []).append({"enum": values})
+    return document

@@ -186,7 +186,7 @@ class SQLiteStorage:
         submission = Submission(
             id=str(uuid.uuid4()), reference=new.reference_pattern.format(seq=seq, year=year),
             form_id=new.form_id, form_version=new.form_version, schema_hash=new.schema_hash,
-            agency=new.agency, data=json.loads(data), data_sha256=hashlib.sha256(data.encode()).hexdigest(),
+            agency=new.agency, data=new.data, data_sha256=hashlib.sha256(data.encode()).hexdigest(),
             received_at=received_at, language=new.language, receipt_token=secrets.token_urlsafe(32),
         )
         self._writer.execute(

@@ -15,12 +15,14 @@ from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 from jsonschema.protocols import Validator
 from referencing._core import Resolver
+from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
+from referencing.jsonschema import DRAFT202012
 
 from lomake.errors import Invalid, Problem
 from lomake.forms import Form
 from lomake.messages import text
-from lomake.schema import Schema, deref, escape, object_shape, pointer
+from lomake.schema import Schema, consts_as_enums, deref, escape, object_shape, pointer
 from renderer.view import Field, FormView, walk
 from submission.coerce import Issue
 
@@ -52,8 +54,13 @@ class CompiledForms:
         key = (form.id, form.hash)
         validator = self._validators.get(key)
         if validator is None:
-            cls = validators.validator_for(form.validation_schema, default=Draft202012Validator)
-            validator = cls(form.validation_schema, registry=form.registry, format_checker=self._checker)
+            registry = Registry().with_resources(
+                (uri, Resource.from_contents(consts_as_enums(resource.contents), default_specification=DRAFT202012))
+                for uri, resource in form.registry.items()
+            )
+            schema = registry.contents(form.uri)
+            cls = validators.validator_for(schema, default=Draft202012Validator)
+            validator = cls(schema, registry=registry, format_checker=self._checker)
             self._validators[key] = validator
         return validator
 
@@ -127,9 +134,11 @@ def _issues(error: ValidationError) -> Iterable[Issue]:
     return [Issue(at, keyword, {"n": value})]
 
 
-def problems(view: FormView, found: Iterable[Issue]) -> list[Problem]:
+def problems(view: FormView, found: list[Issue]) -> list[Problem]:
     """One message per field, most important first, in page order; then anything fieldless."""
     best: dict[str, tuple[int, Issue, Field | None]] = {}
+    if not found:
+        return []
     for issue in found:
         f = view.field_at(issue.pointer)
         where = f.pointer if f is not None and f.kind != "fieldset" else issue.pointer

@@ -10,7 +10,7 @@ import pytest
 
 from lomake.forms import load_catalog
 from renderer.view import Field, form_view
-from submission.coerce import Issue, coerce, form_values
+from submission.coerce import Issue, coerce, form_values, parse_form
 
 
 @pytest.fixture
@@ -70,3 +70,21 @@ def test_form_values_is_the_inverse_of_coerce(fields: tuple[Field, ...]) -> None
     instance = {"s": "a", "t": "x\ny", "i": -4, "n": 0.25, "b": True, "c": True, "r": 1, "k": ["b"],
                 "d": "2024-02-29", "o": {"x": "ä"}, "p": {"y": "y"}, "j": [{"a": [1, None]}]}
     assert coerce(fields, form_values(fields, instance)) == (instance, [])
+
+
+@pytest.mark.parametrize("body", [
+    b"", b"a=1&a=2&b=", b"%2Fx%5Bday%5D=3&%2Fy=%C3%A4+%2B+%25&&z", b"%2Fbad=%zz%", b"only",
+])
+def test_parse_form_reads_bodies_as_browsers_send_them(body: bytes) -> None:
+    from urllib.parse import parse_qs
+
+    assert parse_form(body) == parse_qs(body.decode(), keep_blank_values=True)
+
+
+def test_parse_form_refuses_what_it_cannot_read() -> None:
+    with pytest.raises(ValueError):
+        parse_form(b"a=%ff")
+    with pytest.raises(ValueError):
+        parse_form(b"\xff=1")
+    with pytest.raises(ValueError, match="more than 3 fields"):
+        parse_form(b"a&b&c&d", max_fields=3)
