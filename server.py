@@ -94,9 +94,8 @@ def language(request: Request, offered: tuple[str, ...] = LANGUAGES) -> str:
     return pick_language(request.query_params.get("lang"), request.headers.get("accept-language"), offered)
 
 
-async def read_body(request: Request, limit: int) -> bytes:
+async def read_body(request: Request, limit: int, lang: str) -> bytes:
     """The request body, refused with 413 as soon as it passes `limit` bytes."""
-    lang = language(request)
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(text(lang, "too_large", n=limit))
@@ -109,9 +108,9 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def require_media_type(request: Request, expected: str) -> None:
+def require_media_type(request: Request, expected: str, lang: str) -> None:
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != expected:
-        raise UnsupportedMediaType(text(language(request), "media_type", expected=expected))
+        raise UnsupportedMediaType(text(lang, "media_type", expected=expected))
 
 
 async def store(app: Lomake, form: Form, instance: dict[str, Any], lang: str) -> Submission:
@@ -147,8 +146,8 @@ async def submit_form(request: Request) -> Response:
     app = lomake(request)
     form = app.form(request.path_params["form_id"], language(request))
     lang = language(request, form.languages)
-    require_media_type(request, "application/x-www-form-urlencoded")
-    body = await read_body(request, app.settings.max_body_bytes)
+    require_media_type(request, "application/x-www-form-urlencoded", lang)
+    body = await read_body(request, app.settings.max_body_bytes, lang)
     try:
         data = parse_form(body)
     except ValueError as exc:
@@ -211,8 +210,8 @@ async def api_submit(request: Request) -> Response:
     app = lomake(request)
     form = app.form(request.path_params["form_id"], language(request))
     lang = language(request, form.languages)
-    require_media_type(request, "application/json")
-    body = await read_body(request, app.settings.max_body_bytes)
+    require_media_type(request, "application/json", lang)
+    body = await read_body(request, app.settings.max_body_bytes, lang)
     try:
         instance = json.loads(body, parse_constant=_reject_constant)
     except (ValueError, RecursionError) as exc:

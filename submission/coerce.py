@@ -62,8 +62,8 @@ def parse_form(body: bytes, max_fields: int = 5000) -> dict[str, list[str]]:
 
 
 def _unquote(raw: bytes) -> str:
-    # Control names are JSON Pointers, so "%2F" is in nearly every name: take it on the fast path.
-    raw = raw.replace(b"+", b" ").replace(b"%2F", b"/")
+    # Control names are JSON Pointers ("/a/b", dates "/a[day]"): keep them on the fast path.
+    raw = raw.replace(b"+", b" ").replace(b"%2F", b"/").replace(b"%5B", b"[").replace(b"%5D", b"]")
     return raw.decode() if b"%" not in raw else unquote_to_bytes(raw).decode()
 
 
