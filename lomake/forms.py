@@ -48,7 +48,7 @@ class Agency(BaseModel):
         return value
 
     def display_name(self, lang: str) -> str:
-        return self.name.get(lang) or next(iter(self.name.values()))  # type: ignore[call-overload, no-any-return]
+        return self.name.get(lang) or next(iter(self.name.values()))  # type: ignore[call-overload]
 
 
 DEFAULT_AGENCY = Agency(
@@ -190,7 +190,7 @@ class Crawl:
         own_id = registered.get("$id") if isinstance(registered, dict) else None
         if own_id and urldefrag(own_id)[0] != uri:
             self.registry = self.registry.with_resource(urldefrag(own_id)[0], resource)
-        for ref, at in _refs(document):
+        for ref, _ in _refs(document):
             target = urldefrag(urljoin(uri, ref))[0]
             if target in self.documents or not target.startswith(BASE_URI):
                 continue

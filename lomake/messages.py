@@ -184,8 +184,11 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "sv": "Fyll i ”{label}” i JSON-format.",
         "en": "Write “{label}” as JSON.",
     },
-    "type": {"fi": "Tarkista ”{label}”: odotettiin tyyppiä {type}.", "sv": "Kontrollera ”{label}”: typen {type} väntades.",
-             "en": "“{label}” must be of type {type}."},
+    "type": {
+        "fi": "Tarkista ”{label}”: odotettiin tyyppiä {type}.",
+        "sv": "Kontrollera ”{label}”: typen {type} väntades.",
+        "en": "“{label}” must be of type {type}.",
+    },
     "additionalProperties": {
         "fi": "Lomakkeessa ei ole kohtaa ”{name}”.",
         "sv": "Blanketten har ingen punkt ”{name}”.",
@@ -197,8 +200,11 @@ _MESSAGES: dict[str, dict[str, str]] = {
     "malformed_json": {"fi": "Pyynnön runko ei ole kelvollista JSONia: {detail}",
                        "sv": "Begärans innehåll är inte giltig JSON: {detail}",
                        "en": "The request body is not well-formed JSON: {detail}"},
-    "not_an_object": {"fi": "Pyynnön rungon on oltava JSON-objekti.", "sv": "Begärans innehåll måste vara ett JSON-objekt.",
-                      "en": "The request body must be a JSON object."},
+    "not_an_object": {
+        "fi": "Pyynnön rungon on oltava JSON-objekti.",
+        "sv": "Begärans innehåll måste vara ett JSON-objekt.",
+        "en": "The request body must be a JSON object.",
+    },
     "too_large": {"fi": "Pyyntö on liian suuri: enintään {n} tavua.", "sv": "Begäran är för stor: högst {n} byte.",
                   "en": "The request is too large: at most {n} bytes."},
     "media_type": {"fi": "Lähetä {expected}.", "sv": "Skicka {expected}.", "en": "Send {expected}."},
@@ -222,7 +228,7 @@ def text(lang: str, key: str, **params: object) -> str:
 def pick_language(wanted: str | None, accept_language: str | None, offered: tuple[str, ...]) -> str:
     """The page language: `?lang=` first, then Accept-Language, then the first language offered."""
     if wanted in offered:
-        return wanted  # type: ignore[return-value]
+        return wanted
     for part in (accept_language or "").split(","):
         code = part.split(";")[0].strip().lower()[:2]
         if code in offered:

@@ -132,7 +132,8 @@ def _type_of(value: Any) -> str:
         return "number"
     if value is None:
         return "null"
-    return {str: "string", list: "array", dict: "object"}[type(value)]
+    names: dict[type, str] = {str: "string", list: "array", dict: "object"}
+    return names[type(value)]
 
 
 def choices(schema: Schema) -> list[tuple[Any, str | None]] | None:

@@ -150,7 +150,7 @@ def _field(
         schema = {}
     options = schema.get("ui:options") or {}
     widget = schema.get("ui:widget") or options.get("widget")
-    base = {
+    base: dict[str, Any] = {
         "key": name, "pointer": at, "id": html_id(at), "required": required,
         "label": str(schema.get("ui:title") or schema.get("title") or name),
         "messages": tuple((str(k), str(v)) for k, v in (schema.get("ui:messages") or {}).items()),
@@ -199,7 +199,8 @@ def _options(values: list[tuple[Any, str | None]]) -> tuple[Option, ...]:
     sent = [v if isinstance(v, str) else json.dumps(v) for v, _ in values]
     if len(set(sent)) < len(sent):
         sent = [json.dumps(v) for v, _ in values]
-    return tuple(Option(s, str(title if title is not None else v), v) for s, (v, title) in zip(sent, values))
+    labels = [str(title if title is not None else v) for v, title in values]
+    return tuple(Option(s, label, v) for s, label, (v, _) in zip(sent, labels, values, strict=True))
 
 
 def _choice(

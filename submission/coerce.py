@@ -140,9 +140,8 @@ def _scalar(f: Field, raw: str, issues: list[Issue]) -> Any:
             number = float(digits)
             return int(number) if number.is_integer() and "." not in digits and "e" not in digits.lower() else number
         issues.append(Issue(f.pointer, "number"))
-    elif f.json_type == "boolean":
-        if raw in ("true", "false"):
-            return raw == "true"
+    elif f.json_type == "boolean" and raw in ("true", "false"):
+        return raw == "true"
     return raw
 
 

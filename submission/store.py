@@ -171,7 +171,7 @@ class SQLiteStorage:
                         outcomes.append(exc)
         except Exception as exc:  # noqa: BLE001 - the commit failed: nothing was stored
             outcomes = [exc] * len(batch)
-        for pending, outcome in zip(batch, outcomes):
+        for pending, outcome in zip(batch, outcomes, strict=True):
             pending.loop.call_soon_threadsafe(_settle, pending.future, outcome)
 
     def _insert(self, new: NewSubmission) -> Submission:
@@ -207,7 +207,11 @@ class SQLiteStorage:
             ).fetchone()
         if row is None:
             return None
-        return Submission(*row[:6], json.loads(row[6]), row[7], dt.datetime.fromisoformat(row[8]), *row[9:])
+        return Submission(
+            id=row[0], reference=row[1], form_id=row[2], form_version=row[3], schema_hash=row[4], agency=row[5],
+            data=json.loads(row[6]), data_sha256=row[7], received_at=dt.datetime.fromisoformat(row[8]),
+            language=row[9], receipt_token=row[10],
+        )
 
     def count_submissions(self) -> int:
         with self._read_lock:

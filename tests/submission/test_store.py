@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from submission.store import NewSubmission, Submission, SQLiteStorage, helsinki_year, open_storage
+from submission.store import NewSubmission, SQLiteStorage, Submission, helsinki_year, open_storage
 
 
 def add(storage: SQLiteStorage, *news: NewSubmission) -> list[Submission]:
