@@ -16,8 +16,8 @@ from server import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"
-SHARED = ROOT.parent / "shared"
-BENCH_SCHEMA = SHARED / "peers" / "django_forms" / "kantelu-bench.json"
+#: The Django peer's JSON Schema twin (shared/peers/django_forms): a plain schema, no ui: keys.
+BENCH_SCHEMA = ROOT / "tests" / "fixtures" / "kantelu-bench.json"
 
 
 @pytest.fixture(scope="session")
@@ -30,8 +30,7 @@ def schemas(tmp_path: Path) -> Path:
     """A copy of the sample schemas folder, plus the peer's plain schema (no ui: keys at all)."""
     folder = tmp_path / "schemas"
     shutil.copytree(SCHEMAS, folder)
-    if BENCH_SCHEMA.exists():
-        shutil.copy(BENCH_SCHEMA, folder / "kantelu-bench.json")
+    shutil.copy(BENCH_SCHEMA, folder / "kantelu-bench.json")
     return folder
 
 

@@ -12,6 +12,7 @@ import pytest
 from lomake.forms import Catalog, load_catalog
 from renderer.html import Pages
 from renderer.view import SELECT_FROM, Field, form_view, walk
+from tests.conftest import BENCH_SCHEMA
 
 
 def build(tmp_path: Path, properties: dict[str, Any], **extra: Any) -> tuple[Field, ...]:
@@ -76,7 +77,7 @@ def test_length_limits_are_said_in_the_hint(tmp_path: Path) -> None:
 
 
 def test_a_plain_schema_without_ui_keys_makes_a_good_page(catalog: Catalog) -> None:
-    form = load_catalog(Path(__file__).parents[2].parent / "shared" / "peers" / "django_forms").forms["kantelu-bench"]
+    form = load_catalog(BENCH_SCHEMA.parent).forms["kantelu-bench"]
     html = Pages().form_page(form_view(form, "fi"), "/forms/kantelu-bench", "Palvelu", ("fi",))
     assert_accessible_structure(html)
 
