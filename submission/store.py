@@ -119,8 +119,9 @@ class SQLiteStorage:
     """SQLite in WAL mode with full sync: a committed submission survives a power cut.
 
     One writer thread commits submissions in groups: requests that arrive while a commit is
-    syncing to disk share the next commit (group commit), each in a savepoint of its own, so
-    one bad submission never takes another with it. Reads use a connection of their own.
+    syncing to disk share the next commit (group commit), and their shared commit time is
+    their time of arrival. If a group fails, each is tried alone, so one bad submission
+    never takes another with it. Reads use a connection of their own.
     """
 
     def __init__(self, path: Path) -> None:
@@ -157,46 +158,53 @@ class SQLiteStorage:
         self._writer.close()
 
     def _commit(self, batch: list[_Pending]) -> None:
-        outcomes: list[Submission | BaseException] = []
+        """Commit `batch` in one transaction; if that fails, each alone, so one bad submission spares the rest."""
+        outcomes: list[Submission | BaseException]
         try:
             with _Transaction(self._writer):
+                outcomes = list(self._insert([pending.new for pending in batch]))
+        except Exception as exc:  # noqa: BLE001 - nothing of the batch was stored
+            if len(batch) > 1:
                 for pending in batch:
-                    self._writer.execute("SAVEPOINT one")
-                    try:
-                        outcomes.append(self._insert(pending.new))
-                        self._writer.execute("RELEASE one")
-                    except Exception as exc:  # noqa: BLE001 - handed to the waiting request
-                        self._writer.execute("ROLLBACK TO one")
-                        self._writer.execute("RELEASE one")
-                        outcomes.append(exc)
-        except Exception as exc:  # noqa: BLE001 - the commit failed: nothing was stored
-            outcomes = [exc] * len(batch)
+                    self._commit([pending])
+                return
+            outcomes = [exc]
         for pending, outcome in zip(batch, outcomes, strict=True):
             pending.loop.call_soon_threadsafe(_settle, pending.future, outcome)
 
-    def _insert(self, new: NewSubmission) -> Submission:
-        data = canonical_json(new.data)
+    def _insert(self, news: list[NewSubmission]) -> list[Submission]:
+        """Insert `news` with consecutive reference numbers per agency; the caller commits."""
         received_at = dt.datetime.now(dt.UTC)
         year = helsinki_year(received_at)
-        (seq,) = self._writer.execute(
-            "INSERT INTO reference_counters (agency, year, last) VALUES (?, ?, 1) "
-            "ON CONFLICT (agency, year) DO UPDATE SET last = last + 1 RETURNING last",
-            (new.agency, year),
-        ).fetchone()
-        submission = Submission(
-            id=str(uuid.uuid4()), reference=new.reference_pattern.format(seq=seq, year=year),
-            form_id=new.form_id, form_version=new.form_version, schema_hash=new.schema_hash,
-            agency=new.agency, data=new.data, data_sha256=hashlib.sha256(data.encode()).hexdigest(),
-            received_at=received_at, language=new.language, receipt_token=secrets.token_urlsafe(32),
-        )
-        self._writer.execute(
+        next_seq: dict[str, int] = {}
+        for agency in {new.agency for new in news}:
+            count = sum(new.agency == agency for new in news)
+            (last,) = self._writer.execute(
+                "INSERT INTO reference_counters (agency, year, last) VALUES (?, ?, ?) "
+                "ON CONFLICT (agency, year) DO UPDATE SET last = last + excluded.last RETURNING last",
+                (agency, year, count),
+            ).fetchone()
+            next_seq[agency] = last - count + 1
+        submissions, rows = [], []
+        for new in news:
+            data = canonical_json(new.data)
+            seq, next_seq[new.agency] = next_seq[new.agency], next_seq[new.agency] + 1
+            submission = Submission(
+                id=str(uuid.uuid4()), reference=new.reference_pattern.format(seq=seq, year=year),
+                form_id=new.form_id, form_version=new.form_version, schema_hash=new.schema_hash,
+                agency=new.agency, data=new.data, data_sha256=hashlib.sha256(data.encode()).hexdigest(),
+                received_at=received_at, language=new.language, receipt_token=secrets.token_urlsafe(32),
+            )
+            submissions.append(submission)
+            rows.append((submission.id, submission.reference, submission.form_id, submission.form_version,
+                         submission.schema_hash, submission.agency, data, submission.data_sha256,
+                         received_at.isoformat(), submission.language, submission.receipt_token))
+        self._writer.executemany(
             "INSERT INTO submissions (id, reference, form_id, form_version, schema_hash, agency, data, "
             "data_sha256, received_at, language, receipt_token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (submission.id, submission.reference, submission.form_id, submission.form_version,
-             submission.schema_hash, submission.agency, data, submission.data_sha256,
-             received_at.isoformat(), submission.language, submission.receipt_token),
+            rows,
         )
-        return submission
+        return submissions
 
     def submission_by_receipt(self, token: str) -> Submission | None:
         with self._read_lock:
