@@ -23,6 +23,7 @@ from lomake.forms import (
     FormMeta,
     FormProblem,
     _pydantic_problems,
+    document_resolver,
     file_uri,
     form_files,
     load_agencies,
@@ -45,7 +46,8 @@ KNOWN_UI_KEYS = frozenset({
     "ui:emptyValue", "ui:enumDisabled", "ui:enumNames", "ui:field", "ui:hideError", "ui:inputType",
     "ui:label", "ui:rows", "ui:submitButtonOptions", "ui:filePreview", "ui:globalOptions",
     "ui:duplicateKeySuffixSeparator", "ui:rootFieldId", "ui:fieldReplacesAnyOrOneOf",
-    "ui:enableMarkdownInDescription", "ui:enableMarkdownInHelp", "ui:messages",
+    "ui:enableMarkdownInDescription", "ui:enableMarkdownInHelp", "ui:className", "ui:layoutGrid",
+    "ui:enableOptionalDataFieldForType", "ui:row", "ui:col", "ui:messages",
 })
 KNOWN_WIDGETS = frozenset({
     "text", "textarea", "password", "email", "uri", "url", "tel", "date", "alt-date", "datetime",
@@ -134,7 +136,7 @@ def check_document(shown: str, document: Any, crawl: Crawl, uri: str) -> list[Fo
     if problems:
         return problems
     root = cls(crawl.registry.contents(uri), registry=crawl.registry.crawl())
-    resolver = crawl.registry.resolver(base_uri=uri)
+    resolver = document_resolver(crawl.registry.crawl(), uri)
     for sub, at in iter_subschemas(document):
         problems += [FormProblem(shown, p, m) for p, m in _ui_problems(sub, at)]
         if not _CONDITION.search(at):

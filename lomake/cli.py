@@ -53,6 +53,26 @@ def check(paths: tuple[Path, ...]) -> None:
     sys.exit(1 if any(not p.warning for p in problems) else 0)
 
 
+@main.command("import-rjsf")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the form files into.")
+def import_rjsf_command(files: tuple[Path, ...], out_dir: Path) -> None:
+    """Turn react-jsonschema-form samples ({"schema", "uiSchema", ...}) into Lomake form files."""
+    import json
+
+    from lomake.rjsf import import_rjsf
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for file in files:
+        form, notes = import_rjsf(json.loads(file.read_text(encoding="utf-8")), file.stem)
+        target = out_dir / f"{file.stem}.json"
+        target.write_text(json.dumps(form, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        for note in notes:
+            click.echo(f"{file}: {note}", err=True)
+        click.echo(str(target))
+
+
 @main.command()
 @click.argument("form_id")
 @SCHEMAS

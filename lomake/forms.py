@@ -109,7 +109,8 @@ class Form:
         return self.meta.languages
 
     def resolver(self) -> Resolver[Any]:
-        return self.registry.resolver(base_uri=self.uri)
+        """Resolves the form's `$ref`s from its own `$id` (its file's address unless it names one)."""
+        return document_resolver(self.registry, self.uri)
 
     @cached_property
     def validation_schema(self) -> Schema:
@@ -185,6 +186,8 @@ class Crawl:
 
     def add(self, uri: str, path: Path, document: Any) -> None:
         self.documents[uri] = (path, document)
+        if not isinstance(document, dict):
+            return  # check_form reports it
         registered, resource = _resource(uri, document)
         self.registry = self.registry.with_resource(uri, resource)
         own_id = registered.get("$id") if isinstance(registered, dict) else None
@@ -204,13 +207,21 @@ class Crawl:
 
     def check_refs(self) -> None:
         """Report every `$ref` in every reached document that does not resolve."""
+        registry = self.registry.crawl()
         for uri, (path, document) in self.documents.items():
-            resolver = self.registry.resolver(base_uri=uri)
+            if not isinstance(document, dict):
+                continue
+            resolver = document_resolver(registry, uri)
             for ref, at in _refs(document):
                 try:
                     resolver.lookup(ref)
                 except Unresolvable:
                     self.problems.append(FormProblem(str(path), at, f"$ref {ref!r} does not resolve"))
+
+
+def document_resolver(registry: Registry[Any], uri: str) -> Resolver[Any]:
+    """A resolver for the document registered at `uri`, based at its own `$id` if it names one."""
+    return registry.resolver(base_uri=uri).in_subresource(registry[uri])
 
 
 def _refs(document: Any) -> list[tuple[str, str]]:
