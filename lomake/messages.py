@@ -45,6 +45,15 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "en": "Write the answer as JSON.",
     },
     "choose": {"fi": "Valitse", "sv": "Välj", "en": "Choose"},
+    "pairs": {"fi": "Muut tiedot", "sv": "Övriga uppgifter", "en": "Other details"},
+    "pair_name": {"fi": "Nimi", "sv": "Namn", "en": "Name"},
+    "pair_value": {"fi": "Arvo", "sv": "Värde", "en": "Value"},
+    "pair_row": {"fi": "Tieto {n}", "sv": "Uppgift {n}", "en": "Detail {n}"},
+    "pair_key": {
+        "fi": "Kirjoita arvolle nimi.",
+        "sv": "Skriv ett namn för värdet.",
+        "en": "Enter a name for the value.",
+    },
     "yes": {"fi": "Kyllä", "sv": "Ja", "en": "Yes"},
     "no": {"fi": "Ei", "sv": "Nej", "en": "No"},
     # Confirmation and receipt

@@ -97,10 +97,33 @@ def object_shape(schema: Schema, resolver: Resolver) -> ObjectShape:
         properties[name] = (sub, resolver)
     for part in schema.get("allOf") or ():
         shape = object_shape(*deref(part, resolver))
-        for name, entry in shape.properties.items():
-            properties.setdefault(name, entry)
+        for name, (sub, sub_resolver) in shape.properties.items():
+            if name in properties:
+                first, first_resolver = properties[name]
+                properties[name] = (merge(deref(first, first_resolver)[0], deref(sub, sub_resolver)[0]), first_resolver)
+            else:
+                properties[name] = (sub, sub_resolver)
         required |= shape.required
     return ObjectShape(properties, frozenset(required))
+
+
+def merge(a: Schema, b: Schema) -> Schema:
+    """What two schemas that must both hold mean for a field: types and enums intersected, the rest
+    of `b` over `a`, both kept under `allOf` so that validation still sees each exactly."""
+    merged = {**a, **b, "allOf": [a, b]}
+    types_a, types_b = _types(a), _types(b)
+    if types_a is not None and types_b is not None:
+        both = [t for t in types_a if t in types_b or (t == "integer" and "number" in types_b)]
+        merged["type"] = both[0] if len(both) == 1 else both
+    for key in ("title", "description"):
+        if key in a:
+            merged[key] = a[key]
+    return merged
+
+
+def _types(schema: Schema) -> list[str] | None:
+    declared = schema.get("type")
+    return [declared] if isinstance(declared, str) else declared if isinstance(declared, list) else None
 
 
 def json_type(schema: Schema) -> str | None:

@@ -11,7 +11,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 
 from lomake.errors import Problem
 from lomake.messages import text
-from renderer.view import FormView
+from renderer.view import FormView, pair_rows
 
 
 class Pages:
@@ -29,7 +29,8 @@ class Pages:
         context.setdefault("languages", ())
         context.setdefault("service_name", text(lang, "forms"))
         return self.env.get_template(name).render(
-            lang=lang, t=partial(text, lang), language_name=lambda code: text(code, "language_name"), **context
+            lang=lang, t=partial(text, lang), language_name=lambda code: text(code, "language_name"),
+            pair_rows=pair_rows, **context
         )
 
     def form_page(

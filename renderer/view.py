@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from referencing._core import Resolver
@@ -43,9 +43,10 @@ class Option:
 class Field:
     """One question on the page.
 
-    `kind` picks the component: text, textarea, number, date, checkbox, declaration,
-    radios, select, checkboxes, fieldset, hidden or json. `pointer` is where the answer
-    goes in the JSON instance, and also the control's `name`.
+    `kind` picks the component: text, textarea, number, date, checkbox, declaration, radios,
+    select, checkboxes, fieldset, pairs (an object's free-form entries), hidden or json.
+    `pointer` is where the answer goes in the JSON instance, and also the control's `name`
+    unless `control` names it.
     """
 
     kind: str
@@ -61,10 +62,14 @@ class Field:
     attrs: tuple[tuple[str, str], ...] = ()
     rows: int = 5
     messages: tuple[tuple[str, str], ...] = ()
+    #: The schema allows `null`: an empty answer is then `null`, not absent.
+    nullable: bool = False
+    #: The control's name when it is not the pointer (the rows of a "pairs" field).
+    control: str = ""
 
     @property
     def name(self) -> str:
-        return self.pointer
+        return self.control or self.pointer
 
     @property
     def optional(self) -> bool:
@@ -88,12 +93,16 @@ class FormView:
     index: dict[str, Field] = field(default_factory=dict)
 
     def field_at(self, pointer: str) -> Field | None:
-        """The field holding `pointer`, or the nearest enclosing one."""
+        """The field holding `pointer`, or the nearest enclosing one (an object's free-form
+        entries belong to its "pairs" field, indexed as the object's pointer plus `/*`)."""
         while pointer:
             found = self.index.get(pointer)
             if found is not None:
                 return found
             pointer = pointer.rsplit("/", 1)[0]
+            found = self.index.get(pointer + "/*")
+            if found is not None:
+                return found
         return None
 
 
@@ -126,6 +135,43 @@ def _children(schema: Schema, resolver: Resolver[Any], at: str, lang: str, depth
         built = _field(name, sub, sub_resolver, f"{at}/{escape(name)}", name in shape.required, lang, depth + 1)
         if built is not None:
             yield built
+    pairs = _pairs(schema, resolver, at, lang, depth)
+    if pairs is not None:
+        yield pairs
+
+
+def _pairs(schema: Schema, resolver: Resolver[Any], at: str, lang: str, depth: int) -> Field | None:
+    """An object's free-form entries (`additionalProperties`, `patternProperties`): rows of a name and a value."""
+    extra = schema.get("additionalProperties")
+    patterns = schema.get("patternProperties")
+    if extra is False or (extra is None and not patterns):
+        return None
+    value_schema = extra if isinstance(extra, dict) else next(iter(patterns.values())) if patterns else {}
+    value = _field("value", value_schema if isinstance(value_schema, dict) else {}, resolver, f"{at}/*/value",
+                   True, lang, depth + 1)
+    if value is None or value.kind not in ("text", "number", "checkbox", "select", "textarea", "json"):
+        value = _json_field({"key": "value", "pointer": f"{at}/*/value", "id": html_id(f"{at}/*/value"),
+                             "required": True, "label": "value"}, [], lang)
+    names = choices(schema.get("propertyNames") or {})
+    key: Field = Field("select" if names else "text", "key", f"{at}/*/key", html_id(f"{at}/*/key"),
+                       text(lang, "pair_name"), required=True, options=_options(names) if names else (),
+                       attrs=(("spellcheck", "false"),) if not names else ())
+    value = replace(value, label=text(lang, "pair_value"), required=True)
+    return Field("pairs", "*", f"{at}/*", html_id(f"{at}/*"), text(lang, "pairs"), json_type="object",
+                 children=(key, value), hint=str(schema.get("ui:help") or ""))
+
+
+def pair_rows(f: Field, values: Mapping[str, Sequence[str]]) -> list[tuple[Field, Field]]:
+    """The rows a "pairs" field shows: one per entry sent (or given) and one blank for a new entry."""
+    count = 0
+    while f"{f.name}[{count}][key]" in values:
+        count += 1
+    key, value = f.children
+    return [
+        (replace(key, control=f"{f.name}[{i}][key]", id=f"{f.id}-{i}-key"),
+         replace(value, control=f"{f.name}[{i}][value]", id=f"{f.id}-{i}-value"))
+        for i in range(count + 1)
+    ]
 
 
 def _ordered(names: list[str], order: Any) -> list[str]:
@@ -154,6 +200,7 @@ def _field(
         "key": name, "pointer": at, "id": html_id(at), "required": required,
         "label": str(schema.get("ui:title") or schema.get("title") or name),
         "messages": tuple((str(k), str(v)) for k, v in (schema.get("ui:messages") or {}).items()),
+        "nullable": isinstance(schema.get("type"), list) and "null" in schema["type"],
     }
     hints = [str(h) for h in (schema.get("ui:description") or schema.get("description"), schema.get("ui:help")) if h]
     kind_of = json_type(schema)

@@ -11,12 +11,12 @@ import datetime as dt
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from lomake.schema import same_json
-from renderer.view import Field
+from renderer.view import Field, pair_rows
 
 #: Posted form data: each control name with every value sent for it.
 FormData = Mapping[str, Sequence[str]]
@@ -87,7 +87,7 @@ def _coerce(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) 
         inner: dict[str, Any] = {}
         for child in f.children:
             _coerce(child, data, inner, issues)
-        if inner or f.required:
+        if f.required or _answered(inner):
             out[f.key] = inner
     elif f.kind == "checkbox":
         out[f.key] = raw == "true"
@@ -97,6 +97,15 @@ def _coerce(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) 
     elif f.kind in ("radios", "select"):
         if raw:
             out[f.key] = _option_data(f, raw, issues)
+    elif f.kind == "pairs":
+        for key_field, value_field in pair_rows(f, data)[:-1]:
+            name = _first(data, key_field.name).strip()
+            row: dict[str, Any] = {}
+            _coerce(value_field, data, row, issues)
+            if name:
+                out[name] = row.get("value")
+            elif _first(data, value_field.name).strip():
+                issues.append(Issue(f.pointer, "pair_key"))
     elif f.kind == "checkboxes":
         chosen = [_option_data(f, v, issues) for v in data.get(f.name) or () if v]
         if chosen:
@@ -105,10 +114,14 @@ def _coerce(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) 
         value = _date(f, data, issues)
         if value is not None:
             out[f.key] = value
+        elif f.nullable:
+            out[f.key] = None
     elif f.kind == "textarea":
         text = raw.replace("\r\n", "\n").replace("\r", "\n")
         if text.strip():
             out[f.key] = text
+        elif f.nullable:
+            out[f.key] = None
     elif f.kind == "json":
         if raw.strip():
             try:
@@ -118,6 +131,15 @@ def _coerce(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) 
                 issues.append(Issue(f.pointer, "json"))
     elif raw.strip():
         out[f.key] = _scalar(f, raw.strip(), issues)
+    elif f.nullable and f.kind in ("text", "number"):
+        out[f.key] = None
+
+
+def _answered(value: Any) -> bool:
+    """Whether a nested object holds any answer: an unticked checkbox or an empty object is none."""
+    if isinstance(value, dict):
+        return any(_answered(v) for v in value.values())
+    return value is not False
 
 
 def _option_data(f: Field, raw: str, issues: list[Issue]) -> Any:
@@ -168,13 +190,23 @@ def _date(f: Field, data: FormData, issues: list[Issue]) -> str | None:
 def form_values(fields: Sequence[Field], instance: Mapping[str, Any]) -> dict[str, list[str]]:
     """The strings a form would post for `instance`: the inverse of `coerce`."""
     values: dict[str, list[str]] = {}
+    declared = {f.key for f in fields}
     for f in fields:
-        if f.key in instance:
+        if f.kind == "pairs":
+            extra = [(k, v) for k, v in instance.items() if k not in declared]
+            for i, (name, value) in enumerate(extra):
+                key_field, value_field = f.children
+                values[f"{f.name}[{i}][key]"] = [name]
+                row = form_values([replace(value_field, control=f"{f.name}[{i}][value]")], {"value": value})
+                values[f"{f.name}[{i}][value]"] = row.get(f"{f.name}[{i}][value]", [""])
+        elif f.key in instance:
             _values(f, instance[f.key], values)
     return values
 
 
 def _values(f: Field, value: Any, out: dict[str, list[str]]) -> None:
+    if value is None and f.nullable and f.kind in ("text", "number", "textarea", "date"):
+        return  # an empty answer
     if f.kind == "fieldset" and isinstance(value, dict):
         out.update(form_values(f.children, value))
     elif f.kind in ("checkbox", "declaration"):

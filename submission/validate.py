@@ -177,6 +177,8 @@ def message(lang: str, issue: Issue, f: Field | None) -> str:
         name = {"email": "format_email", "uri": "format_uri", "date": "date_real", "time": "format_time",
                 "date-time": "format_date_time"}.get(str(issue.params.get("format")), "format")
         return text(lang, name, label=label)
+    if code == "pair_key":
+        return text(lang, code)
     if code in ("choice", "integer", "number", "date_real", "json", "additionalProperties", "type",
                 "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
                 "maxLength", "minLength", "pattern", "minItems", "maxItems", "uniqueItems"):
