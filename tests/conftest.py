@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import lxml.html
@@ -67,3 +76,41 @@ def read_form(html: str) -> tuple[str, list[tuple[str, str]]]:
         else:
             pairs.append((name, control.get("value", "")))
     return form.get("action"), pairs
+
+
+LOMAKE = str(Path(sys.executable).with_name("lomake"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def get(url: str) -> tuple[str, bytes]:
+    """The content type and body at `url`; the connection is closed before returning."""
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.headers["content-type"], response.read()
+
+
+@contextmanager
+def serving(workdir: Path, *args: str) -> Iterator[str]:
+    """A real `lomake serve` process in `workdir`; yields its base URL, kills it afterwards."""
+    port = free_port()
+    process = subprocess.Popen([LOMAKE, "serve", "--port", str(port), *args], cwd=workdir,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(400):
+            try:
+                get(f"{base}/healthz")
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert process.poll() is None, process.communicate()[0]
+                time.sleep(0.05)
+        yield base
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=10)

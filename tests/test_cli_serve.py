@@ -6,58 +6,18 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import SCHEMAS
+from tests.conftest import LOMAKE, SCHEMAS, free_port, get, serving
 from tests.samples import KANTELU
 
 pytestmark = pytest.mark.server
-LOMAKE = str(Path(sys.executable).with_name("lomake"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def serving(workdir: Path, *args: str) -> Iterator[str]:
-    port = free_port()
-    process = subprocess.Popen([LOMAKE, "serve", "--port", str(port), *args], cwd=workdir,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                get(f"{base}/healthz")
-                break
-            except (urllib.error.URLError, ConnectionError):
-                assert process.poll() is None, process.communicate()[0]
-                time.sleep(0.05)
-        yield base
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGKILL)
-        process.communicate(timeout=10)
-
-
-def get(url: str) -> tuple[str, bytes]:
-    """The content type and body at `url`; the connection is closed before returning."""
-    with urllib.request.urlopen(url, timeout=30) as response:
-        return response.headers["content-type"], response.read()
-
-
 def post_json(url: str, body: object) -> tuple[int, dict[str, object]]:
     request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
                                      headers={"content-type": "application/json"})
