@@ -57,7 +57,9 @@ def check(paths: tuple[Path, ...]) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write the form files into.")
-def import_rjsf_command(files: tuple[Path, ...], out_dir: Path) -> None:
+@click.option("--lang", default="en", show_default=True, type=click.Choice(["fi", "sv", "en"]),
+              help="The language the samples' texts are written in.")
+def import_rjsf_command(files: tuple[Path, ...], out_dir: Path, lang: str) -> None:
     """Turn react-jsonschema-form samples ({"schema", "uiSchema", ...}) into Lomake form files."""
     import json
 
@@ -65,7 +67,7 @@ def import_rjsf_command(files: tuple[Path, ...], out_dir: Path) -> None:
 
     out_dir.mkdir(parents=True, exist_ok=True)
     for file in files:
-        form, notes = import_rjsf(json.loads(file.read_text(encoding="utf-8")), file.stem)
+        form, notes = import_rjsf(json.loads(file.read_text(encoding="utf-8")), file.stem, lang)
         target = out_dir / f"{file.stem}.json"
         target.write_text(json.dumps(form, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         for note in notes:

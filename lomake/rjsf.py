@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from lomake.check import KNOWN_WIDGETS
+from lomake.forms import META_KEY
 from lomake.schema import Schema, iter_subschemas, json_type
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
@@ -23,7 +24,7 @@ _WIDGET_ALIASES = {"toggle": "checkbox", "updown": "text", "range": "text", "alt
 _BRANCHES = ("allOf", "anyOf", "oneOf")
 
 
-def import_rjsf(sample: dict[str, Any], name: str) -> tuple[Schema, list[str]]:
+def import_rjsf(sample: dict[str, Any], name: str, lang: str = "en") -> tuple[Schema, list[str]]:
     """The form file for an rjsf `{"schema", "uiSchema"}` pair, and notes on what was left out."""
     schema = copy.deepcopy(sample.get("schema") or {})
     notes: list[str] = []
@@ -32,6 +33,7 @@ def import_rjsf(sample: dict[str, Any], name: str) -> tuple[Schema, list[str]]:
         schema = {"title": schema.get("title") or name, "type": "object", "properties": {"value": schema}}
         notes.append("the schema is not an object: it became the one field 'value'")
     schema.setdefault("title", name)
+    schema.setdefault(META_KEY, {"languages": [lang]})  # the playground's samples are in English
     schema.setdefault("$schema", DRAFT_07)  # rjsf validates with ajv's draft-07 unless told otherwise
     _add_titles(schema)
     return schema, notes
