@@ -27,7 +27,7 @@ from lomake.settings import Settings
 from renderer.html import Pages
 from renderer.pdf import receipt_pdf
 from renderer.view import FormView, form_view
-from submission.coerce import coerce, parse_form
+from submission.coerce import apply_action, coerce, parse_form
 from submission.receipt import receipt
 from submission.store import NewSubmission, Storage, Submission, open_storage
 from submission.validate import CompiledForms, accept
@@ -153,6 +153,11 @@ async def submit_form(request: Request) -> Response:
     except ValueError as exc:
         raise BadRequest(text(lang, "bad_form_body")) from exc
     view = app.view(form, lang)
+    action = (data.pop("_action", None) or [""])[0]
+    if action:  # a list's add or remove button: show the page again, changed, and keep every answer
+        data = apply_action(data, action, view.fields)
+        page = app.form_page(form, lang, values=data)
+        return Response(page, media_type="text/html; charset=utf-8", headers={"cache-control": "no-store"})
     instance, coerced = coerce(view.fields, data)
     try:
         accepted = accept(app.compiled, form, view, instance, coerced)

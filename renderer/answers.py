@@ -10,7 +10,7 @@ from typing import Any
 
 from lomake.messages import text
 from lomake.schema import same_json
-from renderer.view import Field
+from renderer.view import Field, item_at
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,11 +32,23 @@ def _answers(fields: Sequence[Field], instance: Mapping[str, Any], lang: str) ->
         if f.kind == "hidden":
             continue
         value = instance.get(f.key)
-        if f.kind == "fieldset":
+        if f.kind == "list" and isinstance(value, list) and value:
+            yield from _list_answers(f, value, lang)
+        elif f.kind == "fieldset":
             yield Answer(f.label, heading=True)
             yield from _answers(f.children, value if isinstance(value, dict) else {}, lang)
         else:
             yield Answer(f.label, text(lang, "not_answered") if f.key not in instance else show(f, value, lang))
+
+
+def _list_answers(f: Field, items: list[Any], lang: str) -> Iterator[Answer]:
+    if f.children[0].kind != "fieldset":
+        yield Answer(f.label, "\n".join(show(item_at(f, i), v, lang) for i, v in enumerate(items)))
+        return
+    for i, item in enumerate(items):
+        each = item_at(f, i)
+        yield Answer(each.label, heading=True)
+        yield from _answers(each.children, item if isinstance(item, dict) else {}, lang)
 
 
 def show(f: Field, value: Any, lang: str) -> str:

@@ -11,7 +11,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 
 from lomake.errors import Problem
 from lomake.messages import text
-from renderer.view import FormView, pair_rows
+from renderer.view import FormView, html_id, list_items, pair_rows, walk
 
 
 class Pages:
@@ -30,7 +30,7 @@ class Pages:
         context.setdefault("service_name", text(lang, "forms"))
         return self.env.get_template(name).render(
             lang=lang, t=partial(text, lang), language_name=lambda code: text(code, "language_name"),
-            pair_rows=pair_rows, **context
+            pair_rows=pair_rows, list_items=list_items, **context
         )
 
     def form_page(
@@ -42,12 +42,13 @@ class Pages:
         return self.render(
             "form.html", view.lang, view=view, action=action, values=values or {}, summary=summary,
             errors={p.pointer: p.message for p in problems}, service_name=service_name, languages=languages,
+            has_actions=any(f.kind == "list" for f in walk(view.fields)),
         )
 
 
 def _target(view: FormView, pointer: str) -> str:
     """The id the error summary links to: the field's first control."""
     f = view.field_at(pointer)
-    if f is None:
+    if f is None or f.kind == "hidden":
         return ""
-    return f.id if f.kind != "hidden" else ""
+    return html_id(pointer) if "/-" in f.pointer else f.id

@@ -17,7 +17,7 @@ from referencing.exceptions import Unresolvable
 
 from lomake.forms import Form
 from lomake.messages import text
-from lomake.schema import Schema, choices, deref, escape, json_type, object_shape
+from lomake.schema import Schema, choices, deref, escape, iter_subschemas, json_type, object_shape
 
 #: A string field with a larger `maxLength` than this is a textarea.
 TEXTAREA_FROM = 300
@@ -26,6 +26,7 @@ SELECT_FROM = 10
 #: Deeper nesting than this (a recursive schema) is shown as a JSON text field.
 MAX_DEPTH = 12
 
+_ITEM = re.compile(r"/\d+(?=/|$)")
 _NAME_TOKENS = {"name", "given-name", "family-name", "additional-name", "nickname", "username", "organization"}
 _DIGITS = re.compile(r"\^?(\[0-9\]|\\d)(\{\d+(,\d*)?\}|\+|\*)?\$?")
 
@@ -44,7 +45,8 @@ class Field:
     """One question on the page.
 
     `kind` picks the component: text, textarea, number, date, checkbox, declaration, radios,
-    select, checkboxes, fieldset, pairs (an object's free-form entries), hidden or json.
+    select, checkboxes, fieldset, list (an array's items, added and removed by buttons), pairs
+    (an object's free-form entries), hidden or json.
     `pointer` is where the answer goes in the JSON instance, and also the control's `name`
     unless `control` names it.
     """
@@ -66,6 +68,8 @@ class Field:
     nullable: bool = False
     #: The control's name when it is not the pointer (the rows of a "pairs" field).
     control: str = ""
+    #: A list's `minItems`: how many items a new page shows.
+    min_items: int = 0
 
     @property
     def name(self) -> str:
@@ -93,10 +97,11 @@ class FormView:
     index: dict[str, Field] = field(default_factory=dict)
 
     def field_at(self, pointer: str) -> Field | None:
-        """The field holding `pointer`, or the nearest enclosing one (an object's free-form
-        entries belong to its "pairs" field, indexed as the object's pointer plus `/*`)."""
+        """The field holding `pointer`, or the nearest enclosing one (a list's items are read by
+        its item template, `/-` for the index; an object's free-form entries belong to its
+        "pairs" field, indexed as the object's pointer plus `/*`)."""
         while pointer:
-            found = self.index.get(pointer)
+            found = self.index.get(pointer) or self.index.get(_ITEM.sub("/-", pointer))
             if found is not None:
                 return found
             pointer = pointer.rsplit("/", 1)[0]
@@ -212,12 +217,12 @@ def _field(
     if values is not None and kind_of not in ("object", "array"):
         return _choice(base, hints, values, kind_of or "string", widget, lang)
     if kind_of == "object":
-        if not object_shape(schema, resolver).properties or _has_object_branches(schema):
+        if not object_shape(schema, resolver).properties or _has_object_branches(schema) or _adds_fields(schema):
             return _json_field(base, hints, lang)
         children = tuple(_children(schema, resolver, at, lang, depth))
         return Field("fieldset", json_type="object", hint=" ".join(hints), children=children, **base)
     if kind_of == "array":
-        return _array(base, hints, schema, resolver, widget, lang)
+        return _array(base, hints, schema, resolver, widget, lang, depth)
     if kind_of == "boolean":
         return _boolean(base, hints, schema, widget, lang)
     if kind_of in ("integer", "number"):
@@ -226,6 +231,14 @@ def _field(
     if kind_of == "string" and not _has_object_branches(schema):
         return _string(base, hints, schema, widget, options, lang)
     return _json_field(base, hints, lang)
+
+
+def _adds_fields(schema: Schema) -> bool:
+    """Whether a condition (`if`, `dependencies`, `dependentSchemas`) adds fields the page would not show."""
+    branches = [schema.get("then"), schema.get("else"), *(schema.get("dependentSchemas") or {}).values(),
+                *(schema.get("dependencies") or {}).values()]
+    return any(isinstance(b, dict) and any("properties" in s or "oneOf" in s for s, _ in iter_subschemas(b))
+               for b in branches)
 
 
 def _has_object_branches(schema: Schema) -> bool:
@@ -260,19 +273,47 @@ def _choice(
 
 
 def _array(
-    base: dict[str, Any], hints: list[str], schema: Schema, resolver: Resolver[Any], widget: str | None, lang: str
+    base: dict[str, Any], hints: list[str], schema: Schema, resolver: Resolver[Any], widget: str | None, lang: str,
+    depth: int,
 ) -> Field:
     items = schema.get("items")
-    if isinstance(items, dict):
+    if isinstance(items, dict) and "prefixItems" not in schema:
         try:
-            item_schema, _ = deref(items, resolver)
+            item_schema, item_resolver = deref(items, resolver)
         except (Unresolvable, RecursionError):
-            item_schema = {}
+            return _json_field(base, hints, lang)
         values = choices(item_schema)
         if values is not None:
             options = _options(values)
             return Field("checkboxes", json_type="array", hint=" ".join(hints), options=options, **base)
+        item = _field("-", items, resolver, base["pointer"] + "/-", False, lang, depth + 1)
+        if item is not None and item.kind not in ("json", "hidden", "pairs"):
+            label = str(item_schema.get("title") or base["label"])
+            item = replace(item, label=label, required=False)
+            return Field("list", json_type="array", hint=" ".join(hints), children=(item,),
+                         min_items=int(schema.get("minItems") or 0), **base)
     return _json_field(base, hints, lang)
+
+
+def list_items(f: Field, values: Mapping[str, Sequence[str]]) -> list[Field]:
+    """The items a "list" field shows: as many as were sent (or given); on a new page `minItems`,
+    and one for a required list (an optional one starts with its "Add" button alone)."""
+    sent = (values.get(f"{f.name}[count]") or [""])[0]
+    count = int(sent) if sent.isdigit() else max(f.min_items, 1 if f.required else 0)
+    return [item_at(f, i) for i in range(min(count, 500))]
+
+
+def item_at(f: Field, i: int) -> Field:
+    """A list's item template made the item at index `i`: its pointers, names and ids."""
+    template = f.children[0]
+    return replace(_moved(template, template.pointer, f"{f.pointer}/{i}"), key=str(i),
+                   label=f"{template.label} {i + 1}")
+
+
+def _moved(field: Field, old: str, new: str) -> Field:
+    pointer = new + field.pointer[len(old):]
+    return replace(field, pointer=pointer, id=html_id(pointer),
+                   children=tuple(_moved(c, old, new) for c in field.children))
 
 
 def _boolean(base: dict[str, Any], hints: list[str], schema: Schema, widget: str | None, lang: str) -> Field:

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from lomake.schema import same_json
-from renderer.view import Field, pair_rows
+from renderer.view import Field, item_at, list_items, pair_rows
 
 #: Posted form data: each control name with every value sent for it.
 FormData = Mapping[str, Sequence[str]]
@@ -43,6 +43,43 @@ class Issue:
     pointer: str
     code: str
     params: Mapping[str, Any] = field(default_factory=dict)
+
+
+def apply_action(data: dict[str, list[str]], action: str, fields: Sequence[Field]) -> dict[str, list[str]]:
+    """The form data after an add or remove button of a list: `add /pointer`, `remove /pointer/3`."""
+    verb, _, target = action.partition(" ")
+    lists = {f.pointer: f for f in _walk(fields) if f.kind == "list"}
+    if verb == "add" and target in lists:
+        count = len(list_items(lists[target], data))
+        return {**data, f"{target}[count]": [str(count + 1)]}
+    parent, _, index = target.rpartition("/")
+    if verb == "remove" and parent in lists and index.isdigit():
+        count, gone = len(list_items(lists[parent], data)), int(index)
+        kept: dict[str, list[str]] = {}
+        for name, values in data.items():
+            at = _item_index(name, parent)
+            if at is None:
+                kept[name] = values
+            elif at > gone:
+                kept[f"{parent}/{at - 1}{name[len(f'{parent}/{at}'):]}"] = values
+            elif at < gone:
+                kept[name] = values
+        kept[f"{parent}[count]"] = [str(max(count - 1, 0))]
+        return kept
+    return data
+
+
+def _item_index(name: str, parent: str) -> int | None:
+    match = re.match(re.escape(parent) + r"/(\d+)(?=[/\[]|$)", name)
+    return int(match.group(1)) if match else None
+
+
+def _walk(fields: Sequence[Field]) -> list[Field]:
+    found: list[Field] = []
+    for f in fields:
+        found.append(f)
+        found += _walk(f.children)
+    return found
 
 
 def parse_form(body: bytes, max_fields: int = 5000) -> dict[str, list[str]]:
@@ -97,6 +134,17 @@ def _coerce(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) 
     elif f.kind in ("radios", "select"):
         if raw:
             out[f.key] = _option_data(f, raw, issues)
+    elif f.kind == "list":
+        items: list[Any] = []
+        for item in list_items(f, data):
+            answer: dict[str, Any] = {}
+            _coerce(item, data, answer, issues)
+            if item.kind == "fieldset":  # an object item stays until removed: its questions get asked
+                items.append(answer.get(item.key, {}))
+            elif answer.get(item.key) is not None:
+                items.append(answer[item.key])
+        if items or f.required:
+            out[f.key] = items
     elif f.kind == "pairs":
         for key_field, value_field in pair_rows(f, data)[:-1]:
             name = _first(data, key_field.name).strip()
@@ -209,6 +257,11 @@ def _values(f: Field, value: Any, out: dict[str, list[str]]) -> None:
         return  # an empty answer
     if f.kind == "fieldset" and isinstance(value, dict):
         out.update(form_values(f.children, value))
+    elif f.kind == "list" and isinstance(value, list):
+        out[f"{f.name}[count]"] = [str(len(value))]
+        for i, item in enumerate(value):
+            item_field = item_at(f, i)
+            out.update(form_values([item_field], {item_field.key: item}))
     elif f.kind in ("checkbox", "declaration"):
         if value is True:
             out[f.name] = ["true"]

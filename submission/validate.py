@@ -142,6 +142,8 @@ def problems(view: FormView, found: list[Issue]) -> list[Problem]:
     for issue in found:
         f = view.field_at(issue.pointer)
         where = f.pointer if f is not None and f.kind != "fieldset" else issue.pointer
+        if f is not None and "/-" in where:  # a list item's field: the item's own pointer
+            where = "/".join(issue.pointer.split("/")[: where.count("/") + 1])
         rank = _PRIORITY.index(issue.code) if issue.code in _PRIORITY else len(_PRIORITY)
         if where not in best or rank < best[where][0]:
             best[where] = (rank, issue, f)
@@ -165,6 +167,9 @@ def message(lang: str, issue: Issue, f: Field | None) -> str:
         code = "required"
     if code in ("required", "const") and kind in ("declaration", "checkbox"):
         return text(lang, "required_declaration", **params)
+    if kind == "list" and code in ("required", "minItems", "maxItems"):
+        return text(lang, {"required": "list_required", "minItems": "list_min", "maxItems": "list_max"}[code],
+                    **{"n": 1, **params})
     if code == "required":
         choice = kind in ("radios", "select", "checkboxes")
         return text(lang, "required_choice" if choice else "required_date" if kind == "date" else "required_text",

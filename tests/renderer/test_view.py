@@ -49,7 +49,9 @@ def one(tmp_path: Path, schema: dict[str, Any], required: bool = False) -> Field
     ({"enum": list(range(SELECT_FROM + 1))}, "select", ()),
     ({"enum": ["a", "b"], "ui:widget": "select"}, "select", ()),
     ({"type": "array", "uniqueItems": True, "items": {"enum": ["a", "b"]}}, "checkboxes", ()),
-    ({"type": "array", "items": {"type": "object", "properties": {"a": {"title": "A"}}}}, "json", (("spellcheck", "false"),)),
+    ({"type": "array", "items": {"type": "object", "properties": {"a": {"title": "A"}}}}, "list", ()),
+    ({"type": "array", "items": {"type": "string"}, "minItems": 2}, "list", ()),
+    ({"type": "array", "prefixItems": [{"type": "string"}]}, "json", (("spellcheck", "false"),)),
     ({"oneOf": [{"type": "object", "properties": {"a": {"title": "A"}}}, {"type": "string"}]}, "json", (("spellcheck", "false"),)),
 ])
 def test_each_schema_shape_gets_its_component(tmp_path: Path, schema: dict[str, Any], kind: str, attrs: Any) -> None:
