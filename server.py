@@ -34,6 +34,8 @@ from submission.validate import CompiledForms, accept
 
 log = logging.getLogger("lomake")
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
+#: The pages keep each option of a choice between objects under `/@<index>`; the JSON has no such level.
+_PSEUDO = re.compile(r"/@\d+(?=/|$)")
 
 SECURITY_HEADERS = [
     (b"content-security-policy", b"default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; "
@@ -261,7 +263,8 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 def error_response(request: Request, status: int, problems: list[Problem]) -> Response:
     if _wants_json(request):
-        return JSONResponse({"errors": [{"pointer": p.pointer, "message": p.message} for p in problems]},
+        return JSONResponse({"errors": [{"pointer": _PSEUDO.sub("", p.pointer), "message": p.message}
+                                        for p in problems]},
                             status_code=status)
     lang = language(request)
     heading = text(lang, "not_found") if status == 404 else text(lang, "request_problem")

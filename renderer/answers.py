@@ -10,7 +10,7 @@ from typing import Any
 
 from lomake.messages import text
 from lomake.schema import same_json
-from renderer.view import Field, item_at
+from renderer.view import Field, chosen_branch, item_at
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +32,11 @@ def _answers(fields: Sequence[Field], instance: Mapping[str, Any], lang: str) ->
         if f.kind == "hidden":
             continue
         value = instance.get(f.key)
-        if f.kind == "list" and isinstance(value, list) and value:
+        if f.kind == "alternatives" and isinstance(value, dict):
+            branch = f.children[chosen_branch(f, value)]
+            yield Answer(f.label, branch.label)
+            yield from _answers(branch.children, value, lang)
+        elif f.kind == "list" and isinstance(value, list) and value:
             yield from _list_answers(f, value, lang)
         elif f.kind == "fieldset":
             yield Answer(f.label, heading=True)

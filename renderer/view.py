@@ -45,8 +45,8 @@ class Field:
     """One question on the page.
 
     `kind` picks the component: text, textarea, number, date, checkbox, declaration, radios,
-    select, checkboxes, fieldset, list (an array's items, added and removed by buttons), pairs
-    (an object's free-form entries), hidden or json.
+    select, checkboxes, fieldset, alternatives (a choice between objects), list (an array's
+    items, added and removed by buttons), pairs (an object's free-form entries), hidden or json.
     `pointer` is where the answer goes in the JSON instance, and also the control's `name`
     unless `control` names it.
     """
@@ -216,6 +216,8 @@ def _field(
     values = choices(schema)
     if values is not None and kind_of not in ("object", "array"):
         return _choice(base, hints, values, kind_of or "string", widget, lang)
+    if _has_object_branches(schema) and not _adds_fields(schema):
+        return _alternatives(base, hints, schema, resolver, lang, depth)
     if kind_of == "object":
         if not object_shape(schema, resolver).properties or _has_object_branches(schema) or _adds_fields(schema):
             return _json_field(base, hints, lang)
@@ -239,6 +241,46 @@ def _adds_fields(schema: Schema) -> bool:
                 *(schema.get("dependencies") or {}).values()]
     return any(isinstance(b, dict) and any("properties" in s or "oneOf" in s for s, _ in iter_subschemas(b))
                for b in branches)
+
+
+def _alternatives(
+    base: dict[str, Any], hints: list[str], schema: Schema, resolver: Resolver[Any], lang: str, depth: int
+) -> Field:
+    """A `oneOf`/`anyOf` of objects: the person picks one option (radios); that option's questions apply.
+
+    Each option's fields live under the pseudo-property `@<index>`, so options that share
+    property names still have controls, ids and errors of their own.
+    """
+    key = "oneOf" if "oneOf" in schema else "anyOf"
+    branches: list[Field] = []
+    for k, branch in enumerate(schema[key]):
+        try:
+            branch_schema, branch_resolver = deref(branch, resolver)
+        except (Unresolvable, RecursionError):
+            return _json_field(base, hints, lang)
+        if not isinstance(branch_schema, dict) or json_type(branch_schema) not in ("object", None):
+            return _json_field(base, hints, lang)
+        at = f"{base['pointer']}/@{k}"
+        shared = [c for c in _children({k: v for k, v in schema.items() if k not in ("oneOf", "anyOf")},
+                                       resolver, at, lang, depth) if c.kind != "pairs"]
+        own = list(_children(branch_schema, branch_resolver, at, lang, depth))
+        label = str(branch_schema.get("title") or text(lang, "option", n=k + 1))
+        branches.append(Field("fieldset", f"@{k}", at, html_id(at), label, children=tuple(shared + own),
+                              json_type="object", hint=text(lang, "answer_if", option=label)))
+    options = tuple(Option(str(k), b.label, k) for k, b in enumerate(branches))
+    return Field("alternatives", json_type="object", hint=" ".join(hints), options=options,
+                 children=tuple(branches), **base)
+
+
+def chosen_branch(f: Field, value: Any) -> int:
+    """Which option of an "alternatives" field an answer belongs to: the one whose questions it fits best."""
+    keys = set(value) if isinstance(value, dict) else set()
+
+    def fit(k: int) -> tuple[int, int]:
+        own = {c.key for c in f.children[k].children}
+        return (len(keys - own), -len(keys & own))
+
+    return min(range(len(f.children)), key=fit) if f.children else 0
 
 
 def _has_object_branches(schema: Schema) -> bool:

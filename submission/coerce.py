@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from lomake.schema import same_json
-from renderer.view import Field, item_at, list_items, pair_rows
+from renderer.view import Field, chosen_branch, item_at, list_items, pair_rows
 
 #: Posted form data: each control name with every value sent for it.
 FormData = Mapping[str, Sequence[str]]
@@ -38,7 +38,11 @@ _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 
 @dataclass(frozen=True)
 class Issue:
-    """A problem found in an answer: where, which rule (a JSON Schema keyword or our own), details."""
+    """A problem found in an answer: where, which rule (a JSON Schema keyword or our own), details.
+
+    One code is a note rather than a problem: `option` says which option of a choice between
+    objects the person picked, so that validation speaks of that option's questions.
+    """
 
     pointer: str
     code: str
@@ -121,11 +125,11 @@ def _first(data: FormData, name: str) -> str:
 def _coerce(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) -> None:
     raw = _first(data, f.name)
     if f.kind == "fieldset":
-        inner: dict[str, Any] = {}
+        fields: dict[str, Any] = {}
         for child in f.children:
-            _coerce(child, data, inner, issues)
-        if f.required or _answered(inner):
-            out[f.key] = inner
+            _coerce(child, data, fields, issues)
+        if f.required or _answered(fields):
+            out[f.key] = fields
     elif f.kind == "checkbox":
         out[f.key] = raw == "true"
     elif f.kind == "declaration":
@@ -134,6 +138,16 @@ def _coerce(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) 
     elif f.kind in ("radios", "select"):
         if raw:
             out[f.key] = _option_data(f, raw, issues)
+    elif f.kind == "alternatives":
+        option = _first(data, f"{f.name}[option]")
+        if option.isdigit() and int(option) < len(f.children):
+            issues.append(Issue(f.pointer, "option", {"n": int(option)}))  # not a problem: which option was picked
+            inner: dict[str, Any] = {}
+            for child in f.children[int(option)].children:
+                _coerce(child, data, inner, issues)
+            out[f.key] = inner
+        elif option:
+            issues.append(Issue(f.pointer, "choice"))
     elif f.kind == "list":
         items: list[Any] = []
         for item in list_items(f, data):
@@ -257,6 +271,10 @@ def _values(f: Field, value: Any, out: dict[str, list[str]]) -> None:
         return  # an empty answer
     if f.kind == "fieldset" and isinstance(value, dict):
         out.update(form_values(f.children, value))
+    elif f.kind == "alternatives" and isinstance(value, dict):
+        k = chosen_branch(f, value)
+        out[f"{f.name}[option]"] = [str(k)]
+        out.update(form_values(f.children[k].children, value))
     elif f.kind == "list" and isinstance(value, list):
         out[f"{f.name}[count]"] = [str(len(value))]
         for i, item in enumerate(value):

@@ -101,15 +101,18 @@ def apply_defaults(defaults: Defaults, instance: dict[str, Any]) -> dict[str, An
     return instance
 
 
-def issues(validator: Validator, instance: Any) -> list[Issue]:
-    """Every way `instance` breaks the schema, as issues at the pointers of the answers concerned."""
+def issues(validator: Validator, instance: Any, chosen: dict[str, int] | None = None) -> list[Issue]:
+    """Every way `instance` breaks the schema, as issues at the pointers of the answers concerned.
+
+    `chosen` names the option picked in each choice between objects (by the choice's pointer).
+    """
     found: list[Issue] = []
     for error in validator.iter_errors(instance):
-        found += _issues(error)
+        found += _issues(error, chosen or {})
     return found
 
 
-def _issues(error: ValidationError) -> Iterable[Issue]:
+def _issues(error: ValidationError, chosen: dict[str, int]) -> Iterable[Issue]:
     at = pointer(list(error.absolute_path))
     keyword = str(error.validator)
     value = error.validator_value
@@ -131,7 +134,31 @@ def _issues(error: ValidationError) -> Iterable[Issue]:
         return [Issue(at, code, {"type": expected})]
     if keyword == "format":
         return [Issue(at, "format", {"format": value})]
+    if keyword in ("oneOf", "anyOf") and error.context:
+        return _branch_issues(error, at, chosen)
     return [Issue(at, keyword, {"n": value})]
+
+
+def _branch_issues(error: ValidationError, at: str, chosen: dict[str, int]) -> list[Issue]:
+    """A `oneOf`/`anyOf` of objects failed: tell what the picked option (or, through the API, the
+    closest one) lacks, at that option's fields (the page keeps each option's questions under the
+    pseudo-property `@<index>`)."""
+    by_branch: dict[int, list[ValidationError]] = {}
+    for sub in error.context or ():
+        by_branch.setdefault(int(sub.relative_schema_path[0]), []).append(sub)
+    keys = set(error.instance) if isinstance(error.instance, dict) else set()
+
+    def unknown(b: int) -> int:
+        branch = error.validator_value[b] if b < len(error.validator_value) else {}
+        declared = set(branch.get("properties") or {}) if isinstance(branch, dict) else set()
+        return len(keys - declared) if declared else 0
+
+    k = chosen.get(at, min(by_branch, key=lambda b: (unknown(b), len(by_branch[b]), b)))
+    found: list[Issue] = []
+    for sub in by_branch.get(k, ()):
+        for issue in _issues(sub, chosen):
+            found.append(Issue(at + f"/@{k}" + issue.pointer[len(at):], issue.code, issue.params))
+    return found
 
 
 def problems(view: FormView, found: list[Issue]) -> list[Problem]:
@@ -171,12 +198,12 @@ def message(lang: str, issue: Issue, f: Field | None) -> str:
         return text(lang, {"required": "list_required", "minItems": "list_min", "maxItems": "list_max"}[code],
                     **{"n": 1, **params})
     if code == "required":
-        choice = kind in ("radios", "select", "checkboxes")
+        choice = kind in ("radios", "select", "checkboxes", "alternatives")
         return text(lang, "required_choice" if choice else "required_date" if kind == "date" else "required_text",
                     **params)
     if code == "date_missing_part":
         return text(lang, code, label=label, part=text(lang, f"part_{issue.params['part']}"))
-    if code in ("const", "enum", "oneOf", "anyOf") and kind in ("radios", "select", "checkboxes"):
+    if code in ("const", "enum", "oneOf", "anyOf") and kind in ("radios", "select", "checkboxes", "alternatives"):
         return text(lang, "choice", **params)
     if code == "format":
         name = {"email": "format_email", "uri": "format_uri", "date": "date_real", "time": "format_time",
@@ -193,7 +220,9 @@ def message(lang: str, issue: Issue, f: Field | None) -> str:
 
 def validate(view: FormView, validator: Validator, instance: Any, coerced: Iterable[Issue] = ()) -> list[Problem]:
     """Everything wrong with `instance` (and what coercion could not read), ready to show."""
-    return problems(view, [*coerced, *issues(validator, instance)])
+    coerced = list(coerced)
+    chosen = {i.pointer: int(i.params["n"]) for i in coerced if i.code == "option"}
+    return problems(view, [*(i for i in coerced if i.code != "option"), *issues(validator, instance, chosen)])
 
 
 def accept(compiled: CompiledForms, form: Form, view: FormView, instance: Any, coerced: Iterable[Issue] = ()) -> Any:
