@@ -201,6 +201,6 @@ def _unsupported(sub: Schema, at: str) -> Iterator[tuple[str, str]]:
         yield f"{at}/items", f"a tuple array {later}"
     if "contentMediaType" in sub or sub.get("format") == "data-url" or sub.get("ui:widget") == "file":
         yield at, f"a file upload {later}"
-    for key in ("then", "else", "dependentSchemas"):
-        if isinstance(sub.get(key), dict) and any("properties" in s for s, _ in iter_subschemas(sub[key])):
-            yield f"{at}/{key}", "fields that only a condition adds are not shown yet; declare them in properties"
+    for key in ("then", "else"):
+        if isinstance(sub.get(key), dict) and any("oneOf" in s or "anyOf" in s for s, _ in iter_subschemas(sub[key])):
+            yield f"{at}/{key}", f"a choice that only a condition adds {later}"

@@ -32,7 +32,9 @@ def _answers(fields: Sequence[Field], instance: Mapping[str, Any], lang: str) ->
         if f.kind == "hidden":
             continue
         value = instance.get(f.key)
-        if f.kind == "alternatives" and isinstance(value, dict):
+        if f.kind == "conditional":
+            yield from _answers([c for c in f.children if c.key in instance], instance, lang)
+        elif f.kind == "alternatives" and isinstance(value, dict):
             branch = f.children[chosen_branch(f, value)]
             yield Answer(f.label, branch.label)
             yield from _answers(branch.children, value, lang)

@@ -46,7 +46,8 @@ class Field:
 
     `kind` picks the component: text, textarea, number, date, checkbox, declaration, radios,
     select, checkboxes, fieldset, alternatives (a choice between objects), list (an array's
-    items, added and removed by buttons), pairs (an object's free-form entries), hidden or json.
+    items, added and removed by buttons), pairs (an object's free-form entries), conditional
+    (questions that apply only when a condition holds), hidden or json.
     `pointer` is where the answer goes in the JSON instance, and also the control's `name`
     unless `control` names it.
     """
@@ -70,6 +71,9 @@ class Field:
     control: str = ""
     #: A list's `minItems`: how many items a new page shows.
     min_items: int = 0
+    #: A conditional group's condition: a JSON Schema (as JSON text) the object must (True) or must not
+    #: (False) match for the group's questions to apply.
+    condition: tuple[str, bool] | None = None
 
     @property
     def name(self) -> str:
@@ -135,14 +139,95 @@ def walk(fields: tuple[Field, ...]) -> Iterator[Field]:
 
 def _children(schema: Schema, resolver: Resolver[Any], at: str, lang: str, depth: int) -> Iterator[Field]:
     shape = object_shape(schema, resolver)
+    conditional = _conditionals(schema, resolver, at, lang, depth, shape.properties)
     for name in _ordered(list(shape.properties), schema.get("ui:order")):
         sub, sub_resolver = shape.properties[name]
         built = _field(name, sub, sub_resolver, f"{at}/{escape(name)}", name in shape.required, lang, depth + 1)
         if built is not None:
             yield built
+        yield from conditional.pop(name, [])
+    for rest in conditional.values():
+        yield from rest
     pairs = _pairs(schema, resolver, at, lang, depth)
     if pairs is not None:
         yield pairs
+
+
+def _conditionals(
+    schema: Schema, resolver: Resolver[Any], at: str, lang: str, depth: int,
+    declared: Mapping[str, tuple[Schema, Resolver[Any]]],
+) -> dict[str | None, list[Field]]:
+    """Fields that only a condition adds (`if`/`then`/`else`, `dependentSchemas`, `dependencies`),
+    grouped under a line saying when they apply, each group placed after the field it depends on."""
+    found: dict[str | None, list[Field]] = {}
+    asked: set[str] = set()  # a question several conditions add gets controls of its own in each group
+    parts = [(schema, resolver)]
+    for part in schema.get("allOf") or ():
+        try:
+            parts.append(deref(part, resolver))
+        except (Unresolvable, RecursionError):
+            continue
+    for part, part_resolver in parts:
+        cases: list[tuple[Any, dict[str, Any], bool, str | None]] = []
+        condition = part.get("if")
+        if isinstance(condition, dict):
+            trigger = next(iter(condition.get("properties") or {}), None)
+            cases += [(part.get("then"), condition, True, trigger), (part.get("else"), condition, False, trigger)]
+        dependent = {**(part.get("dependencies") or {}), **(part.get("dependentSchemas") or {})}
+        for name, branch in dependent.items():
+            if isinstance(branch, dict):
+                cases.append((branch, {"required": [name]}, True, name))
+        for branch, when, holds, trigger in cases:
+            if not isinstance(branch, dict) or not branch.get("properties"):
+                continue
+            added = {k: v for k, v in branch["properties"].items() if k not in declared}
+            if not added:
+                continue
+            children = tuple(
+                f for name, sub in added.items()
+                if (f := _field(name, sub, part_resolver, f"{at}/{escape(name)}",
+                                name in (branch.get("required") or ()), lang, depth + 1)) is not None
+            )
+            group = f"{at}/?{sum(len(v) for v in found.values())}"
+            children = tuple(f if f.key not in asked else _renamed(f, group[len(at) + 1:]) for f in children)
+            asked.update(added)
+            found.setdefault(trigger if trigger in declared else None, []).append(Field(
+                "conditional", "", group, html_id(group), "", hint=_when(when, holds, declared, lang),
+                children=children, condition=(json.dumps(when, sort_keys=True), holds),
+            ))
+    return found
+
+
+def _renamed(field: Field, suffix: str) -> Field:
+    """`field` with controls and ids of its own: the name gets `suffix`, the pointer stays."""
+    control = field.name + suffix
+    return replace(field, control=control, id=html_id(control),
+                   children=tuple(_renamed(c, suffix) for c in field.children))
+
+
+def _when(condition: dict[str, Any], holds: bool, declared: Mapping[str, tuple[Schema, Resolver[Any]]],
+          lang: str) -> str:
+    """The line that says when conditional questions apply, in the words of the page."""
+    props = condition.get("properties") or {}
+    if list(condition) == ["required"] and len(condition["required"]) == 1:
+        return text(lang, "answer_if_answered", label=_label(condition["required"][0], declared))
+    if len(props) == 1:
+        name, rule = next(iter(props.items()))
+        wanted = [rule["const"]] if isinstance(rule, dict) and "const" in rule else (
+            rule.get("enum") if isinstance(rule, dict) else None)
+        if wanted:
+            titles = dict(choices(deref(*declared[name])[0]) or []) if name in declared else {}
+            names = [str(titles.get(v) or v) for v in wanted]
+            return text(lang, "answer_if_value" if holds else "answer_unless_value",
+                        label=_label(name, declared), value=text(lang, "or").join(f"”{n}”" for n in names))
+    return text(lang, "answer_if_applies" if holds else "answer_unless_applies")
+
+
+def _label(name: str, declared: Mapping[str, tuple[Schema, Resolver[Any]]]) -> str:
+    if name not in declared:
+        return name
+    schema = deref(*declared[name])[0]
+    return str(schema.get("ui:title") or schema.get("title") or name)
 
 
 def _pairs(schema: Schema, resolver: Resolver[Any], at: str, lang: str, depth: int) -> Field | None:
@@ -236,10 +321,10 @@ def _field(
 
 
 def _adds_fields(schema: Schema) -> bool:
-    """Whether a condition (`if`, `dependencies`, `dependentSchemas`) adds fields the page would not show."""
+    """Whether a condition adds a choice between objects, which the page cannot show yet."""
     branches = [schema.get("then"), schema.get("else"), *(schema.get("dependentSchemas") or {}).values(),
                 *(schema.get("dependencies") or {}).values()]
-    return any(isinstance(b, dict) and any("properties" in s or "oneOf" in s for s, _ in iter_subschemas(b))
+    return any(isinstance(b, dict) and any("oneOf" in s or "anyOf" in s for s, _ in iter_subschemas(b))
                for b in branches)
 
 

@@ -8,12 +8,15 @@ What cannot be read is kept as typed (so the page shows it again) and reported a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import unquote_to_bytes
+
+from jsonschema import Draft202012Validator
 
 from lomake.schema import same_json
 from renderer.view import Field, chosen_branch, item_at, list_items, pair_rows
@@ -138,6 +141,10 @@ def _coerce(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) 
     elif f.kind in ("radios", "select"):
         if raw:
             out[f.key] = _option_data(f, raw, issues)
+    elif f.kind == "conditional":
+        if f.condition is None or holds(f.condition, out):  # answers to questions that do not apply are dropped
+            for child in f.children:
+                _coerce(child, data, out, issues)
     elif f.kind == "alternatives":
         option = _first(data, f"{f.name}[option]")
         if option.isdigit() and int(option) < len(f.children):
@@ -197,6 +204,17 @@ def _coerce(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) 
         out[f.key] = None
 
 
+def holds(condition: tuple[str, bool], answers: Mapping[str, Any]) -> bool:
+    """Whether a conditional group applies to the answers given so far."""
+    schema, expected = condition
+    return _condition(schema).is_valid(answers) is expected
+
+
+@functools.lru_cache(maxsize=1024)
+def _condition(schema: str) -> Draft202012Validator:
+    return Draft202012Validator(json.loads(schema))
+
+
 def _answered(value: Any) -> bool:
     """Whether a nested object holds any answer: an unticked checkbox or an empty object is none."""
     if isinstance(value, dict):
@@ -252,9 +270,11 @@ def _date(f: Field, data: FormData, issues: list[Issue]) -> str | None:
 def form_values(fields: Sequence[Field], instance: Mapping[str, Any]) -> dict[str, list[str]]:
     """The strings a form would post for `instance`: the inverse of `coerce`."""
     values: dict[str, list[str]] = {}
-    declared = {f.key for f in fields}
+    declared = {f.key for f in fields} | {c.key for f in fields if f.kind == "conditional" for c in f.children}
     for f in fields:
-        if f.kind == "pairs":
+        if f.kind == "conditional":
+            values.update(form_values(f.children, instance))
+        elif f.kind == "pairs":
             extra = [(k, v) for k, v in instance.items() if k not in declared]
             for i, (name, value) in enumerate(extra):
                 key_field, value_field = f.children

@@ -1,0 +1,80 @@
+"""Questions that apply only when a condition holds: shown with a line saying when, answers to
+questions that do not apply dropped, and validation exactly as the schema says."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+import pytest
+from starlette.testclient import TestClient
+
+from lomake.settings import Settings
+from server import create_app
+from tests.conftest import read_form
+
+FORM = {
+    "title": "Hakemus", "type": "object", "required": ["toimija"],
+    "properties": {
+        "toimija": {"title": "Kenen puolesta haet?", "oneOf": [
+            {"const": "itse", "title": "Omasta puolestani"}, {"const": "toinen", "title": "Toisen puolesta"}]},
+        "puhelin": {"title": "Puhelinnumero", "type": "string"},
+        "lemmikki": {"title": "Onko sinulla lemmikki?", "type": "boolean", "ui:widget": "radio"},
+    },
+    "if": {"properties": {"toimija": {"const": "toinen"}}, "required": ["toimija"]},
+    "then": {"required": ["paamies"], "properties": {"paamies": {"title": "Päämiehen nimi", "type": "string"}}},
+    "else": {"properties": {"syy": {"title": "Miksi haet itse?", "type": "string"}}},
+    "dependentSchemas": {"puhelin": {"properties": {"aika": {"title": "Paras soittoaika", "type": "string"}}}},
+    "dependencies": {"lemmikki": {"properties": {"laji": {"title": "Laji", "type": "string"}}}},
+}
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Any:
+    (tmp_path / "ehto.json").write_text(json.dumps(FORM))
+    with TestClient(create_app(Settings(schemas_dir=tmp_path, db_url=f"sqlite:///{tmp_path}/x.db"))) as c:
+        yield c
+
+
+def send(client: TestClient, answers: dict[str, str]) -> Any:
+    _, pairs = read_form(client.get("/forms/ehto").text)
+    data = {n: [answers.get(n, v)] for n, v in pairs} | {k: [v] for k, v in answers.items()}
+    return client.post("/forms/ehto", data=data, follow_redirects=False)
+
+
+def stored(client: TestClient) -> list[Any]:
+    rows = client.app.state.lomake.storage._reader.execute("SELECT data FROM submissions").fetchall()  # type: ignore[attr-defined]
+    return [json.loads(r[0]) for r in rows]
+
+
+def test_conditional_questions_follow_what_they_depend_on_with_a_line_saying_when(client: TestClient) -> None:
+    doc = lxml.html.fromstring(client.get("/forms/ehto").text)
+    seen = [e.get("name") or e.text_content() for e in doc.xpath("//form//p[@class='conditional__when']|//form//input")]
+    order = [item for i, item in enumerate(seen) if item not in seen[:i]]
+    assert order == [
+        "/toimija",
+        "Vastaa, jos valitsit kohdassa ”Kenen puolesta haet?” ”Toisen puolesta”.", "/paamies",
+        "Vastaa, jos et valinnut kohdassa ”Kenen puolesta haet?” ”Toisen puolesta”.", "/syy",
+        "/puhelin", "Vastaa, jos vastasit kohtaan ”Puhelinnumero”.", "/aika",
+        "/lemmikki", "Vastaa, jos vastasit kohtaan ”Onko sinulla lemmikki?”.", "/laji",
+    ]
+
+
+def test_a_condition_that_holds_makes_its_questions_count(client: TestClient) -> None:
+    missing = send(client, {"/toimija": "toinen"})
+    assert missing.status_code == 422
+    assert "Kirjoita ”Päämiehen nimi”." in missing.text
+    done = send(client, {"/toimija": "toinen", "/paamies": "Matti", "/syy": "ei koske", "/puhelin": "040",
+                         "/aika": "aamu", "/lemmikki": "true", "/laji": "kissa"})
+    assert done.status_code == 303
+    assert stored(client) == [{"toimija": "toinen", "paamies": "Matti", "puhelin": "040", "aika": "aamu",
+                               "lemmikki": True, "laji": "kissa"}]
+
+
+def test_answers_to_questions_that_do_not_apply_are_dropped(client: TestClient) -> None:
+    done = send(client, {"/toimija": "itse", "/paamies": "Matti", "/syy": "Haen itse", "/aika": "aamu",
+                         "/laji": "kissa"})
+    assert done.status_code == 303
+    assert stored(client) == [{"toimija": "itse", "syy": "Haen itse"}]
