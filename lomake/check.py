@@ -202,5 +202,8 @@ def _unsupported(sub: Schema, at: str) -> Iterator[tuple[str, str]]:
     if "contentMediaType" in sub or sub.get("format") == "data-url" or sub.get("ui:widget") == "file":
         yield at, f"a file upload {later}"
     for key in ("then", "else"):
-        if isinstance(sub.get(key), dict) and any("oneOf" in s or "anyOf" in s for s, _ in iter_subschemas(sub[key])):
+        if isinstance(sub.get(key), dict) and any(
+            isinstance(b, dict) and ("properties" in b or b.get("type") == "object")
+            for s, _ in iter_subschemas(sub[key]) for k in ("oneOf", "anyOf") for b in s.get(k) or ()
+        ):
             yield f"{at}/{key}", f"a choice that only a condition adds {later}"

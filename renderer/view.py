@@ -17,7 +17,7 @@ from referencing.exceptions import Unresolvable
 
 from lomake.forms import Form
 from lomake.messages import text
-from lomake.schema import Schema, choices, deref, escape, iter_subschemas, json_type, object_shape
+from lomake.schema import Schema, choices, deref, escape, iter_subschemas, json_type, object_shape, same_json
 
 #: A string field with a larger `maxLength` than this is a textarea.
 TEXTAREA_FROM = 300
@@ -194,8 +194,32 @@ def _conditionals(
             found.setdefault(trigger if trigger in declared else None, []).append(Field(
                 "conditional", "", group, html_id(group), "", hint=_when(when, holds, declared, lang),
                 children=children, condition=(json.dumps(when, sort_keys=True), holds),
+                attrs=_reveal(when, holds, at, declared),
             ))
     return found
+
+
+def _reveal(condition: dict[str, Any], holds: bool, at: str,
+            declared: Mapping[str, tuple[Schema, Resolver[Any]]]) -> tuple[tuple[str, str], ...]:
+    """Data attributes that let the page's script show the group only while it applies (simple conditions only:
+    a value picked, or a question answered); without them, or without JavaScript, the group is always shown."""
+    if list(condition) == ["required"] and len(condition["required"]) == 1:
+        return (("data-when-answered", f"{at}/{escape(condition['required'][0])}"),)
+    props = condition.get("properties") or {}
+    if len(props) != 1 or not set(condition) <= {"properties", "required"}:
+        return ()
+    name, rule = next(iter(props.items()))
+    wanted = [rule["const"]] if isinstance(rule, dict) and "const" in rule else (
+        rule.get("enum") if isinstance(rule, dict) else None)
+    if not wanted or name not in declared:
+        return ()
+    schema = deref(*declared[name])[0]
+    options = _options(choices(schema) or [(v, None) for v in wanted])
+    sent = [o.value for o in options if any(same_json(o.data, w) for w in wanted)]
+    if json_type(schema) == "boolean" and not choices(schema):
+        sent = ["true" if w is True else "false" for w in wanted]
+    return (("data-when-field", f"{at}/{escape(name)}"), ("data-when-values", json.dumps(sent)),
+            ("data-when-holds", "true" if holds else "false"))
 
 
 def _renamed(field: Field, suffix: str) -> Field:
@@ -324,7 +348,7 @@ def _adds_fields(schema: Schema) -> bool:
     """Whether a condition adds a choice between objects, which the page cannot show yet."""
     branches = [schema.get("then"), schema.get("else"), *(schema.get("dependentSchemas") or {}).values(),
                 *(schema.get("dependencies") or {}).values()]
-    return any(isinstance(b, dict) and any("oneOf" in s or "anyOf" in s for s, _ in iter_subschemas(b))
+    return any(isinstance(b, dict) and any(_has_object_branches(s) for s, _ in iter_subschemas(b))
                for b in branches)
 
 

@@ -22,7 +22,12 @@ import pytest
 from lomake.rjsf import import_rjsf
 from tests.conftest import ROOT, SCHEMAS, get, serving
 from tests.samples import KANTELU
+from tests.test_alternatives import FORM as ALTERNATIVE_FORM
+from tests.test_conditionals import FORM as CONDITIONAL_FORM
 from tests.test_conformance import SAMPLES
+from tests.test_lists import FORM as LIST_FORM
+
+ALTERNATIVES, CONDITIONS, LISTS = ("valinta", ALTERNATIVE_FORM), ("ehto", CONDITIONAL_FORM), ("lista", LIST_FORM)
 
 pytestmark = pytest.mark.browser
 
@@ -51,6 +56,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for sample in SAMPLES:
         form, _ = import_rjsf(json.loads(sample.read_text()), sample.stem)
         (workdir / "schemas" / f"rjsf-{sample.stem}.json").write_text(json.dumps(form))
+    for test_form in (ALTERNATIVES, CONDITIONS, LISTS):
+        (workdir / "schemas" / f"{test_form[0]}.json").write_text(json.dumps(test_form[1]))
     with serving(workdir) as base:
         yield base
 
@@ -249,4 +256,23 @@ def test_after_a_failed_submit_the_summary_has_focus_and_the_title_says_error(si
     assert page.evaluate("document.activeElement.className") == "error-summary"
     page.locator(".error-summary a").first.click()
     assert page.evaluate("document.activeElement.id") == "f_kantelija_etunimet"
+    context.close()
+
+
+def test_with_javascript_conditional_questions_and_options_show_only_while_they_apply(site: str, browser: Any) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{site}/forms/kantelu")
+    assert page.evaluate("document.body.classList.contains('js')")
+    group = page.locator(".conditional").first
+    assert group.is_hidden()
+    page.get_by_label("Toisen henkilön puolesta").check()
+    assert group.is_visible() and page.get_by_label("Olen alaikäisen huoltaja").is_visible()
+    page.get_by_label("Omasta puolestani").check()
+    assert group.is_hidden()
+    page.goto(f"{site}/forms/valinta")
+    branches = page.locator(".alternative")
+    assert branches.nth(0).is_hidden() and branches.nth(1).is_hidden()
+    page.get_by_label("Postitse").check()
+    assert branches.nth(0).is_hidden() and branches.nth(1).is_visible()
     context.close()
