@@ -44,7 +44,7 @@ class Option:
 class Field:
     """One question on the page.
 
-    `kind` picks the component: text, textarea, number, date, checkbox, declaration, radios,
+    `kind` picks the component: text, textarea, number, date, checkbox, declaration, fixed, radios,
     select, checkboxes, fieldset, alternatives (a choice between objects), list (an array's
     items, added and removed by buttons), pairs (an object's free-form entries), conditional
     (questions that apply only when a condition holds), hidden or json.
@@ -322,6 +322,9 @@ def _field(
         return _json_field(base, hints, lang)
     if widget == "hidden":
         return Field("hidden", json_type=kind_of or "string", **base)
+    fixed = _fixed(base, hints, schema, kind_of, lang)
+    if fixed is not None:
+        return fixed
     values = choices(schema)
     if values is not None and kind_of not in ("object", "array"):
         return _choice(base, hints, values, kind_of or "string", widget, lang)
@@ -390,6 +393,32 @@ def chosen_branch(f: Field, value: Any) -> int:
         return (len(keys - own), -len(keys & own))
 
     return min(range(len(f.children)), key=fit) if f.children else 0
+
+
+def _fixed(base: dict[str, Any], hints: list[str], schema: Schema, kind_of: str | None, lang: str) -> Field | None:
+    """A value the person cannot change, shown as text: a `const`, `"type": "null"`, or `readOnly`.
+
+    Nothing is read back from the page: the server fills a required fixed value itself (and
+    a read-only one from its `default`), so a tampered post changes nothing.
+    """
+    read_only = bool(schema.get("readOnly") or schema.get("ui:readonly") or schema.get("ui:disabled"))
+    if kind_of == "boolean" and schema.get("const") is True and not read_only:
+        return None  # a declaration the person ticks
+    if "const" in schema:
+        value: tuple[Any, ...] = (schema["const"],)
+    elif kind_of == "null":
+        value = (None,)
+    elif read_only and kind_of not in ("object", "array"):
+        value = (schema["default"],) if "default" in schema else ()
+    else:
+        return None
+    options = tuple(Option(_shown(v), _shown(v), v) for v in value)
+    return Field("fixed", json_type=kind_of or "string", hint=" ".join(hints), options=options,
+                 **{**base, "required": base["required"] and not read_only})
+
+
+def _shown(value: Any) -> str:
+    return value if isinstance(value, str) else "—" if value is None else json.dumps(value, ensure_ascii=False)
 
 
 def _has_object_branches(schema: Schema) -> bool:
@@ -500,6 +529,10 @@ def _string(
         hints.append(text(lang, "max_chars", n=f"{max_length:,}".replace(",", "\u00a0")))
     if autocomplete:
         attrs.append(("autocomplete", str(autocomplete)))
+    examples = tuple(Option(str(e), str(e), e) for e in schema.get("examples") or ()
+                     if isinstance(e, str | int | float))
+    if examples:
+        attrs.append(("list", base["id"] + "-examples"))
     pattern = schema.get("pattern")
     if isinstance(pattern, str) and _DIGITS.fullmatch(pattern):
         attrs.append(("inputmode", "numeric"))
@@ -514,4 +547,4 @@ def _string(
         return Field("textarea", hint=" ".join(hints), attrs=tuple(attrs), rows=rows, **base)
     if input_type != "text":
         attrs.insert(0, ("type", input_type))
-    return Field("text", hint=" ".join(hints), attrs=tuple(attrs), **base)
+    return Field("text", hint=" ".join(hints), attrs=tuple(attrs), options=examples, **base)

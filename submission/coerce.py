@@ -141,6 +141,9 @@ def _coerce(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) 
     elif f.kind in ("radios", "select"):
         if raw:
             out[f.key] = _option_data(f, raw, issues)
+    elif f.kind == "fixed":
+        if f.required and f.options:  # never read from the page: the schema says what it is
+            out[f.key] = f.options[0].data
     elif f.kind == "conditional":
         if f.condition is None or holds(f.condition, out):  # answers to questions that do not apply are dropped
             for child in f.children:
@@ -287,6 +290,8 @@ def form_values(fields: Sequence[Field], instance: Mapping[str, Any]) -> dict[st
 
 
 def _values(f: Field, value: Any, out: dict[str, list[str]]) -> None:
+    if f.kind == "fixed":
+        return  # nothing on the page to fill
     if value is None and f.nullable and f.kind in ("text", "number", "textarea", "date"):
         return  # an empty answer
     if f.kind == "fieldset" and isinstance(value, dict):
