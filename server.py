@@ -26,11 +26,12 @@ from lomake.messages import LANGUAGES, pick_language, text
 from lomake.settings import Settings
 from renderer.html import Pages
 from renderer.pdf import receipt_pdf
-from renderer.view import FormView, form_view
-from submission.coerce import apply_action, coerce, parse_form
-from submission.receipt import receipt
-from submission.store import NewSubmission, Storage, Submission, open_storage
-from submission.validate import CompiledForms, accept
+from renderer.view import Field, FormView, form_view, walk
+from submission.coerce import Issue, apply_action, coerce, parse_form
+from submission.receipt import Receipt, receipt
+from submission.store import Attachment, NewSubmission, Storage, Submission, open_storage
+from submission.uploads import media_type, references, safe_name, upload_issue
+from submission.validate import CompiledForms, accept, message
 
 log = logging.getLogger("lomake")
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -73,14 +74,14 @@ class Lomake:
         return self._views[key]
 
     def form_page(self, form: Form, lang: str, values: Mapping[str, Any] | None = None,
-                  problems: list[Problem] | None = None) -> bytes:
+                  problems: list[Problem] | None = None, uploaded: Mapping[str, Attachment] | None = None) -> bytes:
         key = (form.id, form.hash, lang)
         if not values and not problems and key in self._blank_pages:
             return self._blank_pages[key]
         page = self.pages.form_page(
             self.view(form, lang), action=f"/forms/{form.id}?lang={lang}",
             service_name=form.agency.display_name(lang), languages=form.languages,
-            values=values, problems=problems or [],
+            values=values, problems=problems or [], uploaded=uploaded or {},
         ).encode()
         if not values and not problems:
             self._blank_pages[key] = page
@@ -120,6 +121,7 @@ async def store(app: Lomake, form: Form, instance: dict[str, Any], lang: str) ->
     new = NewSubmission(
         form_id=form.id, form_version=form.version, schema_hash=form.hash, agency=form.agency.id,
         reference_pattern=form.agency.reference, data=instance, language=lang,
+        attachments=tuple(dict.fromkeys(i for _, i in references(instance))),
     )
     return await app.storage.add_submission(new)
 
@@ -148,27 +150,85 @@ async def submit_form(request: Request) -> Response:
     app = lomake(request)
     form = app.form(request.path_params["form_id"], language(request))
     lang = language(request, form.languages)
-    require_media_type(request, "application/x-www-form-urlencoded", lang)
-    body = await read_body(request, app.settings.max_body_bytes, lang)
-    try:
-        data = parse_form(body)
-    except ValueError as exc:
-        raise BadRequest(text(lang, "bad_form_body")) from exc
     view = app.view(form, lang)
+    files = [f for f in walk(view.fields) if f.kind == "file"]
+    if files and request.headers.get("content-type", "").startswith("multipart/form-data"):
+        data, upload_issues = await read_multipart(request, app, files, lang)
+    else:
+        require_media_type(request, "application/x-www-form-urlencoded", lang)
+        body = await read_body(request, app.settings.max_body_bytes, lang)
+        try:
+            data, upload_issues = parse_form(body), []
+        except ValueError as exc:
+            raise BadRequest(text(lang, "bad_form_body")) from exc
     action = (data.pop("_action", None) or [""])[0]
     if action:  # a list's add or remove button: show the page again, changed, and keep every answer
         data = apply_action(data, action, view.fields)
-        page = app.form_page(form, lang, values=data)
+        page = app.form_page(form, lang, values=data, uploaded=await kept_uploads(app, data))
         return Response(page, media_type="text/html; charset=utf-8", headers={"cache-control": "no-store"})
     instance, coerced = coerce(view.fields, data)
     try:
-        accepted = accept(app.compiled, form, view, instance, coerced)
+        accepted = accept(app.compiled, form, view, instance, [*coerced, *upload_issues])
+        await claimable(app, view, accepted)
     except Invalid as invalid:
-        page = app.form_page(form, lang, values=data, problems=invalid.problems)
+        page = app.form_page(form, lang, values=data, problems=invalid.problems,
+                             uploaded=await kept_uploads(app, data))
         return Response(page, status_code=422, media_type="text/html; charset=utf-8",
                         headers={"cache-control": "no-store"})
     submission = await store(app, form, accepted, lang)
     return RedirectResponse(f"/receipts/{submission.receipt_token}", status_code=303)
+
+
+async def read_multipart(
+    request: Request, app: Lomake, files: list[Field], lang: str
+) -> tuple[dict[str, list[str]], list[Issue]]:
+    """A multipart form: its fields as strings, and each uploaded file checked and kept as an attachment."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > app.settings.max_upload_bytes:
+        raise PayloadTooLarge(text(lang, "too_large", n=app.settings.max_upload_bytes))
+    try:
+        posted = await request.form(max_files=50, max_fields=5000, max_part_size=app.settings.max_body_bytes)
+    except HTTPException as exc:
+        raise BadRequest(text(lang, "bad_form_body")) from exc
+    data: dict[str, list[str]] = {}
+    issues: list[Issue] = []
+    by_name = {f.name: f for f in files}
+    try:
+        for name, value in posted.multi_items():
+            if isinstance(value, str):
+                data.setdefault(name, []).append(value)
+                continue
+            f = by_name.get(name)
+            if f is None or not value.filename:
+                continue
+            content = await value.read(f.max_bytes + 1)
+            media = media_type(value.filename, value.content_type, content)
+            issue = upload_issue(f, value.filename, media, len(content))
+            if issue is not None:
+                issues.append(issue)
+                continue
+            kept = await run_in_threadpool(app.storage.add_attachment, safe_name(value.filename), media, content)
+            earlier = data.get(f"{name}[kept]", []) if f.json_type == "array" else []
+            data[f"{name}[kept]"] = [*earlier, kept.id]
+    finally:
+        await posted.close()
+    return data, issues
+
+
+async def claimable(app: Lomake, view: FormView, answers: dict[str, Any]) -> None:
+    """Raise `Invalid` if the answers refer to an attachment that is not there to claim."""
+    refs = list(references(answers))
+    found = {a.id for a in await run_in_threadpool(app.storage.attachments, [i for _, i in refs])}
+    problems = [Problem(at, message(view.lang, Issue(at, "file_gone"), view.field_at(at)))
+                for at, i in refs if i not in found]
+    if problems:
+        raise Invalid(problems[0].message, problems)
+
+
+async def kept_uploads(app: Lomake, data: Mapping[str, list[str]]) -> dict[str, Attachment]:
+    """The attachments a re-shown page names as already uploaded, so that it can say so."""
+    ids = [i for name, values in data.items() if name.endswith("[kept]") for i in values]
+    return {a.id: a for a in await run_in_threadpool(app.storage.attachments, ids)}
 
 
 async def find_submission(request: Request) -> tuple[Lomake, Form, Submission, str]:
@@ -182,9 +242,15 @@ async def find_submission(request: Request) -> tuple[Lomake, Form, Submission, s
     return app, form, submission, wanted if wanted in form.languages else submission.language
 
 
+async def receipt_of(app: Lomake, form: Form, submission: Submission, lang: str) -> Receipt:
+    ids = list(dict.fromkeys(i for _, i in references(submission.data)))
+    attachments = await run_in_threadpool(app.storage.attachments, ids, submission.id)
+    return receipt(form, app.view(form, lang), submission, attachments)
+
+
 async def confirmation(request: Request) -> Response:
     app, form, submission, lang = await find_submission(request)
-    shown = receipt(form, app.view(form, lang), submission)
+    shown = await receipt_of(app, form, submission, lang)
     html = app.pages.render(
         "confirmation.html", lang, receipt=shown, pdf_url=f"/receipts/{submission.receipt_token}.pdf?lang={lang}",
         service_name=shown.agency, languages=form.languages,
@@ -194,7 +260,7 @@ async def confirmation(request: Request) -> Response:
 
 async def receipt_pdf_file(request: Request) -> Response:
     app, form, submission, lang = await find_submission(request)
-    pdf = await run_in_threadpool(receipt_pdf, app.pages, receipt(form, app.view(form, lang), submission))
+    pdf = await run_in_threadpool(receipt_pdf, app.pages, await receipt_of(app, form, submission, lang))
     name = re.sub(r"[^A-Za-z0-9_-]", "-", submission.reference)
     return Response(pdf, media_type="application/pdf", headers={
         "cache-control": "no-store", "content-disposition": f'inline; filename="receipt-{name}.pdf"'})

@@ -60,6 +60,21 @@ _MESSAGES: dict[str, dict[str, str]] = {
                               "sv": "Svara om det föregående inte gäller dig.",
                               "en": "Answer if the above does not apply to you."},
     "or": {"fi": " tai ", "sv": " eller ", "en": " or "},
+    "file_hint": {"fi": "Sallitut tiedostotyypit: {types}. Enintään {size}.",
+                  "sv": "Tillåtna filtyper: {types}. Högst {size}.",
+                  "en": "Accepted file types: {types}. Up to {size}."},
+    "file_hint_any": {"fi": "Enintään {size}.", "sv": "Högst {size}.", "en": "Up to {size}."},
+    "attachments": {"fi": "Liitteet", "sv": "Bilagor", "en": "Attachments"},
+    "bytes": {"fi": "tavua", "sv": "byte", "en": "bytes"},
+    "uploaded": {"fi": "Ladattu", "sv": "Uppladdad", "en": "Uploaded"},
+    "file_too_large": {"fi": "Valitun tiedoston on oltava pienempi kuin {size}: ”{label}”.",
+                       "sv": "Den valda filen måste vara mindre än {size}: ”{label}”.",
+                       "en": "The selected file must be smaller than {size}: “{label}”."},
+    "file_type": {"fi": "Valitse tiedosto, jonka tyyppi on {types}: ”{label}”.",
+                  "sv": "Välj en fil av typen {types}: ”{label}”.",
+                  "en": "Select a file of type {types}: “{label}”."},
+    "file_gone": {"fi": "Lataa tiedosto uudelleen: ”{label}”.", "sv": "Ladda upp filen igen: ”{label}”.",
+                  "en": "Upload the file again: “{label}”."},
     "option": {"fi": "Vaihtoehto {n}", "sv": "Alternativ {n}", "en": "Option {n}"},
     "answer_if": {"fi": "Vastaa, jos valitsit: {option}.", "sv": "Svara om du valde: {option}.",
                   "en": "Answer if you chose: {option}."},
@@ -258,6 +273,15 @@ def text(lang: str, key: str, **params: object) -> str:
     entry = _MESSAGES[key]
     template = entry.get(lang) or entry["fi"]
     return template.format(**params) if params else template
+
+
+def file_size(size: int, lang: str) -> str:
+    """A file's size as people read it: `1,2 Mt`, `340 kt`, `1.2 MB`."""
+    kilo, mega = ("kt", "Mt") if lang == "fi" else ("kB", "MB")
+    if size >= 1024 * 1024:
+        shown = f"{size / 1024 / 1024:.1f}".removesuffix(".0")
+        return f"{shown.replace('.', ',') if lang != 'en' else shown} {mega}"
+    return f"{max(1, round(size / 1024))} {kilo}"
 
 
 def pick_language(wanted: str | None, accept_language: str | None, offered: tuple[str, ...]) -> str:

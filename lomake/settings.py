@@ -16,5 +16,7 @@ class Settings:
     db_url: str = DEFAULT_DB_URL
     #: Largest request body accepted, in bytes; larger ones answer 413.
     max_body_bytes: int = 1_000_000
+    #: Largest form with files, in bytes (each file also has its field's own limit).
+    max_upload_bytes: int = 50_000_000
     #: Extra template folders searched before the built-in ones (an agency's own `form.html`).
     template_dirs: tuple[Path, ...] = field(default_factory=tuple)

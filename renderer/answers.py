@@ -22,9 +22,15 @@ class Answer:
     heading: bool = False
 
 
-def answers(fields: Sequence[Field], instance: Mapping[str, Any], lang: str) -> list[Answer]:
-    """Every question of the form in page order, with the answer given (or "Not answered")."""
-    return list(_answers(fields, instance, lang))
+def answers(fields: Sequence[Field], instance: Mapping[str, Any], lang: str,
+            files: Mapping[str, str] | None = None) -> list[Answer]:
+    """Every question of the form in page order, with the answer given (or "Not answered").
+
+    `files` names each attachment reference (`attachment:<id>`) as the person knows it.
+    """
+    names = files or {}
+    return [Answer(a.label, "\n".join(names.get(line, line) for line in a.value.split("\n")), a.heading)
+            for a in _answers(fields, instance, lang)]
 
 
 def _answers(fields: Sequence[Field], instance: Mapping[str, Any], lang: str) -> Iterator[Answer]:
@@ -59,6 +65,8 @@ def _list_answers(f: Field, items: list[Any], lang: str) -> Iterator[Answer]:
 
 def show(f: Field, value: Any, lang: str) -> str:
     """One answer as a person reads it: option labels, yes or no, d.M.yyyy, the language's decimals."""
+    if f.kind == "file":
+        return "\n".join(str(v) for v in (value if isinstance(value, list) else [value]))
     if f.kind in ("radios", "select", "checkboxes"):
         wanted = value if f.kind == "checkboxes" and isinstance(value, list) else [value]
         return "\n".join(next((o.label for o in f.options if same_json(o.data, v)), str(v)) for v in wanted)

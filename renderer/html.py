@@ -10,6 +10,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 
 from lomake.errors import Problem
+from lomake.messages import file_size as file_size_in
 from lomake.messages import text
 from renderer.view import FormView, html_id, list_items, pair_rows, walk
 
@@ -30,19 +31,21 @@ class Pages:
         context.setdefault("service_name", text(lang, "forms"))
         return self.env.get_template(name).render(
             lang=lang, t=partial(text, lang), language_name=lambda code: text(code, "language_name"),
-            pair_rows=pair_rows, list_items=list_items, **context
+            pair_rows=pair_rows, list_items=list_items, file_size=partial(file_size_in, lang=lang), **context
         )
 
     def form_page(
         self, view: FormView, action: str, service_name: str, languages: Sequence[str],
         values: Mapping[str, Sequence[str]] | None = None, problems: Sequence[Problem] = (),
+        uploaded: Mapping[str, Any] | None = None,
     ) -> str:
         """The form with `values` filled in and `problems` shown next to their fields and in a summary."""
         summary = [(_target(view, p.pointer), p.message) for p in problems]
         return self.render(
             "form.html", view.lang, view=view, action=action, values=values or {}, summary=summary,
             errors={p.pointer: p.message for p in problems}, service_name=service_name, languages=languages,
-            has_actions=any(f.kind == "list" for f in walk(view.fields)),
+            has_actions=any(f.kind == "list" for f in walk(view.fields)), uploaded=uploaded or {},
+            enctype=any(f.kind == "file" for f in walk(view.fields)),
         )
 
 

@@ -16,7 +16,7 @@ from referencing._core import Resolver
 from referencing.exceptions import Unresolvable
 
 from lomake.forms import Form
-from lomake.messages import text
+from lomake.messages import file_size, text
 from lomake.schema import Schema, choices, deref, escape, iter_subschemas, json_type, object_shape, same_json
 
 #: A string field with a larger `maxLength` than this is a textarea.
@@ -44,7 +44,7 @@ class Option:
 class Field:
     """One question on the page.
 
-    `kind` picks the component: text, textarea, number, date, checkbox, declaration, fixed, radios,
+    `kind` picks the component: text, textarea, number, date, checkbox, declaration, fixed, file, radios,
     select, checkboxes, fieldset, alternatives (a choice between objects), list (an array's
     items, added and removed by buttons), pairs (an object's free-form entries), conditional
     (questions that apply only when a condition holds), hidden or json.
@@ -71,6 +71,8 @@ class Field:
     control: str = ""
     #: A list's `minItems`: how many items a new page shows.
     min_items: int = 0
+    #: A file field's largest accepted file, in bytes.
+    max_bytes: int = 0
     #: A conditional group's condition: a JSON Schema (as JSON text) the object must (True) or must not
     #: (False) match for the group's questions to apply.
     condition: tuple[str, bool] | None = None
@@ -395,6 +397,33 @@ def chosen_branch(f: Field, value: Any) -> int:
     return min(range(len(f.children)), key=fit) if f.children else 0
 
 
+#: The largest file accepted when the form does not say (`ui:options.maxSize`, in bytes).
+DEFAULT_MAX_FILE = 10 * 1024 * 1024
+_MEDIA_NAMES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG", "text/plain": "TXT",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX"}
+
+
+def _is_file(schema: Schema, widget: Any) -> bool:
+    return "contentMediaType" in schema or schema.get("format") == "data-url" or widget == "file"
+
+
+def _file(base: dict[str, Any], hints: list[str], schema: Schema, options: dict[str, Any], lang: str,
+          json_kind: str) -> Field:
+    """A file upload: its accepted types (`ui:options.accept` or `contentMediaType`) and size said in the hint."""
+    accept = options.get("accept") or schema.get("contentMediaType") or ()
+    accepted = tuple(str(a).strip() for a in (accept.split(",") if isinstance(accept, str) else accept) if a)
+    max_bytes = int(options.get("maxSize") or DEFAULT_MAX_FILE)
+    size = file_size(max_bytes, lang)
+    if accepted:
+        types = ", ".join(_MEDIA_NAMES.get(a, a.lstrip(".").upper()) for a in accepted)
+        hints.append(text(lang, "file_hint", types=types, size=size))
+    else:
+        hints.append(text(lang, "file_hint_any", size=size))
+    attrs = (("accept", ",".join(accepted)),) if accepted else ()
+    return Field("file", json_type=json_kind, hint=" ".join(hints), attrs=attrs, max_bytes=max_bytes,
+                 options=tuple(Option(a, _MEDIA_NAMES.get(a, a), a) for a in accepted), **base)
+
+
 def _fixed(base: dict[str, Any], hints: list[str], schema: Schema, kind_of: str | None, lang: str) -> Field | None:
     """A value the person cannot change, shown as text: a `const`, `"type": "null"`, or `readOnly`.
 
@@ -466,6 +495,8 @@ def _array(
         if values is not None:
             options = _options(values)
             return Field("checkboxes", json_type="array", hint=" ".join(hints), options=options, **base)
+        if _is_file(item_schema, item_schema.get("ui:widget") or widget):
+            return _file(base, hints, {**item_schema, **schema}, schema.get("ui:options") or {}, lang, "array")
         item = _field("-", items, resolver, base["pointer"] + "/-", False, lang, depth + 1)
         if item is not None and item.kind not in ("json", "hidden", "pairs"):
             label = str(item_schema.get("title") or base["label"])
@@ -512,6 +543,8 @@ def _string(
     base: dict[str, Any], hints: list[str], schema: Schema, widget: str | None, options: dict[str, Any], lang: str
 ) -> Field:
     fmt = schema.get("format")
+    if _is_file(schema, widget):
+        return _file(base, hints, schema, options, lang, "string")
     max_length = schema.get("maxLength")
     autocomplete = schema.get("ui:autocomplete") or options.get("autocomplete")
     attrs: list[tuple[str, str]] = []

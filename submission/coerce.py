@@ -20,6 +20,7 @@ from jsonschema import Draft202012Validator
 
 from lomake.schema import same_json
 from renderer.view import Field, chosen_branch, item_at, list_items, pair_rows
+from submission.store import ATTACHMENT_PREFIX
 
 #: Posted form data: each control name with every value sent for it.
 FormData = Mapping[str, Sequence[str]]
@@ -141,6 +142,10 @@ def _coerce(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) 
     elif f.kind in ("radios", "select"):
         if raw:
             out[f.key] = _option_data(f, raw, issues)
+    elif f.kind == "file":
+        kept = [f"{ATTACHMENT_PREFIX}{i}" for i in data.get(f"{f.name}[kept]") or () if i]
+        if kept:
+            out[f.key] = kept if f.json_type == "array" else kept[-1]
     elif f.kind == "fixed":
         if f.required and f.options:  # never read from the page: the schema says what it is
             out[f.key] = f.options[0].data
@@ -292,6 +297,10 @@ def form_values(fields: Sequence[Field], instance: Mapping[str, Any]) -> dict[st
 def _values(f: Field, value: Any, out: dict[str, list[str]]) -> None:
     if f.kind == "fixed":
         return  # nothing on the page to fill
+    if f.kind == "file":
+        refs = value if isinstance(value, list) else [value]
+        out[f"{f.name}[kept]"] = [r[len(ATTACHMENT_PREFIX):] for r in refs if str(r).startswith(ATTACHMENT_PREFIX)]
+        return
     if value is None and f.nullable and f.kind in ("text", "number", "textarea", "date"):
         return  # an empty answer
     if f.kind == "fieldset" and isinstance(value, dict):

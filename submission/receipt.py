@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from lomake.forms import Form
-from lomake.messages import text
+from lomake.messages import file_size, text
 from renderer.answers import Answer, answers
 from renderer.view import FormView
-from submission.store import Submission
+from submission.store import Attachment, Submission
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
@@ -26,6 +27,7 @@ class Receipt:
     received_at: str
     data_sha256: str
     answers: tuple[Answer, ...]
+    attachments: tuple[Attachment, ...] = ()
 
 
 def arrival_time(moment: dt.datetime, lang: str) -> str:
@@ -36,11 +38,13 @@ def arrival_time(moment: dt.datetime, lang: str) -> str:
     return f"{when} ({text(lang, 'finnish_time')})"
 
 
-def receipt(form: Form, view: FormView, submission: Submission) -> Receipt:
+def receipt(form: Form, view: FormView, submission: Submission, attachments: Sequence[Attachment] = ()) -> Receipt:
     lang = view.lang
+    files = {a.reference: f"{a.name} ({file_size(a.size, lang)})" for a in attachments}
     return Receipt(
         lang=lang, agency=form.agency.display_name(lang), form_title=view.title, form_id=submission.form_id,
         form_version=submission.form_version, reference=submission.reference,
         received_at=arrival_time(submission.received_at, lang), data_sha256=submission.data_sha256,
-        answers=tuple(answers(view.fields, submission.data, lang)),
+        answers=tuple(answers(view.fields, submission.data, lang, files)), attachments=tuple(attachments),
     )
+

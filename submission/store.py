@@ -38,6 +38,26 @@ class NewSubmission:
     reference_pattern: str
     data: dict[str, Any]
     language: str
+    #: Ids of the uploaded attachments the answers refer to; they become the submission's.
+    attachments: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """An uploaded file, kept in the database: the answers refer to it as `attachment:<id>`."""
+
+    id: str
+    name: str
+    media_type: str
+    size: int
+    sha256: str
+
+    @property
+    def reference(self) -> str:
+        return f"{ATTACHMENT_PREFIX}{self.id}"
+
+
+ATTACHMENT_PREFIX = "attachment:"
 
 
 @dataclass(frozen=True)
@@ -67,6 +87,12 @@ class Storage(Protocol):
         """The submission whose receipt token is `token`."""
 
     def count_submissions(self) -> int: ...
+
+    def add_attachment(self, name: str, media_type: str, content: bytes) -> Attachment:
+        """Keep an uploaded file until a submission takes it (or it is purged unclaimed)."""
+
+    def attachments(self, ids: list[str], submission_id: str | None = None) -> list[Attachment]:
+        """The attachments with these ids that belong to `submission_id` (None: not yet claimed)."""
 
     def ping(self) -> None:
         """Raise if the database cannot be reached."""
@@ -100,6 +126,17 @@ _SCHEMA = [
         receipt_token TEXT NOT NULL UNIQUE
     )""",
     "CREATE INDEX IF NOT EXISTS submissions_form ON submissions (form_id, received_at)",
+    """CREATE TABLE IF NOT EXISTS attachments (
+        id TEXT PRIMARY KEY,
+        submission_id TEXT REFERENCES submissions (id),
+        name TEXT NOT NULL,
+        media_type TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        content BLOB NOT NULL,
+        uploaded_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS attachments_submission ON attachments (submission_id)",
     """CREATE TABLE IF NOT EXISTS reference_counters (
         agency TEXT NOT NULL,
         year INTEGER NOT NULL,
@@ -130,7 +167,7 @@ class SQLiteStorage:
         with _Transaction(self._writer):
             for statement in _SCHEMA:
                 self._writer.execute(statement)
-        self._reader = _connect(path)
+        self._side = _connect(path)
         self._read_lock = threading.Lock()
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._write_loop, name="lomake-sqlite-writer", daemon=True)
@@ -204,11 +241,19 @@ class SQLiteStorage:
             "data_sha256, received_at, language, receipt_token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
+        for new, submission in zip(news, submissions, strict=True):
+            for attachment_id in new.attachments:
+                claimed = self._writer.execute(
+                    "UPDATE attachments SET submission_id = ? WHERE id = ? AND submission_id IS NULL",
+                    (submission.id, attachment_id),
+                ).rowcount
+                if claimed != 1:
+                    raise LookupError(f"attachment {attachment_id} is gone or already sent")
         return submissions
 
     def submission_by_receipt(self, token: str) -> Submission | None:
         with self._read_lock:
-            row = self._reader.execute(
+            row = self._side.execute(
                 "SELECT id, reference, form_id, form_version, schema_hash, agency, data, data_sha256, "
                 "received_at, language, receipt_token FROM submissions WHERE receipt_token = ?",
                 (token,),
@@ -223,11 +268,35 @@ class SQLiteStorage:
 
     def count_submissions(self) -> int:
         with self._read_lock:
-            return int(self._reader.execute("SELECT count(*) FROM submissions").fetchone()[0])
+            return int(self._side.execute("SELECT count(*) FROM submissions").fetchone()[0])
+
+    def add_attachment(self, name: str, media_type: str, content: bytes) -> Attachment:
+        attachment = Attachment(id=secrets.token_urlsafe(24), name=name, media_type=media_type, size=len(content),
+                                sha256=hashlib.sha256(content).hexdigest())
+        with self._read_lock, _Transaction(self._side):
+            self._side.execute(
+                "INSERT INTO attachments (id, name, media_type, size, sha256, content, uploaded_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (attachment.id, name, media_type, attachment.size, attachment.sha256, content,
+                 dt.datetime.now(dt.UTC).isoformat()),
+            )
+        return attachment
+
+    def attachments(self, ids: list[str], submission_id: str | None = None) -> list[Attachment]:
+        if not ids:
+            return []
+        with self._read_lock:
+            rows = self._side.execute(
+                f"SELECT id, name, media_type, size, sha256 FROM attachments WHERE id IN ({','.join('?' * len(ids))}) "
+                "AND submission_id IS ?",
+                (*ids, submission_id),
+            ).fetchall()
+        found = {row[0]: Attachment(*row) for row in rows}
+        return [found[i] for i in ids if i in found]
 
     def ping(self) -> None:
         with self._read_lock:
-            self._reader.execute("SELECT 1").fetchone()
+            self._side.execute("SELECT 1").fetchone()
 
     def close(self) -> None:
         """Finish every queued write, then close."""
@@ -235,7 +304,7 @@ class SQLiteStorage:
             self._queue.put(None)
             self._thread.join()
         with self._read_lock:
-            self._reader.close()
+            self._side.close()
 
 
 @dataclass(frozen=True)

@@ -21,15 +21,15 @@ from referencing.jsonschema import DRAFT202012
 
 from lomake.errors import Invalid, Problem
 from lomake.forms import Form
-from lomake.messages import text
+from lomake.messages import file_size, text
 from lomake.schema import Schema, consts_as_enums, deref, escape, object_shape, pointer
 from renderer.view import Field, FormView, walk
 from submission.coerce import Issue
 
 #: Most important first: one message per field, the first that applies.
 _PRIORITY = (
-    "json", "integer", "number", "date_missing_part", "date_real", "choice", "required", "type",
-    "const", "enum", "oneOf", "anyOf", "format", "minLength", "maxLength", "pattern",
+    "file_too_large", "file_type", "file_gone", "json", "integer", "number", "date_missing_part", "date_real",
+    "choice", "required", "type", "const", "enum", "oneOf", "anyOf", "format", "minLength", "maxLength", "pattern",
 )
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 
@@ -211,6 +211,10 @@ def message(lang: str, issue: Issue, f: Field | None) -> str:
         return text(lang, name, label=label)
     if code == "pair_key":
         return text(lang, code)
+    if code == "file_too_large":
+        return text(lang, code, label=label, size=file_size(int(issue.params["bytes"]), lang))
+    if code in ("file_type", "file_gone"):
+        return text(lang, code, **params)
     if code in ("choice", "integer", "number", "date_real", "json", "additionalProperties", "type",
                 "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
                 "maxLength", "minLength", "pattern", "minItems", "maxItems", "uniqueItems"):

@@ -114,3 +114,13 @@ def serving(workdir: Path, *args: str) -> Iterator[str]:
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
         process.communicate(timeout=10)
+
+
+def stored_answers(client: TestClient) -> list[object]:
+    """The answers of every stored submission, read straight from the app's SQLite file."""
+    import json
+    import sqlite3
+
+    path = client.app.state.lomake.settings.db_url.removeprefix("sqlite:///")  # type: ignore[attr-defined]
+    with sqlite3.connect(path) as db:
+        return [json.loads(row[0]) for row in db.execute("SELECT data FROM submissions ORDER BY received_at")]

@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 
 from lomake.settings import Settings
 from server import create_app
-from tests.conftest import read_form
+from tests.conftest import read_form, stored_answers
 
 FORM = {
     "title": "Yhteydenotto", "type": "object", "required": ["tapa"],
@@ -45,9 +45,7 @@ def send(client: TestClient, answers: dict[str, str]) -> Any:
 
 
 def stored(client: TestClient) -> list[Any]:
-    storage = client.app.state.lomake.storage  # type: ignore[attr-defined]
-    rows = storage._reader.execute("SELECT data FROM submissions").fetchall()
-    return [json.loads(r[0]) for r in rows]
+    return stored_answers(client)
 
 
 def test_each_option_has_its_own_controls_even_with_shared_names(client: TestClient) -> None:

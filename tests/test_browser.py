@@ -25,9 +25,12 @@ from tests.samples import KANTELU
 from tests.test_alternatives import FORM as ALTERNATIVE_FORM
 from tests.test_conditionals import FORM as CONDITIONAL_FORM
 from tests.test_conformance import SAMPLES
+from tests.test_fixed import FORM as FIXED_FORM
 from tests.test_lists import FORM as LIST_FORM
+from tests.test_uploads import FORM as UPLOAD_FORM
 
-ALTERNATIVES, CONDITIONS, LISTS = ("valinta", ALTERNATIVE_FORM), ("ehto", CONDITIONAL_FORM), ("lista", LIST_FORM)
+TEST_FORMS = {"valinta": ALTERNATIVE_FORM, "ehto": CONDITIONAL_FORM, "lista": LIST_FORM, "kiinteat": FIXED_FORM,
+              "oikaisu": UPLOAD_FORM}
 
 pytestmark = pytest.mark.browser
 
@@ -56,8 +59,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for sample in SAMPLES:
         form, _ = import_rjsf(json.loads(sample.read_text()), sample.stem)
         (workdir / "schemas" / f"rjsf-{sample.stem}.json").write_text(json.dumps(form))
-    for test_form in (ALTERNATIVES, CONDITIONS, LISTS):
-        (workdir / "schemas" / f"{test_form[0]}.json").write_text(json.dumps(test_form[1]))
+    for name, test_form in TEST_FORMS.items():
+        (workdir / "schemas" / f"{name}.json").write_text(json.dumps(test_form))
     with serving(workdir) as base:
         yield base
 

@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 
 from lomake.settings import Settings
 from server import create_app
-from tests.conftest import read_form
+from tests.conftest import read_form, stored_answers
 
 FORM = {
     "title": "Hakemus", "type": "object", "required": ["toimija"],
@@ -45,8 +45,7 @@ def send(client: TestClient, answers: dict[str, str]) -> Any:
 
 
 def stored(client: TestClient) -> list[Any]:
-    rows = client.app.state.lomake.storage._reader.execute("SELECT data FROM submissions").fetchall()  # type: ignore[attr-defined]
-    return [json.loads(r[0]) for r in rows]
+    return stored_answers(client)
 
 
 def test_conditional_questions_follow_what_they_depend_on_with_a_line_saying_when(client: TestClient) -> None:

@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 
 from lomake.settings import Settings
 from server import create_app
-from tests.conftest import read_form
+from tests.conftest import read_form, stored_answers
 
 FORM = {
     "title": "Kiinteät", "type": "object", "required": ["versio", "tyhja"],
@@ -44,9 +44,7 @@ def test_fixed_values_are_text_and_tampering_changes_nothing(client: TestClient)
     sent = client.post("/forms/kiinteat", data={"/kunta": "Espoo", "/versio": "x", "/yksikko": "Muu", "/tyhja": "1"},
                        follow_redirects=False)
     assert sent.status_code == 303
-    storage = client.app.state.lomake.storage  # type: ignore[attr-defined]
-    (row,) = storage._reader.execute("SELECT data FROM submissions").fetchall()
-    assert json.loads(row[0]) == {"kunta": "Espoo", "versio": "2026-1", "tyhja": None, "yksikko": "Ympäristö"}
+    assert stored_answers(client) == [{"kunta": "Espoo", "versio": "2026-1", "tyhja": None, "yksikko": "Ympäristö"}]
 
 
 def test_the_api_is_held_to_the_same_values(client: TestClient) -> None:

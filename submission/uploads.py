@@ -1,0 +1,61 @@
+"""Uploaded files: checked against the field's types and size before they are kept as attachments.
+
+The answers never hold a file, only `attachment:<id>`; the file itself, with its name, size,
+media type and SHA-256, waits in storage until a submission claims it.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from lomake.schema import escape
+from renderer.view import Field
+from submission.coerce import Issue
+from submission.store import ATTACHMENT_PREFIX
+
+#: Magic numbers of the common document types: what a file is, whatever its name says.
+_MAGIC = ((b"%PDF-", "application/pdf"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
+
+
+def media_type(filename: str, declared: str | None, content: bytes) -> str:
+    """The file's media type: its magic number if known, else what its name or the browser says."""
+    for magic, media in _MAGIC:
+        if content.startswith(magic):
+            return media
+    guessed = mimetypes.guess_type(filename)[0]
+    return guessed or (declared or "application/octet-stream").split(";")[0].strip().lower()
+
+
+def upload_issue(f: Field, filename: str, media: str, size: int) -> Issue | None:
+    """Why the file cannot be taken for `f`, if it cannot."""
+    if size > f.max_bytes:
+        return Issue(f.pointer, "file_too_large", {"bytes": f.max_bytes})
+    accepted = [o.value for o in f.options]
+    extension = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if accepted and not any(a in (media, extension) or (a.endswith("/*") and media.startswith(a[:-1]))
+                            for a in accepted):
+        return Issue(f.pointer, "file_type", {"types": ", ".join(o.label for o in f.options)})
+    return None
+
+
+def safe_name(filename: str) -> str:
+    """The file's own name, without any path, control characters or excess length."""
+    name = unicodedata.normalize("NFC", re.split(r"[\\\\/]", filename)[-1])
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip() or "liite"
+    return name[-200:]
+
+
+def references(value: Any, at: str = "") -> Iterator[tuple[str, str]]:
+    """Every attachment the answers refer to: where (a JSON Pointer) and its id."""
+    if isinstance(value, str) and value.startswith(ATTACHMENT_PREFIX):
+        yield at, value[len(ATTACHMENT_PREFIX):]
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from references(item, f"{at}/{i}")
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from references(item, f"{at}/{escape(str(key))}")
