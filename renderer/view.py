@@ -125,11 +125,45 @@ def html_id(pointer: str) -> str:
 def form_view(form: Form, lang: str) -> FormView:
     """The view model of `form` in `lang`."""
     root, resolver = deref(form.document, form.resolver())
-    fields = tuple(_children(root, resolver, "", lang, 0))
+    fields = tuple(_inferred_autocomplete(f) for f in _children(root, resolver, "", lang, 0))
     submit = (root.get("ui:submitButtonOptions") or {}).get("submitText") or text(lang, "submit")
     index = {f.pointer: f for f in walk(fields)}
     description = str(root.get("ui:description") or root.get("description") or "")
     return FormView(form.id, lang, form.title, description, str(submit), fields, index)
+
+
+#: Well-known field names (lower case, without `_`, `-` or spaces) and the autocomplete token they mean.
+_AUTOCOMPLETE = {
+    **dict.fromkeys(("etunimi", "etunimet", "firstname", "firstnames", "givenname", "fornamn"), "given-name"),
+    **dict.fromkeys(("sukunimi", "lastname", "familyname", "surname", "efternamn"), "family-name"),
+    **dict.fromkeys(("nimi", "name", "fullname", "namn"), "name"),
+    **dict.fromkeys(("sahkoposti", "sähköposti", "email", "epost", "sahkopostiosoite"), "email"),
+    **dict.fromkeys(("puhelin", "puhelinnumero", "phone", "telephone", "tel", "telefon"), "tel"),
+    **dict.fromkeys(("katuosoite", "streetaddress", "gatuadress", "lahiosoite"), "address-line1"),
+    **dict.fromkeys(("postinumero", "postalcode", "postcode", "zip", "zipcode", "postnummer"), "postal-code"),
+    **dict.fromkeys(("postitoimipaikka", "city", "kaupunki", "postort"), "address-level2"),
+    **dict.fromkeys(("organisaatio", "organization", "organisation", "yritys", "company"), "organization"),
+    **dict.fromkeys(("syntymaaika", "syntymäaika", "birthdate", "dateofbirth", "bday"), "bday"),
+}
+
+
+def _inferred_autocomplete(f: Field) -> Field:
+    """Autocomplete tokens from well-known field names and formats, for data about the person filling
+    in the form (WCAG 1.3.5). An object that is about someone else says `"ui:autocomplete": "off"`,
+    and nothing below it is inferred."""
+    attrs = dict(f.attrs)
+    if f.kind in ("fieldset", "alternatives", "conditional"):
+        if attrs.get("autocomplete") == "off":
+            return f
+        return replace(f, children=tuple(_inferred_autocomplete(c) for c in f.children))
+    if "autocomplete" in attrs or f.kind not in ("text", "date"):
+        return f
+    token = _AUTOCOMPLETE.get(re.sub(r"[\s_-]", "", f.key.lower())) or (
+        "email" if attrs.get("type") == "email" else "tel" if attrs.get("type") == "tel" else None)
+    if token is None or (f.kind == "date") != (token == "bday"):
+        return f
+    extra = (("autocomplete", token),) + ((("spellcheck", "false"),) if "spellcheck" not in attrs else ())
+    return replace(f, attrs=f.attrs + extra)
 
 
 def walk(fields: tuple[Field, ...]) -> Iterator[Field]:
@@ -336,7 +370,8 @@ def _field(
         if not object_shape(schema, resolver).properties or _has_object_branches(schema) or _adds_fields(schema):
             return _json_field(base, hints, lang)
         children = tuple(_children(schema, resolver, at, lang, depth))
-        return Field("fieldset", json_type="object", hint=" ".join(hints), children=children, **base)
+        off = (("autocomplete", "off"),) if schema.get("ui:autocomplete") == "off" else ()
+        return Field("fieldset", json_type="object", hint=" ".join(hints), children=children, attrs=off, **base)
     if kind_of == "array":
         return _array(base, hints, schema, resolver, widget, lang, depth)
     if kind_of == "boolean":

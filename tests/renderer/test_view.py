@@ -32,9 +32,10 @@ def one(tmp_path: Path, schema: dict[str, Any], required: bool = False) -> Field
     ({"type": "string", "maxLength": 301}, "textarea", ()),
     ({"type": "string", "maxLength": 300}, "text", ()),
     ({"type": "string", "ui:widget": "textarea"}, "textarea", ()),
-    ({"type": "string", "format": "email"}, "text", (("type", "email"), ("spellcheck", "false"))),
+    ({"type": "string", "format": "email"}, "text",
+     (("type", "email"), ("spellcheck", "false"), ("autocomplete", "email"))),
     ({"type": "string", "format": "uri"}, "text", (("type", "url"), ("spellcheck", "false"))),
-    ({"type": "string", "ui:widget": "tel"}, "text", (("type", "tel"), ("spellcheck", "false"))),
+    ({"type": "string", "ui:widget": "tel"}, "text", (("type", "tel"), ("spellcheck", "false"), ("autocomplete", "tel"))),
     ({"type": "string", "format": "date"}, "date", ()),
     ({"type": "string", "format": "date", "ui:widget": "date"}, "text", (("type", "date"),)),
     ({"type": "string", "pattern": "^[0-9]{5}$"}, "text", (("inputmode", "numeric"), ("spellcheck", "false"))),
@@ -137,3 +138,18 @@ def test_hint_and_error_ids_are_tied_in_order(catalog: Catalog) -> None:
     control = lxml.html.fromstring(html).get_element_by_id("f_taho")
     assert control.get("aria-describedby") == "f_taho-hint f_taho-error"
     assert control.get("aria-invalid") == "true"
+
+
+def test_autocomplete_is_inferred_from_well_known_names_but_not_about_other_people(tmp_path: Path) -> None:
+    fields = build(tmp_path, {
+        "firstName": {"title": "First name", "type": "string"},
+        "sahkoposti": {"title": "Sähköposti", "type": "string"},
+        "yhteys": {"title": "Yhteys", "type": "string", "format": "email"},
+        "syntymaaika": {"title": "Syntymäaika", "type": "string", "format": "date"},
+        "oma": {"title": "Oma", "type": "string", "ui:autocomplete": "nickname"},
+        "paamies": {"title": "Päämies", "type": "object", "ui:autocomplete": "off",
+                    "properties": {"etunimi": {"title": "Etunimi", "type": "string"}}},
+    })
+    tokens = {f.pointer: dict(f.attrs).get("autocomplete") for f in walk(fields)}
+    assert tokens == {"/firstName": "given-name", "/sahkoposti": "email", "/yhteys": "email",
+                      "/syntymaaika": "bday", "/oma": "nickname", "/paamies": "off", "/paamies/etunimi": None}
