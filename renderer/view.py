@@ -585,10 +585,10 @@ def _string(
     attrs: list[tuple[str, str]] = []
     if fmt == "date" and widget not in ("date", "text"):
         return Field("date", hint=" ".join([*hints, text(lang, "date_hint")]), **base)
-    input_type = {
-        "email": "email", "uri": "url", "date": "date", "time": "time", "date-time": "datetime-local",
-    }.get(str(fmt), "text")
-    input_type = {"email": "email", "uri": "url", "url": "url", "tel": "tel", "date": "date", "time": "time",
+    if fmt == "date-time":  # the browser's local date and time, read as Finnish time, stored in UTC
+        return Field("text", json_type="date-time", hint=" ".join(hints), attrs=(("type", "datetime-local"),), **base)
+    input_type = {"email": "email", "uri": "url", "date": "date"}.get(str(fmt), "text")
+    input_type = {"email": "email", "uri": "url", "url": "url", "tel": "tel", "date": "date",
                   "password": "password", "color": "color"}.get(str(widget), input_type)
     input_type = str(schema.get("ui:inputType") or options.get("inputType") or input_type)
     if autocomplete == "tel" or str(autocomplete).endswith(" tel"):

@@ -19,6 +19,7 @@ from urllib.parse import unquote_to_bytes
 from jsonschema import Draft202012Validator
 
 from lomake.schema import same_json
+from lomake.timezone import HELSINKI
 from renderer.view import Field, chosen_branch, item_at, list_items, pair_rows
 from submission.store import ATTACHMENT_PREFIX
 
@@ -252,7 +253,21 @@ def _scalar(f: Field, raw: str, issues: list[Issue]) -> Any:
         issues.append(Issue(f.pointer, "number"))
     elif f.json_type == "boolean" and raw in ("true", "false"):
         return raw == "true"
+    elif f.json_type == "date-time":
+        try:
+            moment = dt.datetime.fromisoformat(raw)
+        except ValueError:
+            return raw  # validation says how to write it
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=HELSINKI)
+        return _iso(moment.astimezone(dt.UTC)).replace("+00:00", "Z")
     return raw
+
+
+def _iso(moment: dt.datetime) -> str:
+    """ISO 8601 to the precision the moment has: seconds, milliseconds or microseconds."""
+    spec = "seconds" if not moment.microsecond else "milliseconds" if not moment.microsecond % 1000 else "auto"
+    return moment.isoformat(timespec=spec)
 
 
 def _date(f: Field, data: FormData, issues: list[Issue]) -> str | None:
@@ -331,6 +346,13 @@ def _values(f: Field, value: Any, out: dict[str, list[str]]) -> None:
             out.update({f"{f.name}[day]": [day_part], f"{f.name}[month]": [month], f"{f.name}[year]": [year]})
     elif f.kind == "json":
         out[f.name] = [json.dumps(value, ensure_ascii=False, indent=2)]
+    elif f.json_type == "date-time" and isinstance(value, str):
+        try:
+            moment = dt.datetime.fromisoformat(value)
+            local = moment.astimezone(HELSINKI).replace(tzinfo=None) if moment.tzinfo else moment
+            out[f.name] = [_iso(local)]
+        except ValueError:
+            out[f.name] = [value]
     elif isinstance(value, bool):
         out[f.name] = ["true" if value else "false"]
     else:

@@ -5,15 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from lomake.forms import Form
 from lomake.messages import file_size, text
+from lomake.timezone import HELSINKI
 from renderer.answers import Answer, answers
 from renderer.view import FormView
 from submission.store import Attachment, Submission
-
-HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 @dataclass(frozen=True)

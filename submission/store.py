@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from urllib.parse import unquote, urlparse
 
 from lomake.schema import canonical_json
+from lomake.timezone import HELSINKI
 
 #: The most submissions one commit takes.
 MAX_GROUP = 64
@@ -147,9 +148,7 @@ _SCHEMA = [
 
 
 def helsinki_year(moment: dt.datetime) -> int:
-    from zoneinfo import ZoneInfo
-
-    return moment.astimezone(ZoneInfo("Europe/Helsinki")).year
+    return moment.astimezone(HELSINKI).year
 
 
 class SQLiteStorage:

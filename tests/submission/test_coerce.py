@@ -88,3 +88,15 @@ def test_parse_form_refuses_what_it_cannot_read() -> None:
         parse_form(b"\xff=1")
     with pytest.raises(ValueError, match="more than 3 fields"):
         parse_form(b"a&b&c&d", max_fields=3)
+
+
+def test_date_times_are_typed_in_finnish_time_and_stored_in_utc(tmp_path: Path) -> None:
+    (tmp_path / "t.json").write_text(json.dumps({"title": "T", "type": "object", "properties": {
+        "hetki": {"title": "Hetki", "type": "string", "format": "date-time"}}}))
+    fields = form_view(load_catalog(tmp_path).forms["t"], "fi").fields
+    assert fields[0].attrs == (("type", "datetime-local"),)
+    assert coerce(fields, {"/hetki": ["2026-07-01T12:30"]})[0] == {"hetki": "2026-07-01T09:30:00Z"}
+    assert coerce(fields, {"/hetki": ["2026-01-15T08:00:05.250"]})[0] == {"hetki": "2026-01-15T06:00:05.250Z"}
+    assert form_values(fields, {"hetki": "2016-11-21T10:07:26.505Z"}) == {"/hetki": ["2016-11-21T12:07:26.505"]}
+    for stored in ("2016-11-21T10:07:26.505Z", "2026-03-29T01:30:00Z"):
+        assert coerce(fields, form_values(fields, {"hetki": stored}))[0] == {"hetki": stored}
