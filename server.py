@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from lomake.errors import BadRequest, Invalid, LomakeError, NotFound, PayloadTooLarge, Problem, UnsupportedMediaType
 from lomake.forms import Catalog, Form, load_catalog
 from lomake.messages import LANGUAGES, pick_language, text
+from lomake.schema import unescape
 from lomake.settings import Settings
 from renderer.html import Pages
 from renderer.pdf import receipt_pdf
@@ -30,7 +31,7 @@ from renderer.view import Field, FormView, form_view, walk
 from submission.coerce import Issue, apply_action, coerce, parse_form
 from submission.receipt import Receipt, receipt
 from submission.store import Attachment, NewSubmission, Storage, Submission, open_storage
-from submission.uploads import media_type, references, safe_name, upload_issue
+from submission.uploads import data_url, data_url_name, media_type, references, safe_name, upload_issue
 from submission.validate import CompiledForms, accept, message
 
 log = logging.getLogger("lomake")
@@ -225,6 +226,40 @@ async def claimable(app: Lomake, view: FormView, answers: dict[str, Any]) -> Non
         raise Invalid(problems[0].message, problems)
 
 
+async def take_data_urls(app: Lomake, view: FormView, instance: dict[str, Any]) -> None:
+    """Files sent through the API as data URLs become attachments, referred to like uploads."""
+    issues: list[Issue] = []
+    for f in walk(view.fields):
+        if f.kind != "file" or re.search(r"/(-|@\d+|\?\d+)(/|$)", f.pointer):
+            continue
+        parent, _, key = f.pointer.rpartition("/")
+        holder: Any = instance
+        for part in filter(None, parent.split("/")):
+            holder = holder.get(unescape(part)) if isinstance(holder, dict) else None
+        if not isinstance(holder, dict) or unescape(key) not in holder:
+            continue
+        value = holder[unescape(key)]
+        files = value if isinstance(value, list) else [value]
+        refs = []
+        for item in files:
+            decoded = data_url(item) if isinstance(item, str) else None
+            if decoded is None:
+                refs.append(item)
+                continue
+            name = data_url_name(item, decoded[0])
+            media = media_type(name, decoded[0], decoded[1])
+            issue = upload_issue(f, name, media, len(decoded[1]))
+            if issue is not None:
+                issues.append(issue)
+                continue
+            kept = await run_in_threadpool(app.storage.add_attachment, name, media, decoded[1])
+            refs.append(kept.reference)
+        holder[unescape(key)] = refs if isinstance(value, list) else refs[0] if refs else value
+    if issues:
+        problems = [Problem(i.pointer, message(view.lang, i, view.field_at(i.pointer))) for i in issues]
+        raise Invalid(problems[0].message, problems)
+
+
 async def kept_uploads(app: Lomake, data: Mapping[str, list[str]]) -> dict[str, Attachment]:
     """The attachments a re-shown page names as already uploaded, so that it can say so."""
     ids = [i for name, values in data.items() if name.endswith("[kept]") for i in values]
@@ -289,7 +324,11 @@ async def api_submit(request: Request) -> Response:
         instance = json.loads(body, parse_constant=_reject_constant)
     except (ValueError, RecursionError) as exc:
         raise BadRequest(text(lang, "malformed_json", detail=str(exc)[:200])) from exc
-    accepted = accept(app.compiled, form, app.view(form, lang), instance)
+    view = app.view(form, lang)
+    if isinstance(instance, dict):
+        await take_data_urls(app, view, instance)
+    accepted = accept(app.compiled, form, view, instance)
+    await claimable(app, view, accepted)
     submission = await store(app, form, accepted, lang)
     return JSONResponse({
         "id": submission.id,

@@ -6,11 +6,14 @@ media type and SHA-256, waits in storage until a submission claims it.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import mimetypes
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
 from typing import Any
+from urllib.parse import unquote
 
 from lomake.schema import escape
 from renderer.view import Field
@@ -59,3 +62,21 @@ def references(value: Any, at: str = "") -> Iterator[tuple[str, str]]:
     elif isinstance(value, Mapping):
         for key, item in value.items():
             yield from references(item, f"{at}/{escape(str(key))}")
+
+
+def data_url(value: str) -> tuple[str, bytes] | None:
+    """The media type and bytes of a `data:...;base64,...` URL, or None if `value` is not one."""
+    match = re.fullmatch(r"data:([\w.+-]+/[\w.+-]+)?(;[^,;]*)*?;base64,([A-Za-z0-9+/=\s]*)", value, re.S)
+    if match is None:
+        return None
+    try:
+        return (match.group(1) or "application/octet-stream"), base64.b64decode(match.group(3), validate=False)
+    except binascii.Error:
+        return None
+
+
+def data_url_name(value: str, media: str) -> str:
+    """The file name a data URL carries (rjsf writes `;name=...`), or one made from its type."""
+    match = re.search(r";name=([^;,]+)", value[:500])
+    extension = mimetypes.guess_extension(media) or ""
+    return safe_name(unquote(match.group(1))) if match else f"liite{extension}"

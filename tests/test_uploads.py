@@ -98,3 +98,24 @@ def test_a_made_up_attachment_is_not_taken(client: TestClient) -> None:
     response = send(client, {"/nimi": "Maija", "/paatos[kept]": "x" * 32}, [])
     assert response.status_code == 422 and "Lataa tiedosto uudelleen: ”Päätös valitusosoituksineen”." in response.text
     assert stored_answers(client) == []
+
+
+def test_the_api_takes_files_as_data_urls_and_stores_them_as_attachments(client: TestClient) -> None:
+    import base64
+
+    pdf_url = "data:application/pdf;name=p%C3%A4%C3%A4t%C3%B6s.pdf;base64," + base64.b64encode(PDF).decode()
+    png_url = "data:image/png;base64," + base64.b64encode(PNG).decode()
+    created = client.post("/api/v1/forms/oikaisu/submissions",
+                          json={"nimi": "Maija", "paatos": pdf_url, "muut": [png_url]})
+    assert created.status_code == 201, created.text
+    (answers,) = stored_answers(client)
+    assert answers["paatos"].startswith("attachment:") and answers["muut"][0].startswith("attachment:")
+    pdf = client.get(created.json()["receipt_url"]).content
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "päätös.pdf" in text and "liite.png" in text
+    wrong = client.post("/api/v1/forms/oikaisu/submissions", json={"nimi": "M", "paatos": png_url})
+    assert wrong.status_code == 422
+    assert wrong.json()["errors"] == [
+        {"pointer": "/paatos", "message": "Valitse tiedosto, jonka tyyppi on PDF: ”Päätös valitusosoituksineen”."}]
+    forged = client.post("/api/v1/forms/oikaisu/submissions", json={"nimi": "M", "paatos": answers["paatos"]})
+    assert forged.status_code == 422
