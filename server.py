@@ -41,7 +41,7 @@ _PSEUDO = re.compile(r"/@\d+(?=/|$)")
 
 SECURITY_HEADERS = [
     (b"content-security-policy", b"default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; "
-                                 b"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
+                                 b"form-action 'self'; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'"),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),

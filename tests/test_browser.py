@@ -279,3 +279,22 @@ def test_with_javascript_conditional_questions_and_options_show_only_while_they_
     page.get_by_label("Postitse").check()
     assert branches.nth(0).is_hidden() and branches.nth(1).is_visible()
     context.close()
+
+
+def test_with_javascript_list_buttons_change_the_page_in_place(site: str, browser: Any) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{site}/forms/lista")
+    page.evaluate("window.sameDocument = true")
+    page.locator("#f_kemikaalit_0_nimi").fill("Etanoli")
+    page.get_by_role("button", name="Lisää: Kemikaali").click()
+    page.wait_for_selector("#f_kemikaalit_1_nimi")
+    assert page.evaluate("window.sameDocument === true")  # no reload
+    assert page.evaluate("document.activeElement.id") == "f_kemikaalit_1_nimi"
+    assert page.locator("#f_kemikaalit_0_nimi").input_value() == "Etanoli"
+    page.keyboard.type("Asetoni")
+    page.locator("button[value='remove /kemikaalit/0']").click()
+    page.wait_for_function("!document.querySelector('#f_kemikaalit_1_nimi')")
+    assert page.locator("#f_kemikaalit_0_nimi").input_value() == "Asetoni"
+    assert page.evaluate("window.sameDocument === true")
+    context.close()

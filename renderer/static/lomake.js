@@ -1,5 +1,7 @@
 /* Lomake's one script. Everything works without it; it only shows conditional questions
-   while they apply and the picked option's questions of a choice between objects.
+   while they apply and the picked option's questions of a choice between objects, and lets
+   a list's Add and Remove buttons change the page in place (the server still does the work,
+   exactly as without JavaScript; only the page is not reloaded).
    No framework, no inline code, no eval: the Content-Security-Policy allows this file alone. */
 (function () {
   "use strict";
@@ -35,10 +37,50 @@
     });
   }
 
+  function listAction(form, button) {
+    var data = new FormData(form);
+    data.append("_action", button.value);
+    var multipart = form.enctype === "multipart/form-data";
+    var verb = button.value.split(" ")[0];
+    var list = button.value.slice(verb.length + 1);
+    if (verb === "remove") { list = list.slice(0, list.lastIndexOf("/")); }
+    fetch(form.action, {
+      method: "POST", credentials: "same-origin",
+      body: multipart ? data : new URLSearchParams(data)
+    }).then(function (response) {
+      if (!response.ok) { throw new Error(response.status); }
+      return response.text();
+    }).then(function (html) {
+      var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("form.form");
+      form.replaceWith(fresh);
+      update(fresh);
+      var count = fresh.querySelector('input[name="' + list + '[count]"]');
+      var box = count && count.closest(".list");
+      var items = box ? box.querySelectorAll(":scope > .list__item") : [];
+      var target = verb === "add" && items.length ? items[items.length - 1].querySelector("input, select, textarea")
+        : box && box.querySelector(':scope > button[name="_action"]');
+      if (target) { target.focus(); }
+    }).catch(function () {
+      button.form.requestSubmit(button);  // fall back to the page without JavaScript
+    });
+  }
+
   document.body.classList.add("js");
-  document.querySelectorAll("form.form").forEach(function (form) {
-    form.addEventListener("change", function () { update(form); });
-    form.addEventListener("input", function () { update(form); });
-    update(form);
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest && event.target.closest("form.form");
+    if (form) { update(form); }
   });
+  document.addEventListener("input", function (event) {
+    var form = event.target.closest && event.target.closest("form.form");
+    if (form) { update(form); }
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest('form.form button[name="_action"]');
+    if (button && !button.dataset.submitting) {
+      event.preventDefault();
+      button.dataset.submitting = "1";
+      listAction(button.form, button);
+    }
+  });
+  document.querySelectorAll("form.form").forEach(update);
 })();
