@@ -478,6 +478,7 @@ def _fixed(base: dict[str, Any], hints: list[str], schema: Schema, kind_of: str 
         return None
     options = tuple(Option(_shown(v), _shown(v), v) for v in value)
     return Field("fixed", json_type=kind_of or "string", hint=" ".join(hints), options=options,
+                 attrs=(("readonly", "true"),) if read_only else (),
                  **{**base, "required": base["required"] and not read_only})
 
 

@@ -57,6 +57,12 @@ class Issue:
 def apply_action(data: dict[str, list[str]], action: str, fields: Sequence[Field]) -> dict[str, list[str]]:
     """The form data after an add or remove button of a list: `add /pointer`, `remove /pointer/3`."""
     verb, _, target = action.partition(" ")
+    pairs = {f.name: f for f in _walk(fields) if f.kind == "pairs"}
+    row = re.fullmatch(r"(.*)\[(\d+)\]", target)
+    if verb == "remove" and row and row.group(1) in pairs:
+        return _without_row(data, row.group(1), int(row.group(2)))
+    if target in pairs:  # adding a row: the page always ends with a blank one, so showing it again adds it
+        return {**data, **{f"{target}[{len(pair_rows(pairs[target], data)) - 1}][key]": [""]}}
     lists = {f.pointer: f for f in _walk(fields) if f.kind == "list"}
     if verb == "add" and target in lists:
         count = len(list_items(lists[target], data))
@@ -76,6 +82,18 @@ def apply_action(data: dict[str, list[str]], action: str, fields: Sequence[Field
         kept[f"{parent}[count]"] = [str(max(count - 1, 0))]
         return kept
     return data
+
+
+def _without_row(data: dict[str, list[str]], name: str, gone: int) -> dict[str, list[str]]:
+    kept: dict[str, list[str]] = {}
+    for key, values in data.items():
+        match = re.fullmatch(re.escape(name) + r"\[(\d+)\](\[(key|value)\].*)", key)
+        if match is None:
+            kept[key] = values
+        elif int(match.group(1)) != gone:
+            at = int(match.group(1))
+            kept[f"{name}[{at - 1 if at > gone else at}]{match.group(2)}"] = values
+    return kept
 
 
 def _item_index(name: str, parent: str) -> int | None:

@@ -22,7 +22,7 @@ from referencing.jsonschema import DRAFT202012
 from lomake.errors import Invalid, Problem
 from lomake.forms import Form
 from lomake.messages import file_size, text
-from lomake.schema import Schema, consts_as_enums, deref, escape, object_shape, pointer
+from lomake.schema import Schema, consts_as_enums, deref, escape, object_shape, pointer, unescape
 from renderer.view import Field, FormView, walk
 from submission.coerce import Issue
 
@@ -229,10 +229,24 @@ def validate(view: FormView, validator: Validator, instance: Any, coerced: Itera
     return problems(view, [*(i for i in coerced if i.code != "option"), *issues(validator, instance, chosen)])
 
 
+def drop_read_only(view: FormView, instance: dict[str, Any]) -> None:
+    """Read-only answers are the server's to give (their `default`), never the client's: drop what was sent."""
+    for f in walk(view.fields):
+        if f.kind != "fixed" or ("readonly", "true") not in f.attrs or re.search(r"/(-|@\d+|\?\d+)(/|$)", f.pointer):
+            continue
+        holder: Any = instance
+        *parents, key = [unescape(p) for p in f.pointer.split("/")[1:]]
+        for part in parents:
+            holder = holder.get(part) if isinstance(holder, dict) else None
+        if isinstance(holder, dict):
+            holder.pop(key, None)
+
+
 def accept(compiled: CompiledForms, form: Form, view: FormView, instance: Any, coerced: Iterable[Issue] = ()) -> Any:
     """The answers with defaults applied, ready to store; raises `Invalid` listing every problem."""
     if not isinstance(instance, dict):
         raise Invalid(text(view.lang, "not_an_object"))
+    drop_read_only(view, instance)
     apply_defaults(compiled.defaults(form), instance)
     found = validate(view, compiled.validator(form), instance, coerced)
     if found:

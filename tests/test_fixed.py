@@ -51,3 +51,6 @@ def test_the_api_is_held_to_the_same_values(client: TestClient) -> None:
     response = client.post("/api/v1/forms/kiinteat/submissions", json={"versio": "x", "tyhja": None})
     assert response.status_code == 422
     assert [e["pointer"] for e in response.json()["errors"]] == ["/versio"]
+    sent = client.post("/api/v1/forms/kiinteat/submissions", json={"versio": "2026-1", "tyhja": None, "yksikko": "Muu"})
+    assert sent.status_code == 201
+    assert stored_answers(client) == [{"versio": "2026-1", "tyhja": None, "yksikko": "Ympäristö"}]

@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 
 from lomake.settings import Settings
 from server import create_app
-from tests.conftest import read_form
+from tests.conftest import read_form, stored_answers
 
 FORM = {
     "title": "Ilmoitus", "type": "object", "required": ["kemikaalit"],
@@ -107,3 +107,28 @@ def test_enter_in_a_field_sends_the_form_not_an_add_button(client: TestClient) -
     first_button = doc.xpath("//form//button[@type='submit']")[0]
     assert first_button.get("name") is None and first_button.get("tabindex") == "-1"
     assert re.search(r"Lähetä", first_button.text_content())
+
+
+def test_name_value_rows_are_added_and_removed_like_list_items(tmp_path: Path) -> None:
+    (tmp_path / "rivit.json").write_text(json.dumps({"title": "Rivit", "type": "object",
+                                                     "additionalProperties": {"type": "integer"}}))
+    with TestClient(create_app(Settings(schemas_dir=tmp_path, db_url=f"sqlite:///{tmp_path}/x.db"))) as c:
+        def post_rows(pairs: list[tuple[str, str]], follow: bool = True) -> Any:
+            data: dict[str, list[str]] = {}
+            for name, value in pairs:
+                data.setdefault(name, []).append(value)
+            return c.post("/forms/rivit", data=data, follow_redirects=follow)
+
+        _, pairs = read_form(c.get("/forms/rivit").text)
+        assert [n for n, _ in pairs] == ["/*[0][key]", "/*[0][value]"]
+        page = post_rows(fill(pairs, {"/*[0][key]": "a", "/*[0][value]": "1"}) + [("_action", "add /*")])
+        _, pairs = read_form(page.text)
+        pairs = fill(pairs, {"/*[1][key]": "b", "/*[1][value]": "2"})
+        page = post_rows(pairs + [("_action", "add /*")])
+        _, pairs = read_form(page.text)
+        pairs = fill(pairs, {"/*[2][key]": "c", "/*[2][value]": "3"})
+        page = post_rows(pairs + [("_action", "remove /*[1]")])
+        _, pairs = read_form(page.text)
+        assert dict(pairs)["/*[1][key]"] == "c"
+        assert post_rows(pairs, follow=False).status_code == 303
+        assert stored_answers(c) == [{"a": 1, "c": 3}]
