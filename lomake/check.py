@@ -196,11 +196,6 @@ def _unsupported(sub: Schema, at: str) -> Iterator[tuple[str, str]]:
             isinstance(b, dict) and ("properties" in b or b.get("type") == "object") for b in branches
         ) and not all(isinstance(b, dict) and b.get("type", "object") == "object" for b in branches):
             yield f"{at}/{key}", f"{key} of objects and other types {later}"
-    items = sub.get("items")
-    if isinstance(items, list) or "prefixItems" in sub:
-        yield f"{at}/items", f"a tuple array {later}"
-    if "contentMediaType" in sub or sub.get("format") == "data-url" or sub.get("ui:widget") == "file":
-        yield at, f"a file upload {later}"
     for key in ("then", "else"):
         if isinstance(sub.get(key), dict) and any(
             isinstance(b, dict) and ("properties" in b or b.get("type") == "object")

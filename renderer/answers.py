@@ -54,11 +54,12 @@ def _answers(fields: Sequence[Field], instance: Mapping[str, Any], lang: str) ->
 
 
 def _list_answers(f: Field, items: list[Any], lang: str) -> Iterator[Answer]:
-    if f.children[0].kind != "fieldset":
-        yield Answer(f.label, "\n".join(show(item_at(f, i), v, lang) for i, v in enumerate(items)))
+    fields = [f.prefix[i] if i < len(f.prefix) else item_at(f, i) for i in range(len(items))
+              if i < len(f.prefix) or f.children]
+    if not any(each.kind == "fieldset" for each in fields):
+        yield Answer(f.label, "\n".join(show(each, v, lang) for each, v in zip(fields, items, strict=False)))
         return
-    for i, item in enumerate(items):
-        each = item_at(f, i)
+    for each, item in zip(fields, items, strict=False):
         yield Answer(each.label, heading=True)
         yield from _answers(each.children, item if isinstance(item, dict) else {}, lang)
 

@@ -71,6 +71,8 @@ class Field:
     control: str = ""
     #: A list's `minItems`: how many items a new page shows.
     min_items: int = 0
+    #: A tuple's fixed first items (`prefixItems`, or draft-07 `items` as a list), before any added ones.
+    prefix: tuple[Field, ...] = ()
     #: A file field's largest accepted file, in bytes.
     max_bytes: int = 0
     #: A conditional group's condition: a JSON Schema (as JSON text) the object must (True) or must not
@@ -170,7 +172,7 @@ def walk(fields: tuple[Field, ...]) -> Iterator[Field]:
     """Every field, depth first, in page order."""
     for f in fields:
         yield f
-        yield from walk(f.children)
+        yield from walk(f.prefix + f.children)
 
 
 def _children(schema: Schema, resolver: Resolver[Any], at: str, lang: str, depth: int) -> Iterator[Field]:
@@ -262,7 +264,8 @@ def _renamed(field: Field, suffix: str) -> Field:
     """`field` with controls and ids of its own: the name gets `suffix`, the pointer stays."""
     control = field.name + suffix
     return replace(field, control=control, id=html_id(control),
-                   children=tuple(_renamed(c, suffix) for c in field.children))
+                   children=tuple(_renamed(c, suffix) for c in field.children),
+                   prefix=tuple(_renamed(c, suffix) for c in field.prefix))
 
 
 def _when(condition: dict[str, Any], holds: bool, declared: Mapping[str, tuple[Schema, Resolver[Any]]],
@@ -522,7 +525,11 @@ def _array(
     depth: int,
 ) -> Field:
     items = schema.get("items")
-    if isinstance(items, dict) and "prefixItems" not in schema:
+    positions = schema.get("prefixItems") if isinstance(schema.get("prefixItems"), list) else (
+        items if isinstance(items, list) else None)
+    if positions is not None:
+        return _tuple(base, hints, schema, positions, resolver, lang, depth)
+    if isinstance(items, dict):
         try:
             item_schema, item_resolver = deref(items, resolver)
         except (Unresolvable, RecursionError):
@@ -542,12 +549,38 @@ def _array(
     return _json_field(base, hints, lang)
 
 
+def _tuple(
+    base: dict[str, Any], hints: list[str], schema: Schema, positions: list[Any], resolver: Resolver[Any],
+    lang: str, depth: int,
+) -> Field:
+    """An array whose first items each have a schema of their own, then perhaps more of one kind."""
+    prefix: list[Field] = []
+    for i, position in enumerate(positions):
+        built = _field(str(i), position if isinstance(position, dict) else {}, resolver, f"{base['pointer']}/{i}",
+                       False, lang, depth + 1)
+        if built is None or built.kind in ("hidden", "pairs", "list"):
+            return _json_field(base, hints, lang)
+        prefix.append(replace(built, label=built.label if built.label != str(i) else f"{base['label']} {i + 1}"))
+    rest = schema.get("items") if "prefixItems" in schema else schema.get("additionalItems")
+    template = _field("-", rest, resolver, base["pointer"] + "/-", False, lang, depth + 1) if isinstance(
+        rest, dict) else None
+    if template is not None and template.kind in ("json", "hidden", "pairs", "list"):
+        return _json_field(base, hints, lang)
+    children = (replace(template, label=str(rest.get("title") or base["label"])),) if template and isinstance(
+        rest, dict) else ()
+    return Field("list", json_type="array", hint=" ".join(hints), children=children, prefix=tuple(prefix),
+                 min_items=int(schema.get("minItems") or 0), **base)
+
+
 def list_items(f: Field, values: Mapping[str, Sequence[str]]) -> list[Field]:
     """The items a "list" field shows: as many as were sent (or given); on a new page `minItems`,
     and one for a required list (an optional one starts with its "Add" button alone)."""
+    if not f.children:
+        return []  # a tuple that takes no more items
     sent = (values.get(f"{f.name}[count]") or [""])[0]
-    count = int(sent) if sent.isdigit() else max(f.min_items, 1 if f.required else 0)
-    return [item_at(f, i) for i in range(min(count, 500))]
+    start = len(f.prefix)
+    count = int(sent) if sent.isdigit() else max(f.min_items - start, 0 if start or not f.required else 1)
+    return [item_at(f, start + i) for i in range(min(count, 500))]
 
 
 def item_at(f: Field, i: int) -> Field:
@@ -560,7 +593,8 @@ def item_at(f: Field, i: int) -> Field:
 def _moved(field: Field, old: str, new: str) -> Field:
     pointer = new + field.pointer[len(old):]
     return replace(field, pointer=pointer, id=html_id(pointer),
-                   children=tuple(_moved(c, old, new) for c in field.children))
+                   children=tuple(_moved(c, old, new) for c in field.children),
+                   prefix=tuple(_moved(c, old, new) for c in field.prefix))
 
 
 def _boolean(base: dict[str, Any], hints: list[str], schema: Schema, widget: str | None, lang: str) -> Field:

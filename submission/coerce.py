@@ -184,14 +184,20 @@ def _coerce(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) 
             issues.append(Issue(f.pointer, "choice"))
     elif f.kind == "list":
         items: list[Any] = []
-        for item in list_items(f, data):
+        for position in f.prefix:
             answer: dict[str, Any] = {}
+            _coerce(position, data, answer, issues)
+            items.append(answer.get(position.key))
+        while items and items[-1] is None and not f.children:
+            items.pop()
+        for item in list_items(f, data):
+            answer = {}
             _coerce(item, data, answer, issues)
             if item.kind == "fieldset":  # an object item stays until removed: its questions get asked
                 items.append(answer.get(item.key, {}))
             elif answer.get(item.key) is not None:
                 items.append(answer[item.key])
-        if items or f.required:
+        if any(i is not None for i in items) or f.required:
             out[f.key] = items
     elif f.kind == "pairs":
         for key_field, value_field in pair_rows(f, data)[:-1]:
@@ -343,10 +349,11 @@ def _values(f: Field, value: Any, out: dict[str, list[str]]) -> None:
         out[f"{f.name}[option]"] = [str(k)]
         out.update(form_values(f.children[k].children, value))
     elif f.kind == "list" and isinstance(value, list):
-        out[f"{f.name}[count]"] = [str(len(value))]
+        out[f"{f.name}[count]"] = [str(max(len(value) - len(f.prefix), 0))]
         for i, item in enumerate(value):
-            item_field = item_at(f, i)
-            out.update(form_values([item_field], {item_field.key: item}))
+            item_field = f.prefix[i] if i < len(f.prefix) else item_at(f, i) if f.children else None
+            if item_field is not None:
+                out.update(form_values([item_field], {item_field.key: item}))
     elif f.kind in ("checkbox", "declaration"):
         if value is True:
             out[f.name] = ["true"]

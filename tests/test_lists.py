@@ -132,3 +132,18 @@ def test_name_value_rows_are_added_and_removed_like_list_items(tmp_path: Path) -
         assert dict(pairs)["/*[1][key]"] == "c"
         assert post_rows(pairs, follow=False).status_code == 303
         assert stored_answers(c) == [{"a": 1, "c": 3}]
+
+
+def test_tuples_have_their_fixed_items_then_more_of_one_kind(tmp_path: Path) -> None:
+    (tmp_path / "pari.json").write_text(json.dumps({"title": "Pari", "type": "object", "properties": {"sijainti": {
+        "title": "Sijainti", "type": "array", "prefixItems": [
+            {"title": "Leveysaste", "type": "number"}, {"title": "Pituusaste", "type": "number"}],
+        "items": {"title": "Lisätieto", "type": "string"}}}}))
+    with TestClient(create_app(Settings(schemas_dir=tmp_path, db_url=f"sqlite:///{tmp_path}/x.db"))) as c:
+        page = c.get("/forms/pari").text
+        _, pairs = read_form(page)
+        assert [n for n, _ in pairs] == ["/sijainti[count]", "/sijainti/0", "/sijainti/1"]
+        assert "Lisää: Lisätieto" in page and "remove /sijainti/0" not in page
+        data = {"/sijainti[count]": ["1"], "/sijainti/0": ["60,17"], "/sijainti/1": ["24,94"], "/sijainti/2": ["keskusta"]}
+        assert c.post("/forms/pari", data=data, follow_redirects=False).status_code == 303
+        assert stored_answers(c) == [{"sijainti": [60.17, 24.94, "keskusta"]}]

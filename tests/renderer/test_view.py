@@ -52,7 +52,7 @@ def one(tmp_path: Path, schema: dict[str, Any], required: bool = False) -> Field
     ({"type": "array", "uniqueItems": True, "items": {"enum": ["a", "b"]}}, "checkboxes", ()),
     ({"type": "array", "items": {"type": "object", "properties": {"a": {"title": "A"}}}}, "list", ()),
     ({"type": "array", "items": {"type": "string"}, "minItems": 2}, "list", ()),
-    ({"type": "array", "prefixItems": [{"type": "string"}]}, "json", (("spellcheck", "false"),)),
+    ({"type": "array", "prefixItems": [{"type": "string"}]}, "list", ()),
     ({"oneOf": [{"type": "object", "properties": {"a": {"title": "A"}}}, {"type": "string"}]}, "json", (("spellcheck", "false"),)),
 ])
 def test_each_schema_shape_gets_its_component(tmp_path: Path, schema: dict[str, Any], kind: str, attrs: Any) -> None:
