@@ -620,8 +620,9 @@ def _string(
     attrs: list[tuple[str, str]] = []
     if fmt == "date" and widget not in ("date", "text"):
         return Field("date", hint=" ".join([*hints, text(lang, "date_hint")]), **base)
-    if fmt == "date-time":  # the browser's local date and time, read as Finnish time, stored in UTC
-        return Field("text", json_type="date-time", hint=" ".join(hints), attrs=(("type", "datetime-local"),), **base)
+    if fmt in ("date-time", "time"):  # the browser's own inputs, read as Finnish time
+        kind = {"date-time": "datetime-local", "time": "time"}[str(fmt)]
+        return Field("text", json_type=str(fmt), hint=" ".join(hints), attrs=(("type", kind),), **base)
     input_type = {"email": "email", "uri": "url", "date": "date"}.get(str(fmt), "text")
     input_type = {"email": "email", "uri": "url", "url": "url", "tel": "tel", "date": "date",
                   "password": "password", "color": "color"}.get(str(widget), input_type)

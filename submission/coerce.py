@@ -277,6 +277,12 @@ def _scalar(f: Field, raw: str, issues: list[Issue]) -> Any:
         issues.append(Issue(f.pointer, "number"))
     elif f.json_type == "boolean" and raw in ("true", "false"):
         return raw == "true"
+    elif f.json_type == "time":
+        if re.fullmatch(r"\d{1,2}[:.]\d{2}([:.]\d{2})?", raw):
+            parts = re.split(r"[:.]", raw) + ["00"]
+            offset = dt.datetime.now(HELSINKI).strftime("%z")
+            return f"{int(parts[0]):02d}:{parts[1]}:{parts[2]}{offset[:3]}:{offset[3:]}"
+        return raw  # already with an offset, or validation says how to write it
     elif f.json_type == "date-time":
         try:
             moment = dt.datetime.fromisoformat(raw)
@@ -371,6 +377,14 @@ def _values(f: Field, value: Any, out: dict[str, list[str]]) -> None:
             out.update({f"{f.name}[day]": [day_part], f"{f.name}[month]": [month], f"{f.name}[year]": [year]})
     elif f.kind == "json":
         out[f.name] = [json.dumps(value, ensure_ascii=False, indent=2)]
+    elif f.json_type == "time" and isinstance(value, str):
+        match = re.fullmatch(r"(\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?", value)
+        if match and match.group(3):
+            today = dt.datetime.now(HELSINKI).date().isoformat()
+            moment = dt.datetime.fromisoformat(f"{today}T{match.group(1)}{match.group(3).replace('Z', '+00:00')}")
+            out[f.name] = [moment.astimezone(HELSINKI).strftime("%H:%M:%S")]
+        else:
+            out[f.name] = [value]
     elif f.json_type == "date-time" and isinstance(value, str):
         try:
             moment = dt.datetime.fromisoformat(value)

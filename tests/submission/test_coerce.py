@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -100,3 +101,13 @@ def test_date_times_are_typed_in_finnish_time_and_stored_in_utc(tmp_path: Path) 
     assert form_values(fields, {"hetki": "2016-11-21T10:07:26.505Z"}) == {"/hetki": ["2016-11-21T12:07:26.505"]}
     for stored in ("2016-11-21T10:07:26.505Z", "2026-03-29T01:30:00Z"):
         assert coerce(fields, form_values(fields, {"hetki": stored}))[0] == {"hetki": stored}
+
+
+def test_times_of_day_are_finnish_time_with_an_offset(tmp_path: Path) -> None:
+    (tmp_path / "t.json").write_text(json.dumps({"title": "T", "type": "object", "properties": {
+        "klo": {"title": "Kellonaika", "type": "string", "format": "time"}}}))
+    fields = form_view(load_catalog(tmp_path).forms["t"], "fi").fields
+    assert fields[0].attrs == (("type", "time"),)
+    instance, issues = coerce(fields, {"/klo": ["9.30"]})
+    assert issues == [] and re.fullmatch(r"09:30:00\+0[23]:00", instance["klo"])
+    assert coerce(fields, form_values(fields, instance))[0] == instance
