@@ -34,9 +34,11 @@ _PRIORITY = (
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 
 
-def format_checker() -> FormatChecker:
-    """The standard format checks, with an e-mail check stricter than "contains an @"."""
-    checker = FormatChecker()
+def format_checker(cls: type[Validator] = Draft202012Validator) -> FormatChecker:
+    """The format checks of the schema's own draft (a bare `FormatChecker()` mixes drafts: its "time" is
+    draft 3's, without an offset), with an e-mail check stricter than "contains an @"."""
+    checker = FormatChecker(formats=())
+    checker.checkers = dict(cls.FORMAT_CHECKER.checkers)
     checker.checks("email")(lambda value: not isinstance(value, str) or bool(_EMAIL.match(value)))
     return checker
 
@@ -48,7 +50,6 @@ class CompiledForms:
     def __init__(self) -> None:
         self._validators: dict[tuple[str, str], Validator] = {}
         self._defaults: dict[tuple[str, str], Defaults] = {}
-        self._checker = format_checker()
 
     def validator(self, form: Form) -> Validator:
         key = (form.id, form.hash)
@@ -60,7 +61,7 @@ class CompiledForms:
             )
             schema = registry.contents(form.uri)
             cls = validators.validator_for(schema, default=Draft202012Validator)
-            validator = cls(schema, registry=registry, format_checker=self._checker)
+            validator = cls(schema, registry=registry, format_checker=format_checker(cls))
             self._validators[key] = validator
         return validator
 

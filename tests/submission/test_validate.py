@@ -98,3 +98,18 @@ def test_defaults_fill_only_what_is_absent_at_any_depth(tmp_path: Path) -> None:
 
 def test_message_without_a_field_names_the_answers() -> None:
     assert message("en", Issue("", "generic"), None) == "Check “the answers”."
+
+
+@pytest.mark.parametrize(("fmt", "good", "bad"), [
+    ("time", "09:30:00+02:00", "09:30"),
+    ("date-time", "2026-07-01T09:30:00Z", "2026-07-01 09:30"),
+    ("date", "2024-02-29", "2025-02-29"),
+    ("email", "maija@example.fi", "maija@"),
+    ("uri", "https://www.example.fi/x", "www.example.fi"),
+])
+def test_formats_are_checked_as_their_draft_defines_them(tmp_path: Path, fmt: str, good: str, bad: str) -> None:
+    (tmp_path / "f.json").write_text(json.dumps({"title": "F", "type": "object", "properties": {
+        "x": {"title": "X", "type": "string", "format": fmt}}}))
+    form = load_catalog(tmp_path).forms["f"]
+    validator = CompiledForms().validator(form)
+    assert validator.is_valid({"x": good}) and not validator.is_valid({"x": bad})
