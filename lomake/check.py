@@ -30,7 +30,7 @@ from lomake.forms import (
     load_form,
     read_json,
 )
-from lomake.schema import Schema, deref, escape, iter_subschemas, json_type, pointer
+from lomake.schema import Schema, deref, effective_default, escape, iter_subschemas, json_type, pointer
 
 #: Subschemas that state conditions or constraints rather than declare fields: no titles needed.
 _CONDITION = re.compile(r"/(if|not|contains|propertyNames|then|else|dependentSchemas|dependencies)(/|$)")
@@ -143,7 +143,7 @@ def check_document(shown: str, document: Any, crawl: Crawl, uri: str) -> list[Fo
             problems += [FormProblem(shown, p, m) for p, m in _title_problems(sub, at, resolver)]
         problems += [FormProblem(shown, p, m, warning=True) for p, m in _unsupported(sub, at)]
         if "default" in sub and not any(problem.pointer == at + "/$ref" for problem in crawl.problems):
-            error = best_match(root.evolve(schema=sub).iter_errors(sub["default"]))
+            error = best_match(root.evolve(schema=sub).iter_errors(effective_default(sub)))
             if error is not None:
                 problems.append(FormProblem(shown, f"{at}/default", f"the default is not valid: {error.message}"))
     return problems

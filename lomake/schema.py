@@ -212,3 +212,14 @@ def consts_as_enums(document: Any) -> Any:
                 del schema[key]
                 schema.setdefault("allOf", []).append({"enum": values})
     return document
+
+
+def effective_default(schema: Schema) -> Any:
+    """A subschema's `default`; a list shorter than `minItems` is filled up with its items' own default,
+    as the page starts such a list with `minItems` items."""
+    default = schema.get("default")
+    items = schema.get("items")
+    minimum = schema.get("minItems")
+    if isinstance(default, list) and isinstance(items, dict) and "default" in items and isinstance(minimum, int):
+        return default + [copy.deepcopy(items["default"]) for _ in range(minimum - len(default))]
+    return default

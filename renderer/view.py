@@ -573,13 +573,13 @@ def _tuple(
 
 
 def list_items(f: Field, values: Mapping[str, Sequence[str]]) -> list[Field]:
-    """The items a "list" field shows: as many as were sent (or given); on a new page `minItems`,
-    and one for a required list (an optional one starts with its "Add" button alone)."""
+    """The items a "list" field shows: as many as were sent (or given); on a new page, a required
+    list shows `minItems` (at least one) and an optional one starts with its "Add" button alone."""
     if not f.children:
         return []  # a tuple that takes no more items
     sent = (values.get(f"{f.name}[count]") or [""])[0]
     start = len(f.prefix)
-    count = int(sent) if sent.isdigit() else max(f.min_items - start, 0 if start or not f.required else 1)
+    count = int(sent) if sent.isdigit() else max(f.min_items - start, 0 if start else 1) if f.required else 0
     return [item_at(f, start + i) for i in range(min(count, 500))]
 
 

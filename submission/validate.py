@@ -22,7 +22,7 @@ from referencing.jsonschema import DRAFT202012
 from lomake.errors import Invalid, Problem
 from lomake.forms import Form
 from lomake.messages import file_size, text
-from lomake.schema import Schema, consts_as_enums, deref, escape, object_shape, pointer, unescape
+from lomake.schema import Schema, consts_as_enums, deref, effective_default, escape, object_shape, pointer, unescape
 from renderer.view import Field, FormView, walk
 from submission.coerce import Issue
 
@@ -88,7 +88,7 @@ def _defaults_of(schema: Schema, resolver: Resolver[Any], depth: int = 0) -> Def
             continue
         inner = _defaults_of(sub, sub_resolver, depth + 1)
         if "default" in sub or inner:
-            found[name] = (sub.get("default", _NO_DEFAULT), inner)
+            found[name] = (effective_default(sub) if "default" in sub else _NO_DEFAULT, inner)
     return found
 
 
