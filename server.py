@@ -82,6 +82,7 @@ class Lomake:
         page = self.pages.form_page(
             self.view(form, lang), action=f"/forms/{form.id}?lang={lang}",
             service_name=form.agency.display_name(lang), languages=form.languages,
+            theme=form.agency.id if form.agency.theme else None,
             values=values, problems=problems or [], uploaded=uploaded or {},
         ).encode()
         if not values and not problems:
@@ -288,7 +289,7 @@ async def confirmation(request: Request) -> Response:
     shown = await receipt_of(app, form, submission, lang)
     html = app.pages.render(
         "confirmation.html", lang, receipt=shown, pdf_url=f"/receipts/{submission.receipt_token}.pdf?lang={lang}",
-        service_name=shown.agency, languages=form.languages,
+        service_name=shown.agency, languages=form.languages, theme=form.agency.id if form.agency.theme else None,
     )
     return HTMLResponse(html, headers={"cache-control": "no-store"})
 
@@ -340,6 +341,13 @@ async def api_submit(request: Request) -> Response:
 
 def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not a JSON number")
+
+
+async def theme(request: Request) -> Response:
+    agency = lomake(request).catalog.agencies.get(request.path_params["agency"])
+    if agency is None or not agency.theme:
+        raise NotFound(text(language(request), "not_found"))
+    return Response(agency.style_sheet(), media_type="text/css", headers={"cache-control": "public, max-age=300"})
 
 
 async def healthz(request: Request) -> Response:
@@ -453,6 +461,7 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Starlette:
             Route("/api/v1/forms/{form_id}", api_form),
             Route("/api/v1/forms/{form_id}/submissions", api_submit, methods=["POST"]),
             Route("/healthz", healthz),
+            Route("/themes/{agency}.css", theme),
             Mount("/static", StaticFiles(packages=[("renderer", "static")]), name="static"),
         ],
         exception_handlers=handlers,

@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urldefrag, urljoin
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 from referencing import Registry, Resource
 from referencing._core import Resolver
 from referencing.exceptions import Unresolvable
@@ -27,6 +27,7 @@ from lomake.schema import Schema, canonical_json, escape, iter_subschemas
 BASE_URI = "https://lomake.invalid/schemas/"
 META_KEY = "x-lomake"
 Language = Literal["fi", "sv", "en"]
+ThemeKey = Literal["brand", "brand-dark", "text", "muted", "border", "error", "success", "focus", "bg", "panel-bg"]
 
 
 class Agency(BaseModel):
@@ -38,6 +39,12 @@ class Agency(BaseModel):
     name: dict[Language, str]
     #: `{seq}` is a counter per agency and year, `{year}` the year of arrival, e.g. `LVV/{seq}/{year}`.
     reference: str = "{seq}/{year}"
+    #: The agency's look: colours for the style sheet's custom properties (`brand` is `--lomake-brand`).
+    theme: dict[ThemeKey, Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]] = Field(default_factory=dict)
+
+    def style_sheet(self) -> str:
+        """The agency's theme as CSS custom properties."""
+        return ":root {\n" + "".join(f"  --lomake-{k}: {v};\n" for k, v in sorted(self.theme.items())) + "}\n"
 
     @field_validator("reference")
     @classmethod
@@ -124,6 +131,7 @@ class Catalog:
 
     forms: Mapping[str, Form]
     problems: tuple[FormProblem, ...] = ()
+    agencies: Mapping[str, Agency] = field(default_factory=dict)
 
 
 def read_json(path: Path, shown: str) -> tuple[Any, list[FormProblem]]:
@@ -276,4 +284,4 @@ def load_catalog(schemas_dir: Path) -> Catalog:
         problems += form_problems
         if form is not None:
             forms[form.id] = form
-    return Catalog(forms, tuple(dict.fromkeys(problems)))
+    return Catalog(forms, tuple(dict.fromkeys(problems)), agencies)

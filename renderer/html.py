@@ -28,6 +28,7 @@ class Pages:
 
     def render(self, name: str, lang: str, **context: Any) -> str:
         context.setdefault("languages", ())
+        context.setdefault("theme", None)
         context.setdefault("service_name", text(lang, "forms"))
         return self.env.get_template(name).render(
             lang=lang, t=partial(text, lang), language_name=lambda code: text(code, "language_name"),
@@ -35,7 +36,7 @@ class Pages:
         )
 
     def form_page(
-        self, view: FormView, action: str, service_name: str, languages: Sequence[str],
+        self, view: FormView, action: str, service_name: str, languages: Sequence[str], theme: str | None = None,
         values: Mapping[str, Sequence[str]] | None = None, problems: Sequence[Problem] = (),
         uploaded: Mapping[str, Any] | None = None,
     ) -> str:
@@ -44,6 +45,7 @@ class Pages:
         return self.render(
             "form.html", view.lang, view=view, action=action, values=values or {}, summary=summary,
             errors={p.pointer: p.message for p in problems}, service_name=service_name, languages=languages,
+            theme=theme,
             has_actions=any(f.kind in ("list", "pairs") for f in walk(view.fields)), uploaded=uploaded or {},
             enctype=any(f.kind == "file" for f in walk(view.fields)),
         )

@@ -13,6 +13,7 @@ import lxml.html
 import pytest
 from starlette.testclient import TestClient
 
+from lomake.forms import load_catalog
 from lomake.settings import Settings
 from submission.coerce import form_values
 from tests.conftest import read_form
@@ -256,3 +257,15 @@ def test_index_lists_forms_and_pages_set_their_language(client: TestClient) -> N
     assert index.get("lang") == "sv"
     assert "Kantelu" in [a.text for a in index.xpath("//ul[@class='form-list']//a")]
     assert lxml.html.fromstring(client.get("/forms/kantelu").text).get("lang") == "fi"
+
+
+def test_an_agency_theme_is_its_own_style_sheet_of_custom_properties(client: TestClient, settings: Settings) -> None:
+    page = lxml.html.fromstring(client.get("/forms/kantelu").text)
+    assert page.xpath("//link[@rel='stylesheet']/@href") == ["/static/lomake.css", "/themes/lvv.css"]
+    css = client.get("/themes/lvv.css")
+    assert css.headers["content-type"].startswith("text/css")
+    assert css.text == ":root {\n  --lomake-brand: #00629c;\n  --lomake-brand-dark: #003a5d;\n}\n"
+    assert client.get("/themes/lomake.css").status_code == 404
+    (settings.schemas_dir / "agencies" / "evil.json").write_text(json.dumps(
+        {"name": {"fi": "E"}, "theme": {"brand": "red;} body{display:none"}}))
+    assert any("agencies/evil.json: /theme/brand" in str(p) for p in load_catalog(settings.schemas_dir).problems)
