@@ -220,6 +220,8 @@ async def read_multipart(
 async def claimable(app: Lomake, view: FormView, answers: dict[str, Any]) -> None:
     """Raise `Invalid` if the answers refer to an attachment that is not there to claim."""
     refs = list(references(answers))
+    if not refs:
+        return
     found = {a.id for a in await run_in_threadpool(app.storage.attachments, [i for _, i in refs])}
     problems = [Problem(at, message(view.lang, Issue(at, "file_gone"), view.field_at(at)))
                 for at, i in refs if i not in found]

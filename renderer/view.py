@@ -103,6 +103,8 @@ class FormView:
     submit_label: str
     fields: tuple[Field, ...]
     index: dict[str, Field] = field(default_factory=dict)
+    #: Where the read-only answers are (not inside lists or choices): the server's to fill, never the client's.
+    read_only: tuple[str, ...] = ()
 
     def field_at(self, pointer: str) -> Field | None:
         """The field holding `pointer`, or the nearest enclosing one (a list's items are read by
@@ -131,7 +133,9 @@ def form_view(form: Form, lang: str) -> FormView:
     submit = (root.get("ui:submitButtonOptions") or {}).get("submitText") or text(lang, "submit")
     index = {f.pointer: f for f in walk(fields)}
     description = str(root.get("ui:description") or root.get("description") or "")
-    return FormView(form.id, lang, form.title, description, str(submit), fields, index)
+    read_only = tuple(f.pointer for f in walk(fields) if f.kind == "fixed" and ("readonly", "true") in f.attrs
+                      and not re.search(r"/(-|@\d+|\?\d+)(/|$)", f.pointer))
+    return FormView(form.id, lang, form.title, description, str(submit), fields, index, read_only)
 
 
 #: Well-known field names (lower case, without `_`, `-` or spaces) and the autocomplete token they mean.

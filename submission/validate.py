@@ -232,11 +232,9 @@ def validate(view: FormView, validator: Validator, instance: Any, coerced: Itera
 
 def drop_read_only(view: FormView, instance: dict[str, Any]) -> None:
     """Read-only answers are the server's to give (their `default`), never the client's: drop what was sent."""
-    for f in walk(view.fields):
-        if f.kind != "fixed" or ("readonly", "true") not in f.attrs or re.search(r"/(-|@\d+|\?\d+)(/|$)", f.pointer):
-            continue
+    for at in view.read_only:
         holder: Any = instance
-        *parents, key = [unescape(p) for p in f.pointer.split("/")[1:]]
+        *parents, key = [unescape(p) for p in at.split("/")[1:]]
         for part in parents:
             holder = holder.get(part) if isinstance(holder, dict) else None
         if isinstance(holder, dict):
