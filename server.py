@@ -62,10 +62,12 @@ class Lomake:
     _views: dict[tuple[str, str, str], FormView] = field(default_factory=dict)
     _blank_pages: dict[tuple[str, str, str], bytes] = field(default_factory=dict)
 
-    def form(self, form_id: str, lang: str = "en") -> Form:
+    def form(self, request: Request) -> Form:
+        """The form the request's path names; 404 in the request's language if there is none."""
+        form_id = request.path_params["form_id"]
         form = self.catalog.forms.get(form_id)
         if form is None:
-            raise NotFound(text(lang, "unknown_form", form_id=form_id))
+            raise NotFound(text(language(request), "unknown_form", form_id=form_id))
         return form
 
     def view(self, form: Form, lang: str) -> FormView:
@@ -144,13 +146,13 @@ async def accessibility(request: Request) -> Response:
 
 async def show_form(request: Request) -> Response:
     app = lomake(request)
-    form = app.form(request.path_params["form_id"], language(request))
+    form = app.form(request)
     return Response(app.form_page(form, language(request, form.languages)), media_type="text/html; charset=utf-8")
 
 
 async def submit_form(request: Request) -> Response:
     app = lomake(request)
-    form = app.form(request.path_params["form_id"], language(request))
+    form = app.form(request)
     lang = language(request, form.languages)
     view = app.view(form, lang)
     files = [f for f in walk(view.fields) if f.kind == "file"]
@@ -313,13 +315,13 @@ async def api_forms(request: Request) -> Response:
 
 
 async def api_form(request: Request) -> Response:
-    form = lomake(request).form(request.path_params["form_id"], language(request))
+    form = lomake(request).form(request)
     return JSONResponse(form.document)
 
 
 async def api_submit(request: Request) -> Response:
     app = lomake(request)
-    form = app.form(request.path_params["form_id"], language(request))
+    form = app.form(request)
     lang = language(request, form.languages)
     require_media_type(request, "application/json", lang)
     body = await read_body(request, app.settings.max_body_bytes, lang)
