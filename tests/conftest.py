@@ -124,3 +124,21 @@ def stored_answers(client: TestClient) -> list[object]:
     path = client.app.state.lomake.settings.db_url.removeprefix("sqlite:///")  # type: ignore[attr-defined]
     with sqlite3.connect(path) as db:
         return [json.loads(row[0]) for row in db.execute("SELECT data FROM submissions ORDER BY received_at")]
+
+
+@contextmanager
+def form_client(folder: Path, **forms: dict[str, object]) -> Iterator[TestClient]:
+    """A real app over just these forms (file name: keyword), with SQLite in `folder`."""
+    import json
+
+    for form_id, schema in forms.items():
+        (folder / f"{form_id}.json").write_text(json.dumps(schema))
+    with TestClient(create_app(Settings(schemas_dir=folder, db_url=f"sqlite:///{folder}/lomake.sqlite3"))) as c:
+        yield c
+
+
+def send_answers(client: TestClient, form_id: str, answers: dict[str, str]) -> object:
+    """Post the form as a browser would, with `answers` (by control name) over what the page holds."""
+    _, pairs = read_form(client.get(f"/forms/{form_id}").text)
+    data = {n: [answers.get(n, v)] for n, v in pairs} | {k: [v] for k, v in answers.items()}
+    return client.post(f"/forms/{form_id}", data=data, follow_redirects=False)

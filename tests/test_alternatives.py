@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,9 +10,7 @@ import lxml.html
 import pytest
 from starlette.testclient import TestClient
 
-from lomake.settings import Settings
-from server import create_app
-from tests.conftest import read_form, stored_answers
+from tests.conftest import form_client, send_answers, stored_answers
 
 FORM = {
     "title": "Yhteydenotto", "type": "object", "required": ["tapa"],
@@ -32,20 +30,16 @@ FORM = {
 
 
 @pytest.fixture
-def client(tmp_path: Path) -> Any:
-    (tmp_path / "valinta.json").write_text(json.dumps(FORM))
-    with TestClient(create_app(Settings(schemas_dir=tmp_path, db_url=f"sqlite:///{tmp_path}/x.db"))) as c:
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    with form_client(tmp_path, valinta=FORM) as c:
         yield c
 
 
 def send(client: TestClient, answers: dict[str, str]) -> Any:
-    _, pairs = read_form(client.get("/forms/valinta").text)
-    data = {n: [answers.get(n, v)] for n, v in pairs} | {k: [v] for k, v in answers.items()}
-    return client.post("/forms/valinta", data=data, follow_redirects=False)
+    return send_answers(client, "valinta", answers)
 
 
-def stored(client: TestClient) -> list[Any]:
-    return stored_answers(client)
+stored = stored_answers
 
 
 def test_each_option_has_its_own_controls_even_with_shared_names(client: TestClient) -> None:

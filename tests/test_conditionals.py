@@ -3,7 +3,7 @@ questions that do not apply dropped, and validation exactly as the schema says."
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +11,7 @@ import lxml.html
 import pytest
 from starlette.testclient import TestClient
 
-from lomake.settings import Settings
-from server import create_app
-from tests.conftest import read_form, stored_answers
+from tests.conftest import form_client, send_answers, stored_answers
 
 FORM = {
     "title": "Hakemus", "type": "object", "required": ["toimija"],
@@ -32,20 +30,16 @@ FORM = {
 
 
 @pytest.fixture
-def client(tmp_path: Path) -> Any:
-    (tmp_path / "ehto.json").write_text(json.dumps(FORM))
-    with TestClient(create_app(Settings(schemas_dir=tmp_path, db_url=f"sqlite:///{tmp_path}/x.db"))) as c:
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    with form_client(tmp_path, ehto=FORM) as c:
         yield c
 
 
 def send(client: TestClient, answers: dict[str, str]) -> Any:
-    _, pairs = read_form(client.get("/forms/ehto").text)
-    data = {n: [answers.get(n, v)] for n, v in pairs} | {k: [v] for k, v in answers.items()}
-    return client.post("/forms/ehto", data=data, follow_redirects=False)
+    return send_answers(client, "ehto", answers)
 
 
-def stored(client: TestClient) -> list[Any]:
-    return stored_answers(client)
+stored = stored_answers
 
 
 def test_conditional_questions_follow_what_they_depend_on_with_a_line_saying_when(client: TestClient) -> None:
