@@ -244,6 +244,40 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "sv": "Blanketten har ingen punkt ”{name}”.",
         "en": "The form has no field “{name}”.",
     },
+    # Identifiers: what is wrong, in the words people know.
+    "fi-hetu:format": {"fi": "Kirjoita henkilötunnus muodossa PPKKVV-NNNT, esimerkiksi 131052-308T.",
+                       "sv": "Skriv personbeteckningen i formatet DDMMÅÅ-NNNT, till exempel 131052-308T.",
+                       "en": "Enter the personal identity code as DDMMYY-NNNC, for example 131052-308T."},
+    "fi-hetu:date": {"fi": "Henkilötunnuksen alussa on oltava oikea syntymäaika (PPKKVV).",
+                     "sv": "Personbeteckningen måste börja med ett riktigt födelsedatum (DDMMÅÅ).",
+                     "en": "The personal identity code must start with a real date of birth (DDMMYY)."},
+    "fi-hetu:checksum": {"fi": "Henkilötunnuksen tarkistusmerkki ei täsmää. Tarkista tunnus.",
+                         "sv": "Personbeteckningens kontrolltecken stämmer inte. Kontrollera beteckningen.",
+                         "en": "The check character of the personal identity code does not match. Check the code."},
+    "fi-hetu:temporary": {"fi": "Väliaikaista henkilötunnusta ei voi käyttää. Kirjoita pysyvä henkilötunnus.",
+                          "sv": "En tillfällig personbeteckning kan inte användas. Skriv den permanenta.",
+                          "en": "A temporary identity code cannot be used. Enter the permanent one."},
+    "fi-business-id:format": {"fi": "Kirjoita Y-tunnus muodossa 1234567-8.",
+                              "sv": "Skriv FO-numret i formatet 1234567-8.",
+                              "en": "Enter the Business ID as 1234567-8."},
+    "fi-business-id:checksum": {"fi": "Y-tunnuksen tarkistusnumero ei täsmää. Tarkista tunnus.",
+                                "sv": "FO-numrets kontrollsiffra stämmer inte. Kontrollera numret.",
+                                "en": "The check digit of the Business ID does not match. Check the ID."},
+    "iban:format": {"fi": "Kirjoita tilinumero IBAN-muodossa, esimerkiksi FI21 1234 5600 0007 85.",
+                    "sv": "Skriv kontonumret i IBAN-format, till exempel FI21 1234 5600 0007 85.",
+                    "en": "Enter the account number as an IBAN, for example FI21 1234 5600 0007 85."},
+    "iban:checksum": {"fi": "Tilinumeron tarkisteet eivät täsmää. Tarkista tilinumero.",
+                      "sv": "Kontonumrets kontrollsiffror stämmer inte. Kontrollera kontonumret.",
+                      "en": "The check digits of the account number do not match. Check the number."},
+    "iban:country": {"fi": "Tilinumeron maatunnusta ei tunnisteta. Tarkista tilinumeron alku.",
+                     "sv": "Kontonumrets landskod känns inte igen. Kontrollera början av numret.",
+                     "en": "The country code of the account number is not known. Check its start."},
+    "fi-postal-code:format": {"fi": "Kirjoita postinumero viidellä numerolla, esimerkiksi 00100.",
+                              "sv": "Skriv postnumret med fem siffror, till exempel 00100.",
+                              "en": "Enter the postcode as five digits, for example 00100."},
+    "phone:format": {"fi": "Kirjoita puhelinnumero, esimerkiksi 040 123 4567 tai +358 40 123 4567.",
+                     "sv": "Skriv telefonnumret, till exempel 040 123 4567 eller +358 40 123 4567.",
+                     "en": "Enter a phone number, for example 040 123 4567 or +358 40 123 4567."},
     "generic": {"fi": "Tarkista ”{label}”.", "sv": "Kontrollera ”{label}”.", "en": "Check “{label}”."},
     "the_answers": {"fi": "vastaukset", "sv": "svaren", "en": "the answers"},
     # API and request errors
@@ -266,6 +300,10 @@ _MESSAGES: dict[str, dict[str, str]] = {
     "bad_form_body": {"fi": "Lomakkeen tietoja ei voitu lukea.", "sv": "Blankettens uppgifter kunde inte läsas.",
                       "en": "The form data could not be read."},
 }
+
+
+def has_text(key: str) -> bool:
+    return key in _MESSAGES
 
 
 def text(lang: str, key: str, **params: object) -> str:

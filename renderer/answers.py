@@ -11,6 +11,7 @@ from typing import Any
 from lomake.messages import text
 from lomake.schema import same_json
 from renderer.view import Field, chosen_branch, item_at
+from submission import identifiers
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,5 +83,5 @@ def show(f: Field, value: Any, lang: str) -> str:
     if isinstance(value, float) and lang in ("fi", "sv"):
         return str(value).replace(".", ",")
     if isinstance(value, str):
-        return value
+        return identifiers.shown(f.format, value) if f.format in identifiers.FORMATS else value
     return json.dumps(value, ensure_ascii=False, indent=2)

@@ -18,6 +18,7 @@ from referencing.exceptions import Unresolvable
 from lomake.forms import Form
 from lomake.messages import file_size, text
 from lomake.schema import Schema, choices, deref, escape, iter_subschemas, json_type, object_shape, same_json
+from submission.identifiers import FORMATS as IDENTIFIER_FORMATS
 
 #: A string field with a larger `maxLength` than this is a textarea.
 TEXTAREA_FROM = 300
@@ -27,6 +28,13 @@ SELECT_FROM = 10
 MAX_DEPTH = 12
 
 _ITEM = re.compile(r"/\d+(?=/|$)")
+_IDENTIFIER_ATTRS: dict[str, tuple[tuple[str, str], ...]] = {
+    "fi-hetu": (("spellcheck", "false"), ("autocapitalize", "characters")),
+    "fi-business-id": (("spellcheck", "false"),),
+    "iban": (("spellcheck", "false"), ("autocapitalize", "characters")),
+    "fi-postal-code": (("inputmode", "numeric"), ("spellcheck", "false")),
+    "phone": (("type", "tel"), ("spellcheck", "false")),
+}
 _NAME_TOKENS = {"name", "given-name", "family-name", "additional-name", "nickname", "username", "organization"}
 _DIGITS = re.compile(r"\^?(\[0-9\]|\\d)(\{\d+(,\d*)?\}|\+|\*)?\$?")
 
@@ -71,6 +79,8 @@ class Field:
     control: str = ""
     #: A list's `minItems`: how many items a new page shows.
     min_items: int = 0
+    #: The string's `format`, when it is one the page treats specially (identifiers, dates).
+    format: str = ""
     #: A tuple's fixed first items (`prefixItems`, or draft-07 `items` as a list), before any added ones.
     prefix: tuple[Field, ...] = ()
     #: A file field's largest accepted file, in bytes.
@@ -105,6 +115,8 @@ class FormView:
     index: dict[str, Field] = field(default_factory=dict)
     #: Where the read-only answers are (not inside lists or choices): the server's to fill, never the client's.
     read_only: tuple[str, ...] = ()
+    #: Where identifiers are (not inside lists or choices), by pointer: normalised before validation.
+    identifiers: tuple[tuple[str, str], ...] = ()
 
     def field_at(self, pointer: str) -> Field | None:
         """The field holding `pointer`, or the nearest enclosing one (a list's items are read by
@@ -135,7 +147,9 @@ def form_view(form: Form, lang: str) -> FormView:
     description = str(root.get("ui:description") or root.get("description") or "")
     read_only = tuple(f.pointer for f in walk(fields) if f.kind == "fixed" and ("readonly", "true") in f.attrs
                       and not re.search(r"/(-|@\d+|\?\d+)(/|$)", f.pointer))
-    return FormView(form.id, lang, form.title, description, str(submit), fields, index, read_only)
+    identifiers = tuple((f.pointer, f.format) for f in walk(fields) if f.format in IDENTIFIER_FORMATS
+                        and not re.search(r"/(-|@\d+|\?\d+)(/|$)", f.pointer))
+    return FormView(form.id, lang, form.title, description, str(submit), fields, index, read_only, identifiers)
 
 
 #: Well-known field names (lower case, without `_`, `-` or spaces) and the autocomplete token they mean.
@@ -624,6 +638,8 @@ def _string(
     attrs: list[tuple[str, str]] = []
     if fmt == "date" and widget not in ("date", "text"):
         return Field("date", hint=" ".join([*hints, text(lang, "date_hint")]), **base)
+    if fmt in IDENTIFIER_FORMATS:
+        return Field("text", hint=" ".join(hints), format=str(fmt), attrs=_IDENTIFIER_ATTRS[str(fmt)], **base)
     if fmt in ("date-time", "time"):  # the browser's own inputs, read as Finnish time
         kind = {"date-time": "datetime-local", "time": "time"}[str(fmt)]
         return Field("text", json_type=str(fmt), hint=" ".join(hints), attrs=(("type", kind),), **base)

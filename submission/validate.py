@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker, validators
@@ -21,9 +22,10 @@ from referencing.jsonschema import DRAFT202012
 
 from lomake.errors import Invalid, Problem
 from lomake.forms import Form
-from lomake.messages import file_size, text
+from lomake.messages import file_size, has_text, text
 from lomake.schema import Schema, consts_as_enums, deref, effective_default, escape, object_shape, pointer, unescape
 from renderer.view import Field, FormView, walk
+from submission import identifiers
 from submission.coerce import Issue
 
 #: Most important first: one message per field, the first that applies.
@@ -40,7 +42,15 @@ def format_checker(cls: type[Validator] = Draft202012Validator) -> FormatChecker
     checker = FormatChecker(formats=())
     checker.checkers = dict(cls.FORMAT_CHECKER.checkers)
     checker.checks("email")(lambda value: not isinstance(value, str) or bool(_EMAIL.match(value)))
+    for fmt in identifiers.FORMATS:
+        checker.checks(fmt, raises=ValueError)(partial(_identifier, fmt))
     return checker
+
+
+def _identifier(fmt: str, value: object) -> bool:
+    if isinstance(value, str):
+        identifiers.check(fmt, value)  # raises ValueError("<reason>")
+    return True
 
 
 class CompiledForms:
@@ -134,7 +144,7 @@ def _issues(error: ValidationError, chosen: dict[str, int]) -> Iterable[Issue]:
         code = expected if expected in ("integer", "number") else "type"
         return [Issue(at, code, {"type": expected})]
     if keyword == "format":
-        return [Issue(at, "format", {"format": value})]
+        return [Issue(at, "format", {"format": value, "reason": str(error.cause) if error.cause else ""})]
     if keyword in ("oneOf", "anyOf") and error.context:
         return _branch_issues(error, at, chosen)
     return [Issue(at, keyword, {"n": value})]
@@ -206,6 +216,9 @@ def message(lang: str, issue: Issue, f: Field | None) -> str:
         return text(lang, code, label=label, part=text(lang, f"part_{issue.params['part']}"))
     if code in ("const", "enum", "oneOf", "anyOf") and kind in ("radios", "select", "checkboxes", "alternatives"):
         return text(lang, "choice", **params)
+    if code == "format" and issue.params.get("format") in identifiers.FORMATS:
+        fmt, reason = str(issue.params["format"]), str(issue.params.get("reason") or "format")
+        return text(lang, f"{fmt}:{reason}") if has_text(f"{fmt}:{reason}") else text(lang, f"{fmt}:format")
     if code == "format":
         name = {"email": "format_email", "uri": "format_uri", "date": "date_real", "time": "format_time",
                 "date-time": "format_date_time"}.get(str(issue.params.get("format")), "format")
@@ -233,12 +246,18 @@ def validate(view: FormView, validator: Validator, instance: Any, coerced: Itera
 def drop_read_only(view: FormView, instance: dict[str, Any]) -> None:
     """Read-only answers are the server's to give (their `default`), never the client's: drop what was sent."""
     for at in view.read_only:
-        holder: Any = instance
-        *parents, key = [unescape(p) for p in at.split("/")[1:]]
-        for part in parents:
-            holder = holder.get(part) if isinstance(holder, dict) else None
-        if isinstance(holder, dict):
+        holder, key = _place(instance, at)
+        if holder is not None:
             holder.pop(key, None)
+
+
+def _place(instance: dict[str, Any], at: str) -> tuple[dict[str, Any] | None, str]:
+    """The object holding the answer at pointer `at` (if there is one), and the answer's key."""
+    holder: Any = instance
+    *parents, key = [unescape(p) for p in at.split("/")[1:]]
+    for part in parents:
+        holder = holder.get(part) if isinstance(holder, dict) else None
+    return (holder if isinstance(holder, dict) else None), key
 
 
 def accept(compiled: CompiledForms, form: Form, view: FormView, instance: Any, coerced: Iterable[Issue] = ()) -> Any:
@@ -246,6 +265,10 @@ def accept(compiled: CompiledForms, form: Form, view: FormView, instance: Any, c
     if not isinstance(instance, dict):
         raise Invalid(text(view.lang, "not_an_object"))
     drop_read_only(view, instance)
+    for at, fmt in view.identifiers:
+        holder, key = _place(instance, at)
+        if holder is not None and isinstance(holder.get(key), str):
+            holder[key] = identifiers.normalise(fmt, holder[key])
     apply_defaults(compiled.defaults(form), instance)
     found = validate(view, compiled.validator(form), instance, coerced)
     if found:
