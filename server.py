@@ -25,9 +25,10 @@ from lomake.forms import Catalog, Form, load_catalog
 from lomake.messages import LANGUAGES, pick_language, text
 from lomake.schema import unescape
 from lomake.settings import Settings
+from renderer.fields import Field, FormView, walk
 from renderer.html import Pages
 from renderer.pdf import receipt_pdf
-from renderer.view import Field, FormView, form_view, walk
+from renderer.view import form_view
 from submission.coerce import Issue, apply_action, coerce, parse_form
 from submission.receipt import Receipt, receipt
 from submission.store import Attachment, NewSubmission, Storage, Submission, open_storage

@@ -10,7 +10,7 @@ from typing import Any
 
 from lomake.messages import text
 from lomake.schema import same_json
-from renderer.view import Field, chosen_branch, item_at
+from renderer.fields import Field, chosen_branch, item_at
 from submission import identifiers
 
 

@@ -12,7 +12,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 from lomake.errors import Problem
 from lomake.messages import file_size as file_size_in
 from lomake.messages import text
-from renderer.view import FormView, html_id, list_items, pair_rows, walk
+from renderer.fields import FormView, html_id, list_items, pair_rows, walk
 
 
 class Pages:

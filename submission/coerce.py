@@ -20,7 +20,7 @@ from jsonschema import Draft202012Validator
 
 from lomake.schema import same_json
 from lomake.timezone import HELSINKI
-from renderer.view import Field, chosen_branch, item_at, list_items, pair_rows
+from renderer.fields import Field, chosen_branch, item_at, list_items, pair_rows
 from submission.store import ATTACHMENT_PREFIX
 
 #: Posted form data: each control name with every value sent for it.

@@ -10,7 +10,7 @@ from lomake.forms import Form
 from lomake.messages import file_size, text
 from lomake.timezone import HELSINKI
 from renderer.answers import Answer, answers
-from renderer.view import FormView
+from renderer.fields import FormView
 from submission.store import Attachment, Submission
 
 

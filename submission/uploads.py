@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from lomake.schema import escape
-from renderer.view import Field
+from renderer.fields import Field
 from submission.coerce import Issue
 from submission.store import ATTACHMENT_PREFIX
 

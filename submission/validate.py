@@ -24,7 +24,7 @@ from lomake.errors import Invalid, Problem
 from lomake.forms import Form
 from lomake.messages import file_size, has_text, text
 from lomake.schema import Schema, consts_as_enums, deref, effective_default, escape, object_shape, pointer, unescape
-from renderer.view import Field, FormView, walk
+from renderer.fields import Field, FormView, walk
 from submission import identifiers
 from submission.coerce import Issue
 

@@ -10,8 +10,10 @@ import lxml.html
 import pytest
 
 from lomake.forms import Catalog, load_catalog
+from renderer.fields import Field, walk
 from renderer.html import Pages
-from renderer.view import SELECT_FROM, Field, form_view, walk
+from renderer.scalars import SELECT_FROM
+from renderer.view import form_view
 from tests.conftest import BENCH_SCHEMA
 
 

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from lomake.forms import load_catalog
-from renderer.view import Field, form_view
+from renderer.fields import Field
+from renderer.view import form_view
 from submission.coerce import Issue, coerce, form_values, parse_form
 
 
