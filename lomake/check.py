@@ -30,6 +30,7 @@ from lomake.forms import (
     load_form,
     read_json,
 )
+from lomake.i18n import load_translations, texts
 from lomake.schema import Schema, deref, effective_default, escape, iter_subschemas, json_type, pointer
 
 #: Subschemas that state conditions or constraints rather than declare fields: no titles needed.
@@ -60,20 +61,21 @@ def check_paths(paths: list[Path]) -> list[FormProblem]:
     """Check form files, shared parts (files in a `common/` folder) or whole schemas folders."""
     problems: list[FormProblem] = []
     for path in paths:
+        translations = load_translations(path if path.is_dir() else path.parent)
         if not path.exists():
             problems.append(FormProblem(str(path), "", "no such file"))
         elif path.is_dir():
             agencies, more = load_agencies(path)
             problems += more
             for file in form_files(path):
-                problems += load_form(file, path, agencies)[1]
+                problems += load_form(file, path, agencies, translations)[1]
             for part in sorted((path / "common").rglob("*.json")):
                 problems += check_part(part, path)
         elif path.parent.name == "common":
             problems += check_part(path, path.parent.parent)
         else:
             agencies, more = load_agencies(path.parent)
-            problems += more + load_form(path, path.parent, agencies)[1]
+            problems += more + load_form(path, path.parent, agencies, translations)[1]
     return list(dict.fromkeys(problems))
 
 
@@ -93,7 +95,8 @@ def check_part(path: Path, root: Path) -> list[FormProblem]:
 
 
 def check_form(
-    form_id: str, shown: str, document: Any, crawl: Crawl, agencies: Mapping[str, Agency]
+    form_id: str, shown: str, document: Any, crawl: Crawl, agencies: Mapping[str, Agency],
+    translations: Mapping[str, Mapping[str, str]],
 ) -> tuple[FormMeta | None, Agency | None, list[FormProblem]]:
     """Lomake's rules for one form file and the parts it reaches."""
     if not isinstance(document, dict):
@@ -117,7 +120,12 @@ def check_form(
         problems.append(FormProblem(shown, "/title", "the form needs a title"))
     form_uri = next(iter(crawl.documents))
     for uri, (path, doc) in crawl.documents.items():
-        problems += check_document(shown if uri == form_uri else str(path), doc, crawl, uri)
+        where = shown if uri == form_uri else str(path)
+        problems += check_document(where, doc, crawl, uri)
+        for lang in meta.languages[1:] if meta is not None else ():
+            catalog = translations.get(lang, {})
+            problems += [FormProblem(where, at, f"no {lang} translation for {source!r} (locale/{lang}.po)",
+                                     warning=True) for source, at in texts(doc) if source not in catalog]
     return meta, agency, problems
 
 

@@ -53,6 +53,33 @@ def check(paths: tuple[Path, ...]) -> None:
     sys.exit(1 if any(not p.warning for p in problems) else 0)
 
 
+@main.group()
+def i18n() -> None:
+    """Translations of the forms' own texts: gettext catalogs in SCHEMAS/locale, through Babel."""
+
+
+@i18n.command("extract")
+@SCHEMAS
+@click.option("--lang", "languages", multiple=True, type=click.Choice(["fi", "sv", "en"]),
+              help="Also start a catalog for this language (forms' other languages always get one).")
+def i18n_extract(schemas_dir: Path, languages: tuple[str, ...]) -> None:
+    """Collect every text of the forms and shared parts into locale/forms.pot and update each locale/<lang>.po."""
+    from lomake.forms import META_KEY, form_files, read_json
+    from lomake.i18n import extract
+
+    documents = {}
+    wanted = set(languages) | {p.stem for p in (schemas_dir / "locale").glob("*.po")}
+    for path in [*form_files(schemas_dir), *sorted((schemas_dir / "common").rglob("*.json"))]:
+        document, problems = read_json(path, str(path))
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        if isinstance(document, dict):
+            documents[path.relative_to(schemas_dir).as_posix()] = document
+            wanted |= set((document.get(META_KEY) or {}).get("languages", ["fi"])[1:])
+    for written in extract(documents, schemas_dir, wanted):
+        click.echo(str(written))
+
+
 @main.command("import-rjsf")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),

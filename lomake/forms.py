@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -21,6 +21,7 @@ from referencing._core import Resolver
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012, UnknownDialect, specification_with
 
+from lomake.i18n import load_translations, translate
 from lomake.schema import Schema, canonical_json, escape, iter_subschemas
 
 #: The base URI every file below the schemas folder is known by, so relative `$ref`s resolve.
@@ -102,6 +103,8 @@ class Form:
     #: Files below the schemas folder that the form's `$ref`s reach, by relative path.
     parts: tuple[str, ...] = field(default=())
     hash: str = ""
+    #: Translations of the form's texts into its other languages: language, then source text to translation.
+    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
@@ -118,6 +121,17 @@ class Form:
     def resolver(self) -> Resolver[Any]:
         """Resolves the form's `$ref`s from its own `$id` (its file's address unless it names one)."""
         return document_resolver(self.registry, self.uri)
+
+    def in_language(self, lang: str) -> Form:
+        """The form with its texts (and those of the parts it reaches) in `lang`; itself in its first language."""
+        catalog = self.translations.get(lang)
+        if not catalog or lang == self.languages[0]:
+            return self
+        registry: Registry[Any] = Registry().with_resources(
+            (uri, Resource.from_contents(translate(resource.contents, catalog), default_specification=DRAFT202012))
+            for uri, resource in self.registry.items()
+        )
+        return replace(self, document=translate(self.document, catalog), registry=registry.crawl())
 
     @cached_property
     def validation_schema(self) -> Schema:
@@ -244,7 +258,9 @@ def schema_hash(documents: Mapping[str, tuple[Path, Any]]) -> str:
     return hashlib.sha256(canonical_json(content).encode()).hexdigest()
 
 
-def load_form(path: Path, root: Path, agencies: Mapping[str, Agency]) -> tuple[Form | None, list[FormProblem]]:
+def load_form(
+    path: Path, root: Path, agencies: Mapping[str, Agency], translations: Mapping[str, Mapping[str, str]] | None = None,
+) -> tuple[Form | None, list[FormProblem]]:
     """Read, crawl and check one form file; the form is None when any problem is an error."""
     from lomake.check import check_form  # check imports this module
 
@@ -257,7 +273,7 @@ def load_form(path: Path, root: Path, agencies: Mapping[str, Agency]) -> tuple[F
     crawl.add(uri, path, document)
     crawl.check_refs()
     problems += crawl.problems
-    meta, agency, more = check_form(path.stem, shown, document, crawl, agencies)
+    meta, agency, more = check_form(path.stem, shown, document, crawl, agencies, translations or {})
     problems += more
     if meta is None or agency is None or any(not p.warning for p in problems):
         return None, problems
@@ -266,6 +282,7 @@ def load_form(path: Path, root: Path, agencies: Mapping[str, Agency]) -> tuple[F
         registry=crawl.registry.crawl(),
         parts=tuple(sorted(u[len(BASE_URI):] for u in crawl.documents if u != uri)),
         hash=schema_hash(crawl.documents),
+        translations={lang: (translations or {}).get(lang, {}) for lang in meta.languages[1:]},
     )
     return form, problems
 
@@ -278,9 +295,10 @@ def form_files(schemas_dir: Path) -> list[Path]:
 def load_catalog(schemas_dir: Path) -> Catalog:
     """Every form in `schemas_dir` that loads; a broken file is reported and skipped, never fatal."""
     agencies, problems = load_agencies(schemas_dir)
+    translations = load_translations(schemas_dir)
     forms: dict[str, Form] = {}
     for path in form_files(schemas_dir):
-        form, form_problems = load_form(path, schemas_dir, agencies)
+        form, form_problems = load_form(path, schemas_dir, agencies, translations)
         problems += form_problems
         if form is not None:
             forms[form.id] = form

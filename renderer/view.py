@@ -38,6 +38,7 @@ MAX_DEPTH = 12
 
 def form_view(form: Form, lang: str) -> FormView:
     """The view model of `form` in `lang`."""
+    form = form.in_language(lang)
     root, resolver = deref(form.document, form.resolver())
     fields = tuple(inferred_autocomplete(f) for f in _children(root, resolver, "", lang, 0))
     submit = (root.get("ui:submitButtonOptions") or {}).get("submitText") or text(lang, "submit")
