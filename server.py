@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from lomake.errors import BadRequest, Invalid, LomakeError, NotFound, PayloadTooLarge, Problem, UnsupportedMediaType
 from lomake.forms import Catalog, Form, load_catalog
 from lomake.messages import LANGUAGES, pick_language, text
-from lomake.schema import unescape
+from lomake.schema import VARIABLE_PLACE, holder_of
 from lomake.settings import Settings
 from renderer.fields import Field, FormView, walk
 from renderer.html import Pages
@@ -236,15 +236,12 @@ async def take_data_urls(app: Lomake, view: FormView, instance: dict[str, Any]) 
     """Files sent through the API as data URLs become attachments, referred to like uploads."""
     issues: list[Issue] = []
     for f in walk(view.fields):
-        if f.kind != "file" or re.search(r"/(-|@\d+|\?\d+)(/|$)", f.pointer):
+        if f.kind != "file" or VARIABLE_PLACE.search(f.pointer):
             continue
-        parent, _, key = f.pointer.rpartition("/")
-        holder: Any = instance
-        for part in filter(None, parent.split("/")):
-            holder = holder.get(unescape(part)) if isinstance(holder, dict) else None
-        if not isinstance(holder, dict) or unescape(key) not in holder:
+        holder, key = holder_of(instance, f.pointer)
+        if holder is None or key not in holder:
             continue
-        value = holder[unescape(key)]
+        value = holder[key]
         files = value if isinstance(value, list) else [value]
         refs = []
         for item in files:
@@ -260,7 +257,7 @@ async def take_data_urls(app: Lomake, view: FormView, instance: dict[str, Any]) 
                 continue
             kept = await run_in_threadpool(app.storage.add_attachment, name, media, decoded[1])
             refs.append(kept.reference)
-        holder[unescape(key)] = refs if isinstance(value, list) else refs[0] if refs else value
+        holder[key] = refs if isinstance(value, list) else refs[0] if refs else value
     if issues:
         problems = [Problem(i.pointer, message(view.lang, i, view.field_at(i.pointer))) for i in issues]
         raise Invalid(problems[0].message, problems)

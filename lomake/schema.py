@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -223,3 +224,16 @@ def effective_default(schema: Schema) -> Any:
     if isinstance(default, list) and isinstance(items, dict) and "default" in items and isinstance(minimum, int):
         return default + [copy.deepcopy(items["default"]) for _ in range(minimum - len(default))]
     return default
+
+
+#: A pointer that passes through a list's items or a choice's options: not one place in every answer.
+VARIABLE_PLACE = re.compile(r"/(-|@\d+|\?\d+)(/|$)")
+
+
+def holder_of(instance: Any, at: str) -> tuple[dict[str, Any] | None, str]:
+    """The object that holds the answer at JSON Pointer `at` (None if there is none), and the answer's key."""
+    holder: Any = instance
+    *parents, key = [unescape(p) for p in at.split("/")[1:]]
+    for part in parents:
+        holder = holder.get(part) if isinstance(holder, dict) else None
+    return (holder if isinstance(holder, dict) else None), key

@@ -7,7 +7,6 @@ body (`submission.coerce`) and the answers on the receipt read the same fields.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
@@ -17,7 +16,17 @@ from referencing.exceptions import Unresolvable
 
 from lomake.forms import Form
 from lomake.messages import text
-from lomake.schema import Schema, choices, deref, escape, iter_subschemas, json_type, object_shape, same_json
+from lomake.schema import (
+    VARIABLE_PLACE,
+    Schema,
+    choices,
+    deref,
+    escape,
+    iter_subschemas,
+    json_type,
+    object_shape,
+    same_json,
+)
 from renderer.autocomplete import inferred_autocomplete
 from renderer.fields import Field, FormView, Option, html_id, renamed, walk
 from renderer.scalars import (
@@ -45,9 +54,9 @@ def form_view(form: Form, lang: str) -> FormView:
     index = {f.pointer: f for f in walk(fields)}
     description = str(root.get("ui:description") or root.get("description") or "")
     read_only = tuple(f.pointer for f in walk(fields) if f.kind == "fixed" and ("readonly", "true") in f.attrs
-                      and not re.search(r"/(-|@\d+|\?\d+)(/|$)", f.pointer))
+                      and not VARIABLE_PLACE.search(f.pointer))
     identifiers = tuple((f.pointer, f.format) for f in walk(fields) if f.format in IDENTIFIER_FORMATS
-                        and not re.search(r"/(-|@\d+|\?\d+)(/|$)", f.pointer))
+                        and not VARIABLE_PLACE.search(f.pointer))
     return FormView(form.id, lang, form.title, description, str(submit), fields, index, read_only, identifiers)
 
 

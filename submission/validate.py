@@ -23,7 +23,7 @@ from referencing.jsonschema import DRAFT202012
 from lomake.errors import Invalid, Problem
 from lomake.forms import Form
 from lomake.messages import file_size, has_text, text
-from lomake.schema import Schema, consts_as_enums, deref, effective_default, escape, object_shape, pointer, unescape
+from lomake.schema import Schema, consts_as_enums, deref, effective_default, escape, holder_of, object_shape, pointer
 from renderer.fields import Field, FormView, walk
 from submission import identifiers
 from submission.coerce import Issue
@@ -246,18 +246,9 @@ def validate(view: FormView, validator: Validator, instance: Any, coerced: Itera
 def drop_read_only(view: FormView, instance: dict[str, Any]) -> None:
     """Read-only answers are the server's to give (their `default`), never the client's: drop what was sent."""
     for at in view.read_only:
-        holder, key = _place(instance, at)
+        holder, key = holder_of(instance, at)
         if holder is not None:
             holder.pop(key, None)
-
-
-def _place(instance: dict[str, Any], at: str) -> tuple[dict[str, Any] | None, str]:
-    """The object holding the answer at pointer `at` (if there is one), and the answer's key."""
-    holder: Any = instance
-    *parents, key = [unescape(p) for p in at.split("/")[1:]]
-    for part in parents:
-        holder = holder.get(part) if isinstance(holder, dict) else None
-    return (holder if isinstance(holder, dict) else None), key
 
 
 def accept(compiled: CompiledForms, form: Form, view: FormView, instance: Any, coerced: Iterable[Issue] = ()) -> Any:
@@ -266,7 +257,7 @@ def accept(compiled: CompiledForms, form: Form, view: FormView, instance: Any, c
         raise Invalid(text(view.lang, "not_an_object"))
     drop_read_only(view, instance)
     for at, fmt in view.identifiers:
-        holder, key = _place(instance, at)
+        holder, key = holder_of(instance, at)
         if holder is not None and isinstance(holder.get(key), str):
             holder[key] = identifiers.normalise(fmt, holder[key])
     apply_defaults(compiled.defaults(form), instance)
