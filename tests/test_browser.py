@@ -194,7 +194,7 @@ def test_keyboard_only_journey_through_the_complaint(site: str, browser: Any) ->
     """Tab, Space, arrow keys, Enter and typing alone: no mouse, no script."""
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(f"{site}/forms/kantelu")
+    page.goto(f"{site}/forms/kantelu?lang=fi")
     keyboard = page.keyboard
 
     def focus(element_id: str) -> None:
@@ -255,7 +255,7 @@ def test_keyboard_only_journey_through_the_complaint(site: str, browser: Any) ->
 def test_after_a_failed_submit_the_summary_has_focus_and_the_title_says_error(site: str, browser: Any) -> None:
     context = browser.new_context()
     page = context.new_page()
-    page.goto(f"{site}/forms/kantelu")
+    page.goto(f"{site}/forms/kantelu?lang=fi")
     page.locator("form button.button[type=submit]:not([name])").click()
     page.wait_for_load_state()
     assert page.title().startswith("Virhe: ")
@@ -268,7 +268,7 @@ def test_after_a_failed_submit_the_summary_has_focus_and_the_title_says_error(si
 def test_with_javascript_conditional_questions_and_options_show_only_while_they_apply(site: str, browser: Any) -> None:
     context = browser.new_context()
     page = context.new_page()
-    page.goto(f"{site}/forms/kantelu")
+    page.goto(f"{site}/forms/kantelu?lang=fi")
     assert page.evaluate("document.body.classList.contains('js')")
     group = page.locator(".conditional").first
     assert group.is_hidden()

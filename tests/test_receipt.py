@@ -79,3 +79,13 @@ def test_arrival_time_is_finnish_time_to_the_second(lang: str, expected: str) ->
 
 def test_arrival_time_follows_summer_time() -> None:
     assert arrival_time(dt.datetime(2026, 7, 1, 21, 30, tzinfo=dt.UTC), "fi").startswith("2.7.2026 klo 00.30.00")
+
+
+def test_the_receipt_in_swedish_is_in_swedish(client: TestClient) -> None:
+    created = client.post("/api/v1/forms/kantelu/submissions?lang=sv", json=KANTELU).json()
+    text = pdf_text(client.get(created["receipt_url"]).content)
+    for phrase in ("Mottagningskvitto: Klagomål", "Tillstånds- och tillsynsverket", "Referensnummer",
+                   "finsk tid", "Vilken verksamhet gäller klagomålet? Undervisningsväsendet",
+                   "Har du gjort en anmärkning om ärendet? Nej", "det betyder inte att ärendet redan har prövats"):
+        assert phrase.lower() in text.lower(), phrase
+    assert "Opetustoimi" not in text and "Vastaanottokuittaus" not in text

@@ -28,12 +28,30 @@ def stored(settings: Settings) -> list[dict[str, Any]]:
         return [json.loads(row[0]) for row in db.execute("SELECT data FROM submissions ORDER BY received_at")]
 
 
-def prefilled_page(client: TestClient, form_id: str, instance: dict[str, Any]) -> str:
+def prefilled_page(client: TestClient, form_id: str, instance: dict[str, Any], lang: str | None = None) -> str:
     """The form page rendered with `instance` as its values, as the server renders it."""
     app = client.app.state.lomake  # type: ignore[attr-defined]
     form = app.catalog.forms[form_id]
-    view = app.view(form, form.languages[0])
-    return app.form_page(form, form.languages[0], values=form_values(view.fields, instance)).decode()
+    lang = lang or form.languages[0]
+    view = app.view(form, lang)
+    return app.form_page(form, lang, values=form_values(view.fields, instance)).decode()
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("fi", "Mitä toimintaa kantelu koskee?"),
+                                             ("sv", "Vilken verksamhet gäller klagomålet?"),
+                                             ("en", "What does the complaint concern?")])
+def test_the_complaint_round_trips_in_each_language(
+    client: TestClient, settings: Settings, lang: str, shown: str
+) -> None:
+    page = prefilled_page(client, "kantelu", KANTELU, lang)
+    assert shown in page and f'<html lang="{lang}">' in page
+    action, pairs = read_form(page)
+    assert action == f"/forms/kantelu?lang={lang}"
+    response = client.post(action, data=_multi(pairs), follow_redirects=False)
+    assert response.status_code == 303
+    assert stored(settings) == [KANTELU]
+    confirmation = client.get(response.headers["location"]).text
+    assert {"fi": "Opetustoimi", "sv": "Undervisningsväsendet", "en": "Education"}[lang] in confirmation
 
 
 @pytest.mark.parametrize(("form_id", "answers"), [("kantelu", KANTELU), ("kantelu-bench", KANTELU_BENCH)])

@@ -29,8 +29,8 @@ def form(**properties: Any) -> dict[str, Any]:
     return {"title": "Lomake", "type": "object", "properties": properties}
 
 
-def test_the_sample_schemas_pass() -> None:
-    assert [str(p) for p in check_paths([SCHEMAS]) if not p.warning] == []
+def test_the_sample_schemas_pass_with_every_text_translated() -> None:
+    assert [str(p) for p in check_paths([SCHEMAS])] == []
 
 
 def test_cli_prints_problems_and_exits_1(tmp_path: Path) -> None:

@@ -61,7 +61,7 @@ def test_one_message_per_field_the_most_important_first(catalog: Catalog) -> Non
     instance = {**KANTELU, "taho": 5}
     found = validate(view, CompiledForms().validator(form), instance, [Issue("/taho", "integer")])
     assert [(p.pointer, p.message) for p in found] == [
-        ("/taho", "Enter “Toimintayksikkö tai palvelun tuottaja” as a whole number, for example 12.")]
+        ("/taho", "Enter “Unit or service provider” as a whole number, for example 12.")]
 
 
 def test_messages_never_use_jsonschema_wording(catalog: Catalog) -> None:
