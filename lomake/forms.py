@@ -10,7 +10,6 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urldefrag, urljoin
@@ -133,10 +132,6 @@ class Form:
         )
         return replace(self, document=translate(self.document, catalog), registry=registry.crawl())
 
-    @cached_property
-    def validation_schema(self) -> Schema:
-        """The document as registered: its `$id` absolute, so relative `$ref`s resolve."""
-        return self.registry.contents(self.uri)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)

@@ -113,7 +113,7 @@ def html_id(pointer: str) -> str:
     return "f" + "".join(c if c.isascii() and c.isalnum() else f"-{ord(c):x}-" if c != "/" else "_" for c in pointer)
 
 
-def walk(fields: tuple[Field, ...]) -> Iterator[Field]:
+def walk(fields: Sequence[Field]) -> Iterator[Field]:
     """Every field, depth first, in page order."""
     for f in fields:
         yield f

@@ -20,7 +20,7 @@ from jsonschema import Draft202012Validator
 
 from lomake.schema import same_json
 from lomake.timezone import HELSINKI
-from renderer.fields import Field, chosen_branch, item_at, list_items, pair_rows
+from renderer.fields import Field, chosen_branch, item_at, list_items, pair_rows, walk
 from submission.store import ATTACHMENT_PREFIX
 
 #: Posted form data: each control name with every value sent for it.
@@ -57,13 +57,13 @@ class Issue:
 def apply_action(data: dict[str, list[str]], action: str, fields: Sequence[Field]) -> dict[str, list[str]]:
     """The form data after an add or remove button of a list: `add /pointer`, `remove /pointer/3`."""
     verb, _, target = action.partition(" ")
-    pairs = {f.name: f for f in _walk(fields) if f.kind == "pairs"}
+    pairs = {f.name: f for f in walk(fields) if f.kind == "pairs"}
     row = re.fullmatch(r"(.*)\[(\d+)\]", target)
     if verb == "remove" and row and row.group(1) in pairs:
         return _without_row(data, row.group(1), int(row.group(2)))
     if target in pairs:  # adding a row: the page always ends with a blank one, so showing it again adds it
         return {**data, **{f"{target}[{len(pair_rows(pairs[target], data)) - 1}][key]": [""]}}
-    lists = {f.pointer: f for f in _walk(fields) if f.kind == "list"}
+    lists = {f.pointer: f for f in walk(fields) if f.kind == "list"}
     if verb == "add" and target in lists:
         count = len(list_items(lists[target], data))
         return {**data, f"{target}[count]": [str(count + 1)]}
@@ -99,14 +99,6 @@ def _without_row(data: dict[str, list[str]], name: str, gone: int) -> dict[str, 
 def _item_index(name: str, parent: str) -> int | None:
     match = re.match(re.escape(parent) + r"/(\d+)(?=[/\[]|$)", name)
     return int(match.group(1)) if match else None
-
-
-def _walk(fields: Sequence[Field]) -> list[Field]:
-    found: list[Field] = []
-    for f in fields:
-        found.append(f)
-        found += _walk(f.children)
-    return found
 
 
 def parse_form(body: bytes, max_fields: int = 5000) -> dict[str, list[str]]:
