@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import copy
+import datetime as dt
 import json
 import logging
 import re
+import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 from urllib.parse import urlparse
 
@@ -20,20 +25,47 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lomake.errors import BadRequest, Invalid, LomakeError, NotFound, PayloadTooLarge, Problem, UnsupportedMediaType
-from lomake.forms import Catalog, Form, load_catalog
-from lomake.messages import LANGUAGES, pick_language, text
+from lomake.errors import (
+    BadRequest,
+    Forbidden,
+    Invalid,
+    LomakeError,
+    NotFound,
+    PayloadTooLarge,
+    Problem,
+    UnsupportedMediaType,
+)
+from lomake.forms import Catalog, Form, PageMeta, load_catalog
+from lomake.messages import LANGUAGES, file_size, pick_language, text
 from lomake.schema import VARIABLE_PLACE, holder_of
 from lomake.settings import Settings
+from lomake.timezone import local_time
+from renderer.answers import answers as answers_of
+from renderer.answers import show
 from renderer.fields import Field, FormView, walk
-from renderer.html import Pages
+from renderer.html import Pages, _target
 from renderer.pdf import receipt_pdf
 from renderer.view import form_view
-from submission.coerce import Issue, apply_action, coerce, parse_form
+from submission.coerce import Issue, apply_action, coerce, form_values, parse_form
+from submission.journey import (
+    REVIEW,
+    applies,
+    first_unfinished,
+    marked,
+    merged,
+    page_name,
+    page_of,
+    page_view,
+    pages_asked,
+    prefilled_pointers,
+    sent_answers,
+    step,
+    with_locked,
+)
 from submission.receipt import Receipt, receipt
-from submission.store import Attachment, NewSubmission, Storage, Submission, open_storage
+from submission.store import Attachment, Draft, NewSubmission, Storage, Submission, normalise_code, open_storage
 from submission.uploads import data_url, data_url_name, media_type, references, safe_name, upload_issue
-from submission.validate import CompiledForms, accept, message
+from submission.validate import CompiledForms, accept, accept_partial, message
 
 log = logging.getLogger("lomake")
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -121,12 +153,13 @@ def require_media_type(request: Request, expected: str, lang: str) -> None:
         raise UnsupportedMediaType(text(lang, "media_type", expected=expected))
 
 
-async def store(app: Lomake, form: Form, instance: dict[str, Any], lang: str) -> Submission:
+async def store(app: Lomake, form: Form, instance: dict[str, Any], lang: str, draft: Draft | None = None) -> Submission:
     """Commit the accepted answers; only after this returns is anyone told they arrived."""
     new = NewSubmission(
         form_id=form.id, form_version=form.version, schema_hash=form.hash, agency=form.agency.id,
         reference_pattern=form.agency.reference, data=instance, language=lang,
         attachments=tuple(dict.fromkeys(i for _, i in references(instance))),
+        draft_id=draft.id if draft else None,
     )
     return await app.storage.add_submission(new)
 
@@ -148,24 +181,19 @@ async def accessibility(request: Request) -> Response:
 async def show_form(request: Request) -> Response:
     app = lomake(request)
     form = app.form(request)
+    if form.meta.pages:
+        return await show_page(request)
     return Response(app.form_page(form, language(request, form.languages)), media_type="text/html; charset=utf-8")
 
 
 async def submit_form(request: Request) -> Response:
     app = lomake(request)
     form = app.form(request)
+    if form.meta.pages:
+        return await submit_page(request)
     lang = language(request, form.languages)
     view = app.view(form, lang)
-    files = [f for f in walk(view.fields) if f.kind == "file"]
-    if files and request.headers.get("content-type", "").startswith("multipart/form-data"):
-        data, upload_issues = await read_multipart(request, app, files, lang)
-    else:
-        require_media_type(request, "application/x-www-form-urlencoded", lang)
-        body = await read_body(request, app.settings.max_body_bytes, lang)
-        try:
-            data, upload_issues = parse_form(body), []
-        except ValueError as exc:
-            raise BadRequest(text(lang, "bad_form_body")) from exc
+    data, upload_issues = await read_answers(request, app, view, lang)
     action = (data.pop("_action", None) or [""])[0]
     if action:  # a list's add or remove button: show the page again, changed, and keep every answer
         data = apply_action(data, action, view.fields)
@@ -182,6 +210,21 @@ async def submit_form(request: Request) -> Response:
                         headers={"cache-control": "no-store"})
     submission = await store(app, form, accepted, lang)
     return RedirectResponse(f"/receipts/{submission.receipt_token}", status_code=303)
+
+
+async def read_answers(
+    request: Request, app: Lomake, view: FormView, lang: str
+) -> tuple[dict[str, list[str]], list[Issue]]:
+    """A posted form page: its fields as strings, and what went wrong with its files."""
+    files = [f for f in walk(view.fields) if f.kind == "file"]
+    if files and request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return await read_multipart(request, app, files, lang)
+    require_media_type(request, "application/x-www-form-urlencoded", lang)
+    body = await read_body(request, app.settings.max_body_bytes, lang)
+    try:
+        return parse_form(body), []
+    except ValueError as exc:
+        raise BadRequest(text(lang, "bad_form_body")) from exc
 
 
 async def read_multipart(
@@ -304,6 +347,315 @@ async def receipt_pdf_file(request: Request) -> Response:
         "cache-control": "no-store", "content-disposition": f'inline; filename="receipt-{name}.pdf"'})
 
 
+# Long forms: pages, the review, drafts
+
+
+DRAFT_COOKIE = "lomake_draft"
+#: From this long before a draft expires, its pages offer to keep it longer.
+WARN_BEFORE = dt.timedelta(days=1)
+
+
+def page_url(form: Form, page_id: str, lang: str, back_to_review: bool = False) -> str:
+    where = "review" if page_id == REVIEW else f"pages/{page_id}"
+    return f"/forms/{form.id}/{where}?lang={lang}" + ("&return=review" if back_to_review else "")
+
+
+async def current_draft(request: Request, app: Lomake, form: Form) -> Draft | None:
+    """The live draft of this form that the request's cookie names."""
+    token = request.cookies.get(DRAFT_COOKIE, "")
+    if not _TOKEN.fullmatch(token):
+        return None
+    draft = await run_in_threadpool(app.storage.draft, token)
+    return draft if draft is not None and draft.form_id == form.id else None
+
+
+def with_cookie(response: Response, request: Request, draft: Draft) -> Response:
+    """The draft's token in an HttpOnly, SameSite cookie for this form's pages only, until the draft expires."""
+    seconds = int((draft.expires_at - dt.datetime.now(dt.UTC)).total_seconds())
+    response.set_cookie(DRAFT_COOKIE, draft.token, max_age=max(seconds, 0), path=f"/forms/{draft.form_id}",
+                        secure=request.url.scheme == "https", httponly=True, samesite="lax")
+    return response
+
+
+def page_meta(form: Form, page_id: str) -> PageMeta:
+    page = next((p for p in form.meta.pages if p.id == page_id), None)
+    if page is None:
+        raise NotFound(text(form.languages[0], "not_found"))
+    return page
+
+
+def asked_view(app: Lomake, form: Form, lang: str, properties: tuple[str, ...], draft: Draft | None) -> FormView:
+    """What one page (or the review) asks, with prefilled answers marked and locked ones shown as text."""
+    answers = draft.data if draft else {}
+    view = page_view(app.view(form, lang), properties, answers)
+    if draft is None or not draft.prefilled:
+        return view
+    fields = marked(view.fields, draft.prefilled, draft.locked, text(lang, "prefilled"),
+                    text(lang, "prefilled_locked"), partial(show, lang=lang))
+    return replace(view, fields=fields)
+
+
+def journey(app: Lomake, form: Form, lang: str, page_id: str, draft: Draft | None, back_to_review: bool,
+            heading: str) -> dict[str, Any]:
+    """What a page of a long form shows besides its questions: the step, the way back, the draft's expiry."""
+    answers = draft.data if draft else {}
+    where = step(form.meta, page_id, answers)
+    now = dt.datetime.now(dt.UTC)
+    back = REVIEW if back_to_review else where.previous
+    return {
+        "heading": heading, "number": where.number, "count": where.count,
+        "back": page_url(form, back, lang) if back else None,
+        "csrf": draft.csrf if draft else "", "back_to_review": back_to_review,
+        "expires": local_time(draft.expires_at, lang) if draft else "",
+        "expires_at": draft.expires_at.isoformat() if draft else "",
+        "expiring": bool(draft and draft.expires_at - now < WARN_BEFORE), "days": form.meta.draft_days,
+        "extend_url": f"/forms/{form.id}/extend?lang={lang}", "here": page_url(form, page_id, lang, back_to_review),
+    }
+
+
+def page_title(form: Form, page: PageMeta, lang: str) -> str:
+    """A page's title in `lang`."""
+    catalog = form.translations.get(lang) or {}
+    return catalog.get(page.title) or page.title
+
+
+async def show_page(request: Request) -> Response:
+    app = lomake(request)
+    form = app.form(request)
+    lang = language(request, form.languages)
+    draft = await current_draft(request, app, form)
+    if draft is not None and draft.sent_receipt:
+        draft = None  # sent: the form starts again
+    answers = draft.data if draft else {}
+    page_id = request.path_params.get("page") or first_unfinished(form.meta, answers, ())
+    if page_id == REVIEW:
+        return RedirectResponse(page_url(form, REVIEW, lang), status_code=303)
+    page = page_meta(form, page_id)
+    if not applies(page, answers):
+        return RedirectResponse(page_url(form, first_unfinished(form.meta, answers, draft.done if draft else ()),
+                                          lang), status_code=303)
+    view = asked_view(app, form, lang, page.properties, draft)
+    return render_page(app, form, lang, page, view, draft, request.query_params.get("return") == REVIEW,
+                       form_values(view.fields, answers))
+
+
+def render_page(app: Lomake, form: Form, lang: str, page: PageMeta, view: FormView, draft: Draft | None,
+                back_to_review: bool, values: Mapping[str, Any], problems: list[Problem] | None = None,
+                uploaded: Mapping[str, Attachment] | None = None, status: int = 200) -> Response:
+    context = journey(app, form, lang, page.id, draft, back_to_review, page_title(form, page, lang))
+    if context["number"] > 1:
+        view = replace(view, description="")
+    html = app.pages.form_page(
+        view, action=page_url(form, page.id, lang), service_name=form.agency.display_name(lang),
+        languages=form.languages, theme=form.agency.id if form.agency.theme else None, values=values,
+        problems=problems or [], uploaded=uploaded or {}, journey=context,
+    )
+    return HTMLResponse(html, status_code=status, headers={"cache-control": "no-store"})
+
+
+async def submit_page(request: Request) -> Response:
+    """One page sent: list buttons show it again, "save" keeps it for later, "continue" checks it and moves on."""
+    app = lomake(request)
+    form = app.form(request)
+    lang = language(request, form.languages)
+    page = page_meta(form, request.path_params.get("page") or form.meta.pages[0].id)
+    draft = await current_draft(request, app, form)
+    if draft is not None and draft.sent_receipt:
+        draft = None
+    view = asked_view(app, form, lang, page.properties, draft)
+    data, upload_issues = await read_answers(request, app, view, lang)
+    sent_csrf = (data.pop("_csrf", None) or [""])[0]
+    if draft is not None and not secrets.compare_digest(sent_csrf, draft.csrf):
+        raise Forbidden(text(lang, "stale_page"))
+    action = (data.pop("_action", None) or [""])[0]
+    back_to_review = (data.pop("_return", None) or [""])[0] == REVIEW
+    answers = draft.data if draft else {}
+    if action not in ("", "save"):
+        data = apply_action(data, action, view.fields)
+        return render_page(app, form, lang, page, view, draft, back_to_review, data,
+                           uploaded=await kept_uploads(app, data))
+    others = {k: v for k, v in answers.items() if k not in page.properties}
+    instance, coerced = coerce(view.fields, data, base=others)
+    answers = with_locked(merged(answers, page.properties, instance), draft.prefilled if draft else {},
+                          draft.locked if draft else ())
+    if draft is None:
+        draft = await run_in_threadpool(app.storage.add_draft, form.id, lang, form.meta.draft_days, {})
+    done = tuple(d for d in draft.done if d != page.id)
+    if action == "save":
+        draft = await run_in_threadpool(app.storage.save_draft, draft, answers, done, True)
+        return with_cookie(RedirectResponse(f"/forms/{form.id}/saved?lang={lang}", status_code=303), request, draft)
+    candidate = copy.deepcopy(sent_answers(form.meta, app.view(form, lang), answers))
+    try:
+        accept(app.compiled, form, app.view(form, lang), candidate, [*coerced, *upload_issues])
+        problems: list[Problem] = []
+    except Invalid as invalid:
+        problems = [p for p in invalid.problems if page_name(p.pointer) in page.properties]
+    answers = {**answers, **{k: candidate[k] for k in page.properties if k in candidate}}
+    if problems:
+        draft = await run_in_threadpool(app.storage.save_draft, draft, answers, done)
+        response = render_page(app, form, lang, page, view, draft, back_to_review, data, problems,
+                               await kept_uploads(app, data), status=422)
+        return with_cookie(response, request, draft)
+    done = (*done, page.id)
+    draft = await run_in_threadpool(app.storage.save_draft, draft, answers, done)
+    following = first_unfinished(form.meta, answers, done) if back_to_review else step(
+        form.meta, page.id, answers).following
+    return with_cookie(RedirectResponse(page_url(form, following, lang), status_code=303), request, draft)
+
+
+def review_sections(app: Lomake, form: Form, lang: str, draft: Draft, files: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Each page asked, with its answers and where to change them."""
+    full = app.view(form, lang)
+    sections = []
+    for page in pages_asked(form.meta, draft.data):
+        view = page_view(full, page.properties, draft.data)
+        sections.append({
+            "title": page_title(form, page, lang), "url": page_url(form, page.id, lang, back_to_review=True),
+            "answers": answers_of(view.fields, draft.data, lang, files),
+        })
+    return sections
+
+
+async def review_page(app: Lomake, form: Form, lang: str, draft: Draft, values: Mapping[str, Any] | None = None,
+                      problems: list[Problem] | None = None, status: int = 200) -> Response:
+    refs = [i for _, i in references(draft.data)]
+    files = {a.reference: f"{a.name} ({file_size(a.size, lang)})"
+             for a in await run_in_threadpool(app.storage.attachments, refs)}
+    view = asked_view(app, form, lang, form.meta.review, draft)
+    shown = problems or []
+    summary = [(page_url(form, page_of(form.meta, p.pointer), lang, back_to_review=True)
+                if page_of(form.meta, p.pointer) != REVIEW else _target(view, p.pointer), p.message) for p in shown]
+    html = app.pages.render(
+        "review.html", lang, view=view, sections=review_sections(app, form, lang, draft, files),
+        journey=journey(app, form, lang, REVIEW, draft, False, text(lang, "review_title")),
+        action=page_url(form, REVIEW, lang), values=values if values is not None else form_values(
+            view.fields, draft.data), summary=summary, errors={p.pointer: p.message for p in shown}, uploaded={},
+        service_name=form.agency.display_name(lang), languages=form.languages,
+        theme=form.agency.id if form.agency.theme else None, form_title=form.in_language(lang).title,
+    )
+    return HTMLResponse(html, status_code=status, headers={"cache-control": "no-store"})
+
+
+async def show_review(request: Request) -> Response:
+    app = lomake(request)
+    form = app.form(request)
+    lang = language(request, form.languages)
+    draft = await current_draft(request, app, form)
+    if draft is None or not form.meta.pages:
+        raise NotFound(text(lang, "draft_gone"))
+    if draft.sent_receipt:
+        return RedirectResponse(f"/receipts/{draft.sent_receipt}?lang={lang}", status_code=303)
+    unfinished = first_unfinished(form.meta, draft.data, draft.done)
+    if unfinished != REVIEW:
+        return RedirectResponse(page_url(form, unfinished, lang), status_code=303)
+    return await review_page(app, form, lang, draft)
+
+
+async def submit_review(request: Request) -> Response:
+    """The final send: at most once per draft, however often it is pressed."""
+    app = lomake(request)
+    form = app.form(request)
+    lang = language(request, form.languages)
+    draft = await current_draft(request, app, form)
+    if draft is None or not form.meta.pages:
+        raise NotFound(text(lang, "draft_gone"))
+    view = asked_view(app, form, lang, form.meta.review, draft)
+    data, _ = await read_answers(request, app, view, lang)
+    if not secrets.compare_digest((data.pop("_csrf", None) or [""])[0], draft.csrf):
+        raise Forbidden(text(lang, "stale_page"))
+    if draft.sent_receipt:
+        return RedirectResponse(f"/receipts/{draft.sent_receipt}?lang={lang}", status_code=303)
+    instance, coerced = coerce(view.fields, data)
+    answers = merged(draft.data, form.meta.review, instance)
+    unfinished = first_unfinished(form.meta, answers, draft.done)
+    if unfinished != REVIEW:
+        return RedirectResponse(page_url(form, unfinished, lang), status_code=303)
+    try:
+        full = app.view(form, lang)
+        accepted = accept(app.compiled, form, full, copy.deepcopy(sent_answers(form.meta, full, answers)), coerced)
+        await claimable(app, full, accepted)
+    except Invalid as invalid:
+        draft = await run_in_threadpool(app.storage.save_draft, draft, answers, draft.done)
+        return await review_page(app, form, lang, draft, data, invalid.problems, status=422)
+    submission = await store(app, form, accepted, lang, draft)
+    return RedirectResponse(f"/receipts/{submission.receipt_token}?lang={lang}", status_code=303)
+
+
+async def extend_draft(request: Request) -> Response:
+    """Keep the draft `draft_days` longer (WCAG 2.2.1), then back to the page the person was on."""
+    app = lomake(request)
+    form = app.form(request)
+    lang = language(request, form.languages)
+    draft = await current_draft(request, app, form)
+    data = parse_form(await read_body(request, app.settings.max_body_bytes, lang))
+    if draft is None or draft.sent_receipt:
+        raise NotFound(text(lang, "draft_gone"))
+    if not secrets.compare_digest((data.get("_csrf") or [""])[0], draft.csrf):
+        raise Forbidden(text(lang, "stale_page"))
+    back = (data.get("_back") or [""])[0]
+    if not back.startswith(f"/forms/{form.id}/"):
+        back = page_url(form, first_unfinished(form.meta, draft.data, draft.done), lang)
+    draft = await run_in_threadpool(app.storage.save_draft, draft, draft.data, draft.done)
+    return with_cookie(RedirectResponse(back, status_code=303), request, draft)
+
+
+async def saved(request: Request) -> Response:
+    """After "save and continue later": the resume link, the resume code and the expiry."""
+    app = lomake(request)
+    form = app.form(request)
+    lang = language(request, form.languages)
+    draft = await current_draft(request, app, form)
+    if draft is None or draft.sent_receipt or draft.code is None:
+        raise NotFound(text(lang, "draft_gone"))
+    html = app.pages.render(
+        "saved.html", lang, form_title=form.in_language(lang).title, code=draft.code,
+        link=str(request.url_for("resume_link", token=draft.token)), expires=local_time(draft.expires_at, lang),
+        resume_url=str(request.url_for("resume")), here=page_url(
+            form, first_unfinished(form.meta, draft.data, draft.done), lang),
+        service_name=form.agency.display_name(lang), languages=form.languages,
+        theme=form.agency.id if form.agency.theme else None,
+    )
+    return HTMLResponse(html, headers={"cache-control": "no-store"})
+
+
+def resumed(request: Request, app: Lomake, draft: Draft) -> Response:
+    """Into the draft: its cookie set, on to its first unfinished page (or the receipt, if it was sent)."""
+    form = app.catalog.forms.get(draft.form_id)
+    if form is None:
+        raise NotFound(text(language(request), "draft_gone"))
+    if draft.sent_receipt:
+        return RedirectResponse(f"/receipts/{draft.sent_receipt}", status_code=303)
+    wanted = request.query_params.get("lang", "")
+    lang = wanted if wanted in form.languages else draft.language
+    where = page_url(form, first_unfinished(form.meta, draft.data, draft.done), lang)
+    return with_cookie(RedirectResponse(where, status_code=303), request, draft)
+
+
+async def resume_link(request: Request) -> Response:
+    app, token = lomake(request), request.path_params["token"]
+    draft = await run_in_threadpool(app.storage.draft, token) if _TOKEN.fullmatch(token) else None
+    if draft is None:
+        raise NotFound(text(language(request), "draft_gone"))
+    return resumed(request, app, draft)
+
+
+async def resume(request: Request) -> Response:
+    """Continue a draft by its resume code: the page staff at a service point type it into."""
+    app, lang = lomake(request), language(request)
+    problems: list[Problem] = []
+    typed = ""
+    if request.method == "POST":
+        require_media_type(request, "application/x-www-form-urlencoded", lang)
+        typed = (parse_form(await read_body(request, 10_000, lang)).get("code") or [""])[0]
+        code = normalise_code(typed)
+        draft = await run_in_threadpool(app.storage.draft_by_code, code) if len(code) == 14 else None
+        if draft is not None:
+            return resumed(request, app, draft)
+        problems = [Problem("/code", text(lang, "resume_code_wrong"))]
+    html = app.pages.render("resume.html", lang, typed=typed, problems=problems, languages=LANGUAGES)
+    return HTMLResponse(html, status_code=422 if problems else 200, headers={"cache-control": "no-store"})
+
+
 # JSON API
 
 
@@ -338,6 +690,38 @@ async def api_submit(request: Request) -> Response:
         "reference": submission.reference,
         "received_at": submission.received_at.isoformat().replace("+00:00", "Z"),
         "receipt_url": str(request.url_for("receipt_pdf", token=submission.receipt_token)),
+    }, status_code=201)
+
+
+async def api_draft(request: Request) -> Response:
+    """Start a draft with some answers given ("ask only once"); the person continues it by its resume link."""
+    app = lomake(request)
+    form = app.form(request)
+    lang = language(request, form.languages)
+    if not form.meta.pages:
+        raise Invalid(text(lang, "not_paged"))
+    require_media_type(request, "application/json", lang)
+    body = await read_body(request, app.settings.max_body_bytes, lang)
+    try:
+        instance = json.loads(body, parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as exc:
+        raise BadRequest(text(lang, "malformed_json", detail=str(exc)[:200])) from exc
+    view = app.view(form, lang)
+    if isinstance(instance, dict):
+        refused = [Problem(f"/{name}", text(lang, "no_prefill_here", pointer=f"/{name}"))
+                   for name in form.meta.review if name in instance]
+        if refused:
+            raise Invalid(refused[0].message, refused)
+        await take_data_urls(app, view, instance)
+    given = accept_partial(app.compiled, form, view, instance)
+    prefilled = prefilled_pointers(given)
+    locked = tuple(p for p in form.meta.prefill_read_only if p in prefilled)
+    draft = await run_in_threadpool(app.storage.add_draft, form.id, lang, form.meta.draft_days, given, prefilled,
+                                    locked)
+    return JSONResponse({
+        "id": draft.id,
+        "resume_url": str(request.url_for("resume_link", token=draft.token)),
+        "expires_at": draft.expires_at.isoformat().replace("+00:00", "Z"),
     }, status_code=201)
 
 
@@ -383,7 +767,7 @@ def error_response(request: Request, status: int, problems: list[Problem]) -> Re
                             status_code=status)
     lang = language(request)
     heading = text(lang, "not_found") if status == 404 else text(lang, "request_problem")
-    lines = [text(lang, "not_found_text")] if status == 404 else [p.message for p in problems]
+    lines = [p.message for p in problems if p.message != heading] or [text(lang, "not_found_text")]
     html = lomake(request).pages.render("error.html", lang, heading=heading, lines=lines)
     return HTMLResponse(html, status_code=status)
 
@@ -443,9 +827,16 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Starlette:
         (log.warning if problem.warning else log.error)("%s", problem)
     state = Lomake(settings, catalog, storage or open_storage(settings.db_url), Pages(settings.template_dirs))
 
+    async def purge_now_and_then() -> None:
+        while True:
+            await run_in_threadpool(state.storage.purge)
+            await asyncio.sleep(settings.purge_every)
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        purging = asyncio.create_task(purge_now_and_then())
         yield
+        purging.cancel()
         state.storage.close()
 
     handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
@@ -457,11 +848,20 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Starlette:
             Route("/accessibility", accessibility),
             Route("/forms/{form_id}", show_form, methods=["GET"]),
             Route("/forms/{form_id}", submit_form, methods=["POST"]),
+            Route("/forms/{form_id}/pages/{page}", show_page, methods=["GET"]),
+            Route("/forms/{form_id}/pages/{page}", submit_page, methods=["POST"]),
+            Route("/forms/{form_id}/review", show_review, methods=["GET"]),
+            Route("/forms/{form_id}/review", submit_review, methods=["POST"]),
+            Route("/forms/{form_id}/saved", saved),
+            Route("/forms/{form_id}/extend", extend_draft, methods=["POST"]),
+            Route("/drafts/{token}", resume_link, name="resume_link"),
+            Route("/resume", resume, methods=["GET", "POST"], name="resume"),
             Route("/receipts/{token}.pdf", receipt_pdf_file, name="receipt_pdf"),
             Route("/receipts/{token}", confirmation),
             Route("/api/v1/forms", api_forms),
             Route("/api/v1/forms/{form_id}", api_form),
             Route("/api/v1/forms/{form_id}/submissions", api_submit, methods=["POST"]),
+            Route("/api/v1/forms/{form_id}/drafts", api_draft, methods=["POST"]),
             Route("/healthz", healthz),
             Route("/themes/{agency}.css", theme),
             Mount("/static", StaticFiles(packages=[("renderer", "static")]), name="static"),

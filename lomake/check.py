@@ -116,6 +116,8 @@ def check_form(
             problems.append(FormProblem(shown, f"/{META_KEY}/agency", f"no agency {meta.agency!r} in agencies/"))
     if json_type(document) != "object":
         problems.append(FormProblem(shown, "", 'a form must be an object schema ("type": "object")'))
+    if meta is not None and meta.pages:
+        problems += [FormProblem(shown, at, message) for at, message in _page_problems(meta, document)]
     if not (document.get("title") or document.get("ui:title")):
         problems.append(FormProblem(shown, "/title", "the form needs a title"))
     form_uri = next(iter(crawl.documents))
@@ -127,6 +129,31 @@ def check_form(
             problems += [FormProblem(where, at, f"no {lang} translation for {source!r} (locale/{lang}.po)",
                                      warning=True) for source, at in texts(doc) if source not in catalog]
     return meta, agency, problems
+
+
+def _page_problems(meta: FormMeta, document: Schema) -> Iterator[tuple[str, str]]:
+    """Pages must share out the form's top-level properties: each on exactly one page (or the review)."""
+    declared = list((document.get("properties") or {}).keys())
+    for key in ("then", "else"):
+        declared += list(((document.get(key) or {}).get("properties") or {}).keys())
+    for sub in document.get("allOf") or ():
+        declared += list((sub.get("properties") or {}).keys()) if isinstance(sub, dict) else []
+    seen: dict[str, str] = {}
+    places = [(f"/{META_KEY}/pages/{i}", page.properties) for i, page in enumerate(meta.pages)]
+    ids = [page.id for page in meta.pages]
+    for i, page_id in enumerate(ids):
+        if page_id in ids[:i] or page_id == "review":
+            yield f"/{META_KEY}/pages/{i}/id", f"page id {page_id!r} is used twice or reserved"
+    for at, names in [*places, (f"/{META_KEY}/review", meta.review)]:
+        for j, name in enumerate(names):
+            if name not in declared:
+                yield f"{at}/properties/{j}" if "pages" in at else f"{at}/{j}", f"the form has no property {name!r}"
+            elif name in seen:
+                yield f"{at}/properties/{j}" if "pages" in at else f"{at}/{j}", f"{name!r} is already on {seen[name]}"
+            seen.setdefault(name, at)
+    for name in dict.fromkeys(declared):
+        if name not in seen:
+            yield f"/{META_KEY}/pages", f"property {name!r} is on no page: add it to a page or to review"
 
 
 def check_document(shown: str, document: Any, crawl: Crawl, uri: str) -> list[FormProblem]:

@@ -39,6 +39,20 @@ def serve(schemas_dir: Path, db_url: str, host: str, port: int) -> None:
 
 
 @main.command()
+@click.option("--db", "db_url", default=DEFAULT_DB_URL, show_default=True, help="Database URL, as for serve.")
+def purge(db_url: str) -> None:
+    """Delete expired drafts and uploaded files that nothing claims (servers also do it every hour)."""
+    from submission.store import open_storage
+
+    storage = open_storage(db_url)
+    try:
+        drafts, files = storage.purge()
+    finally:
+        storage.close()
+    click.echo(f"purged {drafts} drafts and {files} files")
+
+
+@main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def check(paths: tuple[Path, ...]) -> None:
     """Check form files (or folders of them); print `file: /pointer: message` per problem.

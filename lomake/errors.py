@@ -28,6 +28,10 @@ class BadRequest(LomakeError):
     status = 400
 
 
+class Forbidden(LomakeError):
+    status = 403
+
+
 class NotFound(LomakeError):
     status = 404
 

@@ -64,8 +64,20 @@ DEFAULT_AGENCY = Agency(
 )
 
 
+class PageMeta(BaseModel):
+    """One page of a long form: its title and the top-level properties it asks, in order."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    title: Annotated[str, StringConstraints(min_length=1)]
+    properties: tuple[str, ...] = Field(min_length=1)
+    #: A JSON Schema the answers so far must match for the page to be asked; it is skipped otherwise.
+    condition: dict[str, Any] | None = Field(default=None, alias="if")
+
+
 class FormMeta(BaseModel):
-    """The form's own `x-lomake` block: who owns it and which version it is."""
+    """The form's own `x-lomake` block: who owns it, which version it is, and how it is filled in."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -73,6 +85,15 @@ class FormMeta(BaseModel):
     category: str | None = None
     version: str = "1"
     languages: tuple[Language, ...] = Field(default=("fi",), min_length=1)
+    #: Pages in order; with none, the form is one page. With pages, every top-level property is on
+    #: exactly one page or in `review`.
+    pages: tuple[PageMeta, ...] = ()
+    #: Top-level properties asked on the review page, after the answers: the declaration.
+    review: tuple[str, ...] = ()
+    #: How many days a draft is kept after it was last saved.
+    draft_days: int = Field(default=7, ge=1, le=365)
+    #: JSON Pointers of answers that, when prefilled through the drafts API, the person cannot change.
+    prefill_read_only: tuple[Annotated[str, StringConstraints(pattern=r"^(/[^/]+)+$")], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,6 +137,16 @@ class Form:
     @property
     def languages(self) -> tuple[str, ...]:
         return self.meta.languages
+
+    def title_in(self, lang: str) -> str:
+        """The form's title in `lang` (`in_language(lang).document["title"]`, without translating the rest);
+        in its first language when `lang` is not one of its own or the title has no translation yet."""
+        catalog = self.translations.get(lang) if lang != self.languages[0] else None
+        return (catalog or {}).get(self.title) or self.title
+
+    def shown_language(self, lang: str) -> str:
+        """The language the form is shown in when `lang` is asked for: `lang` if the form has it, else its first."""
+        return lang if lang in self.languages else self.languages[0]
 
     def resolver(self) -> Resolver[Any]:
         """Resolves the form's `$ref`s from its own `$id` (its file's address unless it names one)."""

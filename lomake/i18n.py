@@ -39,6 +39,10 @@ def texts(document: Any) -> Iterator[tuple[str, str]]:
         submit = (sub.get("ui:submitButtonOptions") or {}).get("submitText")
         if isinstance(submit, str):
             yield submit, f"{at}/ui:submitButtonOptions/submitText"
+    pages = (document.get("x-lomake") or {}).get("pages") if isinstance(document, dict) else None
+    for i, page in enumerate(pages if isinstance(pages, list) else ()):
+        if isinstance(page, dict) and isinstance(page.get("title"), str):
+            yield page["title"], f"/x-lomake/pages/{i}/title"
 
 
 def translate(document: Any, catalog: Mapping[str, str]) -> Any:
@@ -55,6 +59,10 @@ def translate(document: Any, catalog: Mapping[str, str]) -> Any:
         options = sub.get("ui:submitButtonOptions")
         if isinstance(options, dict) and isinstance(options.get("submitText"), str):
             sub["ui:submitButtonOptions"] = {**options, "submitText": _in(catalog, options["submitText"])}
+    pages = (translated.get("x-lomake") or {}).get("pages") if isinstance(translated, dict) else None
+    for page in pages if isinstance(pages, list) else ():
+        if isinstance(page, dict):
+            page["title"] = _in(catalog, page.get("title"))
     return translated
 
 

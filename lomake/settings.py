@@ -20,3 +20,5 @@ class Settings:
     max_upload_bytes: int = 50_000_000
     #: Extra template folders searched before the built-in ones (an agency's own `form.html`).
     template_dirs: tuple[Path, ...] = field(default_factory=tuple)
+    #: Seconds between purges of expired drafts and unclaimed uploads (each process purges; it is idempotent).
+    purge_every: float = 3600.0

@@ -38,16 +38,18 @@ class Pages:
     def form_page(
         self, view: FormView, action: str, service_name: str, languages: Sequence[str], theme: str | None = None,
         values: Mapping[str, Sequence[str]] | None = None, problems: Sequence[Problem] = (),
-        uploaded: Mapping[str, Any] | None = None,
+        uploaded: Mapping[str, Any] | None = None, journey: Mapping[str, Any] | None = None,
     ) -> str:
-        """The form with `values` filled in and `problems` shown next to their fields and in a summary."""
+        """The form with `values` filled in and `problems` shown next to their fields and in a summary.
+
+        `journey` makes it one page of a long form: its heading, step, back link and draft."""
         summary = [(_target(view, p.pointer), p.message) for p in problems]
         return self.render(
             "form.html", view.lang, view=view, action=action, values=values or {}, summary=summary,
             errors={p.pointer: p.message for p in problems}, service_name=service_name, languages=languages,
             theme=theme,
             has_actions=any(f.kind in ("list", "pairs") for f in walk(view.fields)), uploaded=uploaded or {},
-            enctype=any(f.kind == "file" for f in walk(view.fields)),
+            enctype=any(f.kind == "file" for f in walk(view.fields)), journey=journey,
         )
 
 

@@ -123,13 +123,17 @@ def _unquote(raw: bytes) -> str:
     return raw.decode() if b"%" not in raw else unquote_to_bytes(raw).decode()
 
 
-def coerce(fields: Sequence[Field], data: FormData) -> tuple[dict[str, Any], list[Issue]]:
-    """The JSON instance the posted `data` means, and what could not be read."""
+def coerce(fields: Sequence[Field], data: FormData,
+           base: Mapping[str, Any] | None = None) -> tuple[dict[str, Any], list[Issue]]:
+    """The JSON instance the posted `data` means, and what could not be read.
+
+    `base` holds answers given elsewhere (other pages of the form): conditions may rest on them,
+    and they are not part of what is returned."""
     issues: list[Issue] = []
-    instance: dict[str, Any] = {}
+    instance: dict[str, Any] = dict(base or {})
     for f in fields:
         _coerce(f, data, instance, issues)
-    return instance, issues
+    return {k: v for k, v in instance.items() if not base or k not in base}, issues
 
 
 def _first(data: FormData, name: str) -> str:

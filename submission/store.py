@@ -16,7 +16,7 @@ import secrets
 import sqlite3
 import threading
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import unquote, urlparse
@@ -41,6 +41,11 @@ class NewSubmission:
     language: str
     #: Ids of the uploaded attachments the answers refer to; they become the submission's.
     attachments: tuple[str, ...] = ()
+    #: The draft the answers were gathered in: it is sent at most once, so sending it again
+    #: (a double click, a reload, two requests at once) gives back the first submission.
+    draft_id: str | None = None
+    #: Facts about the submission beside the answers, e.g. who acted for whom (`acting`).
+    metadata: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,51 @@ class Submission:
     received_at: dt.datetime
     language: str
     receipt_token: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """Answers being gathered page by page, kept until sent or until `expires_at`.
+
+    `token` is the capability: the cookie's value and the resume link's last part. `code`
+    is a short code a person can read out (see `resume_code`). `done` lists the pages that
+    were passed with valid answers; `prefilled` holds what an agency gave through the API,
+    by pointer, and `locked` which of those the person cannot change.
+    """
+
+    id: str
+    token: str
+    form_id: str
+    language: str
+    data: dict[str, Any]
+    done: tuple[str, ...]
+    prefilled: dict[str, Any]
+    locked: tuple[str, ...]
+    csrf: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    days: int
+    code: str | None = None
+    #: The receipt of the submission this draft became, once sent.
+    sent_receipt: str | None = None
+
+
+#: Resume codes: Crockford's base32, without letters that look like digits.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def resume_code() -> str:
+    """Twelve characters (60 bits) in groups of four, e.g. `K7QM-3XRT-9HBD`: short enough to read out,
+    too many to guess while a draft lives."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+    return "-".join(raw[i:i + 4] for i in range(0, 12, 4))
+
+
+def normalise_code(typed: str) -> str:
+    """A typed code as stored: upper case, O read as 0 and I or L as 1, grouped by four."""
+    raw = "".join(c for c in typed.upper() if c.isalnum()).translate(str.maketrans("OIL", "011"))
+    return "-".join(raw[i:i + 4] for i in range(0, len(raw), 4))
 
 
 class Storage(Protocol):
@@ -94,6 +144,23 @@ class Storage(Protocol):
 
     def attachments(self, ids: list[str], submission_id: str | None = None) -> list[Attachment]:
         """The attachments with these ids that belong to `submission_id` (None: not yet claimed)."""
+
+    def add_draft(self, form_id: str, language: str, days: int, data: dict[str, Any],
+                  prefilled: dict[str, Any] | None = None, locked: tuple[str, ...] = ()) -> Draft:
+        """Start a draft that expires `days` days from now."""
+
+    def draft(self, token: str) -> Draft | None:
+        """The live (not expired) draft whose token is `token`."""
+
+    def draft_by_code(self, code: str) -> Draft | None:
+        """The live draft whose resume code is `code` (as `normalise_code` gives it)."""
+
+    def save_draft(self, draft: Draft, data: dict[str, Any], done: tuple[str, ...], new_code: bool = False) -> Draft:
+        """Keep the answers (and the pages passed) and move the expiry `days` days on; a new resume
+        code if asked. The draft's attachments are then kept as long as the draft."""
+
+    def purge(self, now: dt.datetime | None = None) -> tuple[int, int]:
+        """Delete expired drafts and attachments nothing claims; how many of each."""
 
     def ping(self) -> None:
         """Raise if the database cannot be reached."""
@@ -124,7 +191,8 @@ _SCHEMA = [
         data_sha256 TEXT NOT NULL,
         received_at TEXT NOT NULL,
         language TEXT NOT NULL,
-        receipt_token TEXT NOT NULL UNIQUE
+        receipt_token TEXT NOT NULL UNIQUE,
+        metadata TEXT NOT NULL DEFAULT '{}'
     )""",
     "CREATE INDEX IF NOT EXISTS submissions_form ON submissions (form_id, received_at)",
     """CREATE TABLE IF NOT EXISTS attachments (
@@ -135,9 +203,27 @@ _SCHEMA = [
         size INTEGER NOT NULL,
         sha256 TEXT NOT NULL,
         content BLOB NOT NULL,
-        uploaded_at TEXT NOT NULL
+        uploaded_at TEXT NOT NULL,
+        draft_id TEXT
     )""",
     "CREATE INDEX IF NOT EXISTS attachments_submission ON attachments (submission_id)",
+    """CREATE TABLE IF NOT EXISTS drafts (
+        id TEXT PRIMARY KEY,
+        token TEXT NOT NULL UNIQUE,
+        code TEXT UNIQUE,
+        form_id TEXT NOT NULL,
+        language TEXT NOT NULL,
+        data TEXT NOT NULL,
+        done TEXT NOT NULL,
+        prefilled TEXT NOT NULL,
+        locked TEXT NOT NULL,
+        csrf TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        days INTEGER NOT NULL,
+        submission_id TEXT REFERENCES submissions (id)
+    )""",
+    "CREATE INDEX IF NOT EXISTS drafts_expiry ON drafts (expires_at)",
     """CREATE TABLE IF NOT EXISTS reference_counters (
         agency TEXT NOT NULL,
         year INTEGER NOT NULL,
@@ -145,6 +231,28 @@ _SCHEMA = [
         PRIMARY KEY (agency, year)
     )""",
 ]
+
+
+#: Columns added after the first release, for databases made before them.
+_ADDED_COLUMNS = [
+    ("submissions", "metadata", "TEXT NOT NULL DEFAULT '{}'"),
+    ("attachments", "draft_id", "TEXT"),
+]
+_SUBMISSION_COLUMNS = ("id, reference, form_id, form_version, schema_hash, agency, data, data_sha256, received_at, "
+                       "language, receipt_token, metadata")
+_DRAFT_COLUMNS = ("d.id, d.token, d.form_id, d.language, d.data, d.done, d.prefilled, d.locked, d.csrf, "
+                  "d.created_at, d.expires_at, d.days, d.code, s.receipt_token")
+#: Unclaimed uploads outside any draft (a one-page form's failed attempt) are kept this long.
+UPLOAD_GRACE = dt.timedelta(days=1)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _stamp(moment: dt.datetime) -> str:
+    """A UTC time as stored: fixed width, so that text order is time order."""
+    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
 def helsinki_year(moment: dt.datetime) -> int:
@@ -166,6 +274,10 @@ class SQLiteStorage:
         with _Transaction(self._writer):
             for statement in _SCHEMA:
                 self._writer.execute(statement)
+            for table, column, declaration in _ADDED_COLUMNS:
+                columns = {row[1] for row in self._writer.execute(f"PRAGMA table_info({table})")}
+                if column not in columns:
+                    self._writer.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
         self._side = _connect(path)
         self._read_lock = threading.Lock()
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
@@ -209,7 +321,38 @@ class SQLiteStorage:
             pending.loop.call_soon_threadsafe(_settle, pending.future, outcome)
 
     def _insert(self, news: list[NewSubmission]) -> list[Submission]:
-        """Insert `news` with consecutive reference numbers per agency; the caller commits."""
+        """Insert `news` with consecutive reference numbers per agency; the caller commits.
+
+        A draft already sent (earlier, or earlier in this batch) gives back its first submission."""
+        outcomes: list[Submission | None] = [None] * len(news)
+        first_of_draft: dict[str, int] = {}
+        fresh: list[int] = []
+        for i, new in enumerate(news):
+            if new.draft_id is None:
+                fresh.append(i)
+            elif new.draft_id in first_of_draft:
+                continue
+            elif (sent := self._sent(new.draft_id)) is not None:
+                outcomes[i] = sent
+            else:
+                first_of_draft[new.draft_id] = i
+                fresh.append(i)
+        for i, submission in zip(fresh, self._insert_fresh([news[i] for i in fresh]), strict=True):
+            outcomes[i] = submission
+        for i, new in enumerate(news):
+            if outcomes[i] is None and new.draft_id is not None:
+                outcomes[i] = outcomes[first_of_draft[new.draft_id]]
+        return [o for o in outcomes if o is not None]
+
+    def _sent(self, draft_id: str) -> Submission | None:
+        row = self._writer.execute(
+            f"SELECT {_SUBMISSION_COLUMNS} FROM submissions WHERE id = "
+            "(SELECT submission_id FROM drafts WHERE id = ?)", (draft_id,)).fetchone()
+        return _submission(row) if row else None
+
+    def _insert_fresh(self, news: list[NewSubmission]) -> list[Submission]:
+        if not news:
+            return []
         received_at = dt.datetime.now(dt.UTC)
         year = helsinki_year(received_at)
         next_seq: dict[str, int] = {}
@@ -230,15 +373,15 @@ class SQLiteStorage:
                 form_id=new.form_id, form_version=new.form_version, schema_hash=new.schema_hash,
                 agency=new.agency, data=new.data, data_sha256=hashlib.sha256(data.encode()).hexdigest(),
                 received_at=received_at, language=new.language, receipt_token=secrets.token_urlsafe(32),
+                metadata=new.metadata,
             )
             submissions.append(submission)
             rows.append((submission.id, submission.reference, submission.form_id, submission.form_version,
                          submission.schema_hash, submission.agency, data, submission.data_sha256,
-                         received_at.isoformat(), submission.language, submission.receipt_token))
+                         received_at.isoformat(), submission.language, submission.receipt_token,
+                         canonical_json(new.metadata)))
         self._writer.executemany(
-            "INSERT INTO submissions (id, reference, form_id, form_version, schema_hash, agency, data, "
-            "data_sha256, received_at, language, receipt_token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
+            f"INSERT INTO submissions ({_SUBMISSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows,
         )
         for new, submission in zip(news, submissions, strict=True):
             for attachment_id in new.attachments:
@@ -248,22 +391,19 @@ class SQLiteStorage:
                 ).rowcount
                 if claimed != 1:
                     raise LookupError(f"attachment {attachment_id} is gone or already sent")
+            if new.draft_id is not None:  # the answers now live in the submission: the draft keeps only the link
+                sent = self._writer.execute(
+                    "UPDATE drafts SET submission_id = ?, data = '{}', prefilled = '{}', code = NULL "
+                    "WHERE id = ? AND submission_id IS NULL", (submission.id, new.draft_id)).rowcount
+                if sent != 1:
+                    raise LookupError("the draft is gone")
         return submissions
 
     def submission_by_receipt(self, token: str) -> Submission | None:
         with self._read_lock:
             row = self._side.execute(
-                "SELECT id, reference, form_id, form_version, schema_hash, agency, data, data_sha256, "
-                "received_at, language, receipt_token FROM submissions WHERE receipt_token = ?",
-                (token,),
-            ).fetchone()
-        if row is None:
-            return None
-        return Submission(
-            id=row[0], reference=row[1], form_id=row[2], form_version=row[3], schema_hash=row[4], agency=row[5],
-            data=json.loads(row[6]), data_sha256=row[7], received_at=dt.datetime.fromisoformat(row[8]),
-            language=row[9], receipt_token=row[10],
-        )
+                f"SELECT {_SUBMISSION_COLUMNS} FROM submissions WHERE receipt_token = ?", (token,)).fetchone()
+        return _submission(row) if row else None
 
     def count_submissions(self) -> int:
         with self._read_lock:
@@ -276,8 +416,7 @@ class SQLiteStorage:
             self._side.execute(
                 "INSERT INTO attachments (id, name, media_type, size, sha256, content, uploaded_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (attachment.id, name, media_type, attachment.size, attachment.sha256, content,
-                 dt.datetime.now(dt.UTC).isoformat()),
+                (attachment.id, name, media_type, attachment.size, attachment.sha256, content, _stamp(_now())),
             )
         return attachment
 
@@ -292,6 +431,79 @@ class SQLiteStorage:
             ).fetchall()
         found = {row[0]: Attachment(*row) for row in rows}
         return [found[i] for i in ids if i in found]
+
+    def add_draft(self, form_id: str, language: str, days: int, data: dict[str, Any],
+                  prefilled: dict[str, Any] | None = None, locked: tuple[str, ...] = ()) -> Draft:
+        now = _now()
+        draft = Draft(
+            id=str(uuid.uuid4()), token=secrets.token_urlsafe(32), form_id=form_id, language=language, data=data,
+            done=(), prefilled=prefilled or {}, locked=locked, csrf=secrets.token_urlsafe(32), created_at=now,
+            expires_at=now + dt.timedelta(days=days), days=days,
+        )
+        with self._read_lock, _Transaction(self._side):
+            self._side.execute(
+                "INSERT INTO drafts (id, token, form_id, language, data, done, prefilled, locked, csrf, created_at, "
+                "expires_at, days) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (draft.id, draft.token, form_id, language, canonical_json(data), "[]", canonical_json(draft.prefilled),
+                 json.dumps(list(locked)), draft.csrf, _stamp(now), _stamp(draft.expires_at), days),
+            )
+            self._keep_attachments(draft.id, data)
+        return draft
+
+    def draft(self, token: str) -> Draft | None:
+        return self._find_draft("d.token = ?", token)
+
+    def draft_by_code(self, code: str) -> Draft | None:
+        return self._find_draft("d.code = ?", code)
+
+    def _find_draft(self, where: str, value: str) -> Draft | None:
+        with self._read_lock:
+            row = self._side.execute(
+                f"SELECT {_DRAFT_COLUMNS} FROM drafts d LEFT JOIN submissions s ON s.id = d.submission_id "
+                f"WHERE {where} AND d.expires_at > ?", (value, _stamp(_now()))).fetchone()
+        if row is None:
+            return None
+        return Draft(
+            id=row[0], token=row[1], form_id=row[2], language=row[3], data=json.loads(row[4]),
+            done=tuple(json.loads(row[5])), prefilled=json.loads(row[6]), locked=tuple(json.loads(row[7])),
+            csrf=row[8], created_at=dt.datetime.fromisoformat(row[9]), expires_at=dt.datetime.fromisoformat(row[10]),
+            days=row[11], code=row[12], sent_receipt=row[13],
+        )
+
+    def save_draft(self, draft: Draft, data: dict[str, Any], done: tuple[str, ...], new_code: bool = False) -> Draft:
+        expires_at = _now() + dt.timedelta(days=draft.days)
+        saved = replace(draft, data=data, done=done, expires_at=expires_at,
+                        code=resume_code() if new_code else draft.code)
+        with self._read_lock, _Transaction(self._side):
+            changed = self._side.execute(
+                "UPDATE drafts SET data = ?, done = ?, expires_at = ?, code = ? "
+                "WHERE id = ? AND submission_id IS NULL AND expires_at > ?",
+                (canonical_json(data), json.dumps(list(done)), _stamp(expires_at), saved.code, draft.id,
+                 _stamp(_now())),
+            ).rowcount
+            if changed != 1:
+                raise LookupError("the draft is gone or already sent")
+            self._keep_attachments(draft.id, data)
+        return saved
+
+    def _keep_attachments(self, draft_id: str, data: dict[str, Any]) -> None:
+        """The uploads a draft's answers refer to live as long as the draft."""
+        ids = [ref[len(ATTACHMENT_PREFIX):] for ref in _strings(data) if ref.startswith(ATTACHMENT_PREFIX)]
+        if ids:
+            self._side.execute(
+                f"UPDATE attachments SET draft_id = ? WHERE id IN ({','.join('?' * len(ids))}) "
+                "AND submission_id IS NULL", (draft_id, *ids))
+
+    def purge(self, now: dt.datetime | None = None) -> tuple[int, int]:
+        moment = now or _now()
+        with self._read_lock, _Transaction(self._side):
+            drafts = self._side.execute("DELETE FROM drafts WHERE expires_at <= ?", (_stamp(moment),)).rowcount
+            files = self._side.execute(
+                "DELETE FROM attachments WHERE submission_id IS NULL AND uploaded_at < ? AND "
+                "(draft_id IS NULL OR draft_id NOT IN (SELECT id FROM drafts))",
+                (_stamp(moment - UPLOAD_GRACE),),
+            ).rowcount
+        return drafts, files
 
     def ping(self) -> None:
         with self._read_lock:
@@ -320,6 +532,25 @@ def _settle(future: asyncio.Future[Submission], outcome: Submission | BaseExcept
         future.set_exception(outcome)
     else:
         future.set_result(outcome)
+
+
+def _submission(row: Any) -> Submission:
+    return Submission(
+        id=row[0], reference=row[1], form_id=row[2], form_version=row[3], schema_hash=row[4], agency=row[5],
+        data=json.loads(row[6]), data_sha256=row[7], received_at=dt.datetime.fromisoformat(row[8]),
+        language=row[9], receipt_token=row[10], metadata=json.loads(row[11] or "{}"),
+    )
+
+
+def _strings(value: Any) -> list[str]:
+    """Every string anywhere in a JSON value."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -253,6 +253,25 @@ def drop_read_only(view: FormView, instance: dict[str, Any]) -> None:
 
 def accept(compiled: CompiledForms, form: Form, view: FormView, instance: Any, coerced: Iterable[Issue] = ()) -> Any:
     """The answers with defaults applied, ready to store; raises `Invalid` listing every problem."""
+    _prepare(view, instance)
+    apply_defaults(compiled.defaults(form), instance)
+    found = validate(view, compiled.validator(form), instance, coerced)
+    if found:
+        raise Invalid(found[0].message, found)
+    return instance
+
+
+def accept_partial(compiled: CompiledForms, form: Form, view: FormView, instance: Any) -> Any:
+    """Some of the answers (a prefill): each one given must be right, but none is required yet."""
+    _prepare(view, instance)
+    found = problems(view, [i for i in issues(compiled.validator(form), instance) if i.code != "required"])
+    if found:
+        raise Invalid(found[0].message, found)
+    return instance
+
+
+def _prepare(view: FormView, instance: Any) -> None:
+    """Drop what the client may not give (read-only answers) and normalise identifiers."""
     if not isinstance(instance, dict):
         raise Invalid(text(view.lang, "not_an_object"))
     drop_read_only(view, instance)
@@ -260,8 +279,3 @@ def accept(compiled: CompiledForms, form: Form, view: FormView, instance: Any, c
         holder, key = holder_of(instance, at)
         if holder is not None and isinstance(holder.get(key), str):
             holder[key] = identifiers.normalise(fmt, holder[key])
-    apply_defaults(compiled.defaults(form), instance)
-    found = validate(view, compiled.validator(form), instance, coerced)
-    if found:
-        raise Invalid(found[0].message, found)
-    return instance

@@ -57,7 +57,7 @@ def client(settings: Settings) -> Iterator[TestClient]:
 def read_form(html: str) -> tuple[str, list[tuple[str, str]]]:
     """The form's action and the name/value pairs a browser would submit from it, in order."""
     doc = lxml.html.fromstring(html)
-    (form,) = doc.xpath("//form[@method='post']")
+    (form,) = doc.xpath("//form[@method='post'][@class='form']")
     pairs: list[tuple[str, str]] = []
     for control in form.xpath(".//input|.//textarea|.//select"):
         name = control.get("name")

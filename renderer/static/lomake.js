@@ -1,7 +1,7 @@
 /* Lomake's one script. Everything works without it; it only shows conditional questions
    while they apply and the picked option's questions of a choice between objects, and lets
    a list's Add and Remove buttons change the page in place (the server still does the work,
-   exactly as without JavaScript; only the page is not reloaded).
+   exactly as without JavaScript; only the page is not reloaded), and warns before a draft expires.
    No framework, no inline code, no eval: the Content-Security-Policy allows this file alone. */
 (function () {
   "use strict";
@@ -75,7 +75,7 @@
     if (form) { update(form); }
   });
   document.addEventListener("click", function (event) {
-    var button = event.target.closest && event.target.closest('form.form button[name="_action"]');
+    var button = event.target.closest && event.target.closest('form.form button[name="_action"]:not([value="save"])');
     if (button && !button.dataset.submitting) {
       event.preventDefault();
       button.dataset.submitting = "1";
@@ -83,4 +83,13 @@
     }
   });
   document.querySelectorAll("form.form").forEach(update);
+
+  // A page left open until a quarter of an hour before its draft expires says so, and offers more time.
+  document.querySelectorAll(".draft-notice[data-expires-at]").forEach(function (notice) {
+    var warning = notice.querySelector(".draft-notice__warning");
+    var wait = Date.parse(notice.getAttribute("data-expires-at")) - Date.now() - 15 * 60 * 1000;
+    if (warning && warning.hidden && wait < 2147483647) {
+      setTimeout(function () { warning.hidden = false; }, Math.max(wait, 0));
+    }
+  });
 })();

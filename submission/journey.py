@@ -1,0 +1,162 @@
+"""Long forms page by page: which pages apply, in what order, and what each page asks.
+
+A form's `x-lomake` block may share its top-level properties out into pages (`pages`) and
+the review page (`review`). A page may carry a condition, a JSON Schema that the answers so
+far must match; when they do not, the page is skipped and its answers are not sent.
+Everything here is pure: form metadata and answers in, pages and views out.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from lomake.forms import FormMeta, PageMeta
+from renderer.fields import Field, FormView, Option
+from submission.coerce import _condition, holds
+
+REVIEW = "review"
+
+
+@dataclass(frozen=True)
+class Step:
+    """Where a page stands in the journey: "Vaihe 2/5", and the pages before and after it."""
+
+    number: int
+    count: int
+    previous: str | None
+    following: str
+
+
+def applies(page: PageMeta, answers: Mapping[str, Any]) -> bool:
+    """Whether `page` is asked, given the answers so far."""
+    return page.condition is None or _condition(json.dumps(page.condition, sort_keys=True)).is_valid(answers)
+
+
+def pages_asked(meta: FormMeta, answers: Mapping[str, Any]) -> list[PageMeta]:
+    """The pages that apply to these answers, in order."""
+    return [page for page in meta.pages if applies(page, answers)]
+
+
+def step(meta: FormMeta, page_id: str, answers: Mapping[str, Any]) -> Step:
+    """Where `page_id` (or the review) stands among the pages asked; the review is the last step."""
+    ids = [page.id for page in pages_asked(meta, answers)] + [REVIEW]
+    at = ids.index(page_id) if page_id in ids else 0
+    return Step(at + 1, len(ids), ids[at - 1] if at > 0 else None, ids[min(at + 1, len(ids) - 1)])
+
+
+def first_unfinished(meta: FormMeta, answers: Mapping[str, Any], done: Sequence[str]) -> str:
+    """The first page asked that was not yet passed, or the review when all were."""
+    return next((page.id for page in pages_asked(meta, answers) if page.id not in done), REVIEW)
+
+
+def page_of(meta: FormMeta, pointer: str) -> str:
+    """The page (or the review) that asks the answer at `pointer`."""
+    name = page_name(pointer)
+    return next((page.id for page in meta.pages if name in page.properties), REVIEW)
+
+
+def sent_answers(meta: FormMeta, view: FormView, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers that go out: those of skipped pages, and of questions whose condition no longer
+    holds (it may rest on another page's answer, changed since), are left behind."""
+    skipped = {name for page in meta.pages if not applies(page, answers) for name in page.properties}
+    asked = {f.key for f in view.fields if f.kind != "conditional"} | {
+        c.key for f in view.fields if f.kind == "conditional" and (f.condition is None or holds(f.condition, answers))
+        for c in f.children}
+    unasked = {c.key for f in view.fields if f.kind == "conditional" for c in f.children} - asked
+    return {k: v for k, v in answers.items() if k not in skipped and k not in unasked}
+
+
+def page_view(view: FormView, properties: Sequence[str], answers: Mapping[str, Any]) -> FormView:
+    """The part of the form one page asks: its own properties, in the form's order.
+
+    A group of conditional questions on this page whose condition rests only on answers given on
+    other pages is settled here: shown as plain questions if it holds, left out if not.
+    """
+    asked = set(properties)
+    others = {k: v for k, v in answers.items() if k not in asked}
+    fields: list[Field] = []
+    for f in view.fields:
+        if f.kind != "conditional":
+            if f.key in asked:
+                fields.append(f)
+            continue
+        children = tuple(c for c in f.children if c.key in asked)
+        if not children:
+            continue
+        if f.condition is not None and not _rests_on(f.condition[0]) & asked:
+            if holds(f.condition, others):
+                fields += children
+            continue
+        fields.append(replace(f, children=children))
+    return replace(view, fields=tuple(fields),
+                   read_only=tuple(p for p in view.read_only if page_name(p) in asked),
+                   identifiers=tuple(i for i in view.identifiers if page_name(i[0]) in asked))
+
+
+def page_name(pointer: str) -> str:
+    """The top-level property an answer's pointer falls under."""
+    return pointer.split("/")[1].replace("~1", "/").replace("~0", "~") if pointer.count("/") else ""
+
+
+def _rests_on(condition: str) -> set[str]:
+    """The properties a condition (as JSON text) looks at."""
+    schema = json.loads(condition)
+    return set(schema.get("properties") or {}) | set(schema.get("required") or [])
+
+
+def merged(answers: Mapping[str, Any], properties: Sequence[str], page_answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The draft's answers with one page's answers put in place of what that page had."""
+    kept = {k: v for k, v in answers.items() if k not in properties}
+    return {**kept, **{k: v for k, v in page_answers.items() if k in properties}}
+
+
+def with_locked(answers: dict[str, Any], prefilled: Mapping[str, Any], locked: Sequence[str]) -> dict[str, Any]:
+    """The answers with every locked prefilled value put back, whatever was sent instead."""
+    for pointer in locked:
+        if pointer not in prefilled:
+            continue
+        parts = pointer.split("/")[1:]
+        holder: Any = answers
+        for part in parts[:-1]:
+            name = part.replace("~1", "/").replace("~0", "~")
+            if not isinstance(holder.get(name), dict):
+                holder[name] = {}
+            holder = holder[name]
+        holder[parts[-1].replace("~1", "/").replace("~0", "~")] = prefilled[pointer]
+    return answers
+
+
+def prefilled_pointers(value: Any, at: str = "") -> dict[str, Any]:
+    """Each answer in a prefilled instance by its pointer (objects are opened, lists kept whole)."""
+    if isinstance(value, dict) and value:
+        found: dict[str, Any] = {}
+        for key, inner in value.items():
+            found.update(prefilled_pointers(inner, f"{at}/{key.replace('~', '~0').replace('/', '~1')}"))
+        return found
+    return {at: value} if at else {}
+
+
+def marked(fields: Sequence[Field], prefilled: Mapping[str, Any], locked: Sequence[str], note: str,
+           locked_note: str, shown: Any) -> tuple[Field, ...]:
+    """The fields with prefilled answers marked in their hint; locked ones shown as text, not asked.
+
+    `shown(field, value)` gives a value as a person reads it."""
+    out = []
+    for f in fields:
+        children = marked(f.children, prefilled, locked, note, locked_note, shown) if f.children else f.children
+        if f.pointer in locked and f.pointer in prefilled and f.kind not in ("fieldset", "list", "conditional"):
+            value = prefilled[f.pointer]
+            f = replace(f, kind="fixed", hint=_joined(locked_note, f.hint),
+                        options=(Option(str(value), shown(f, value), value),))
+        elif f.pointer in prefilled and f.kind not in ("fieldset", "conditional"):
+            f = replace(f, hint=_joined(note, f.hint))
+        out.append(replace(f, children=children))
+    return tuple(out)
+
+
+def _joined(note: str, hint: str) -> str:
+    return f"{note} {hint}".strip()
+

@@ -1,0 +1,395 @@
+"""Long forms over plain HTTP, as a browser without JavaScript: pages, the review, drafts, prefill."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sqlite3
+import threading
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+import pytest
+from starlette.testclient import TestClient
+
+from tests.conftest import form_client, read_form, serving, stored_answers
+
+TOIVE: dict[str, Any] = {
+    "title": "Toivomus",
+    "description": "Kerro, mitä toivot.",
+    "x-lomake": {
+        "pages": [
+            {"id": "hakija", "title": "Hakija", "properties": ["nimi", "hetu", "rooli"]},
+            {"id": "paamies", "title": "Päämies", "properties": ["paamies"],
+             "if": {"properties": {"rooli": {"const": "toinen"}}, "required": ["rooli"]}},
+            {"id": "asia", "title": "Asia", "properties": ["asia", "suhde", "lisatieto"]},
+        ],
+        "review": ["vakuutus"],
+        "prefill_read_only": ["/hetu"],
+        "draft_days": 7,
+    },
+    "ui:submitButtonOptions": {"submitText": "Lähetä toivomus"},
+    "type": "object",
+    "required": ["nimi", "rooli", "asia", "vakuutus"],
+    "properties": {
+        "nimi": {"type": "string", "title": "Nimi"},
+        "hetu": {"type": "string", "format": "fi-hetu", "title": "Henkilötunnus"},
+        "rooli": {"title": "Kenen puolesta?", "oneOf": [
+            {"const": "itse", "title": "Omasta puolestani"}, {"const": "toinen", "title": "Toisen puolesta"}]},
+        "paamies": {"type": "string", "title": "Päämiehen nimi"},
+        "asia": {"type": "string", "title": "Mitä toivot?"},
+        "lisatieto": {"type": "string", "title": "Lisätietoja"},
+        "vakuutus": {"type": "boolean", "const": True, "title": "Vakuutan tiedot oikeiksi"},
+    },
+    "if": {"properties": {"rooli": {"const": "toinen"}}, "required": ["rooli"]},
+    "then": {"required": ["paamies"], "properties": {"suhde": {"type": "string", "title": "Suhde päämieheen"}}},
+}
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    with form_client(tmp_path, toive=TOIVE) as c:
+        yield c
+
+
+def page(client: TestClient, url: str) -> tuple[str, list[tuple[str, str]], lxml.html.HtmlElement]:
+    response = client.get(url)
+    assert response.status_code == 200, response.text
+    action, pairs = read_form(response.text)
+    return action, pairs, lxml.html.fromstring(response.text)
+
+
+def send(client: TestClient, url: str, answers: dict[str, str], **extra: str) -> Any:
+    """Post the page at `url` as a browser would, with `answers` over what it holds."""
+    action, pairs, _ = page(client, url)
+    data = {n: [v] for n, v in pairs if n not in answers} | {k: [v] for k, v in {**answers, **extra}.items()}
+    return client.post(action, data=data, follow_redirects=False)
+
+
+def heading(html: str) -> str:
+    return str(lxml.html.fromstring(html).xpath("string(//h1)")).strip()
+
+
+def draft_rows(client: TestClient) -> list[tuple[Any, ...]]:
+    path = client.app.state.lomake.settings.db_url.removeprefix("sqlite:///")  # type: ignore[attr-defined]
+    with sqlite3.connect(path) as db:
+        return list(db.execute("SELECT id, data, done, expires_at, submission_id FROM drafts"))
+
+
+def test_a_journey_page_by_page_to_one_submission(client: TestClient) -> None:
+    first = client.get("/forms/toive")
+    assert heading(first.text) == "Hakija"
+    assert "Vaihe 1/3" in first.text and "Kerro, mitä toivot." in first.text
+    assert "<title>Hakija – Toivomus" in first.text
+
+    # Each page is checked on its own: later pages' required answers are not asked yet.
+    wrong = send(client, "/forms/toive", {"/rooli": "itse"})
+    assert wrong.status_code == 422
+    summary = lxml.html.fromstring(wrong.text).xpath("//div[@class='error-summary']//li")
+    assert [li.text_content() for li in summary] == ["Kirjoita ”Nimi”."]
+    assert wrong.text.count('aria-invalid="true"') == 1
+
+    moved = send(client, "/forms/toive", {"/nimi": "Maija", "/rooli": "itse"})
+    assert moved.status_code == 303 and moved.headers["location"] == "/forms/toive/pages/asia?lang=fi"
+    asia = client.get("/forms/toive/pages/asia")
+    assert "Vaihe 2/3" in asia.text and "Suhde päämieheen" not in asia.text  # the condition rests on page 1
+    assert 'href="/forms/toive/pages/hakija?lang=fi"' in asia.text  # back
+
+    # Back keeps the answers given.
+    _, pairs, _ = page(client, "/forms/toive/pages/hakija")
+    assert ("/nimi", "Maija") in pairs and ("/rooli", "itse") in pairs
+
+    to_review = send(client, "/forms/toive/pages/asia", {"/asia": "Lisää penkkejä"})
+    assert to_review.headers["location"] == "/forms/toive/review?lang=fi"
+    review = client.get("/forms/toive/review")
+    doc = lxml.html.fromstring(review.text)
+    assert [h.text_content() for h in doc.xpath("//main//h2")] == ["Hakija", "Asia"]
+    rows = {r.xpath("string(dt)"): r.xpath("string(dd[1])") for r in doc.xpath("//div[@class='summary-list__row']")}
+    assert rows["Nimi"] == "Maija" and rows["Mitä toivot?"] == "Lisää penkkejä"
+    assert rows["Kenen puolesta?"] == "Omasta puolestani"
+    change = doc.xpath("//a[starts-with(normalize-space(.), 'Muuta') and contains(., 'Nimi')]/@href")
+    assert change == ["/forms/toive/pages/hakija?lang=fi&return=review#f_nimi"]
+
+    unticked = send(client, "/forms/toive/review", {})
+    assert unticked.status_code == 422 and "Vakuutan tiedot oikeiksi" in unticked.text
+    assert stored_answers(client) == []
+    sent = send(client, "/forms/toive/review", {"/vakuutus": "true"})
+    assert sent.status_code == 303 and sent.headers["location"].startswith("/receipts/")
+    assert stored_answers(client) == [
+        {"nimi": "Maija", "rooli": "itse", "asia": "Lisää penkkejä", "vakuutus": True}]
+    # The draft keeps only the link to its submission.
+    assert [(json.loads(r[1]), r[4] is not None) for r in draft_rows(client)] == [({}, True)]
+
+
+def journey_to_review(client: TestClient, **page1: str) -> None:
+    assert send(client, "/forms/toive", {"/nimi": "Maija", "/rooli": "itse", **page1}).status_code == 303
+    if page1.get("/rooli") == "1":
+        assert send(client, "/forms/toive/pages/paamies", {"/paamies": "Matti"}).status_code == 303
+    assert send(client, "/forms/toive/pages/asia", {"/asia": "Penkkejä"}).status_code == 303
+
+
+def test_changing_an_answer_from_the_review_returns_there_through_any_page_it_adds(client: TestClient) -> None:
+    journey_to_review(client)
+    changed = send(client, "/forms/toive/pages/hakija?return=review", {"/rooli": "toinen"}, _return="review")
+    # Acting for someone else adds the principal's page: it is asked before the review.
+    assert changed.headers["location"] == "/forms/toive/pages/paamies?lang=fi"
+    assert "Vaihe 2/4" in client.get("/forms/toive/pages/paamies").text
+    assert client.get("/forms/toive/review", follow_redirects=False).headers["location"] == \
+        "/forms/toive/pages/paamies?lang=fi"
+    assert send(client, "/forms/toive/pages/paamies", {"/paamies": "Matti"}).headers["location"] == \
+        "/forms/toive/pages/asia?lang=fi"
+    # The question the condition on page 1 adds is now asked on page 3, as a plain question.
+    assert "Suhde päämieheen" in client.get("/forms/toive/pages/asia").text
+    send(client, "/forms/toive/pages/asia", {"/suhde": "isä"})
+    again = send(client, "/forms/toive/pages/hakija?return=review", {"/nimi": "Maija M"}, _return="review")
+    assert again.headers["location"] == "/forms/toive/review?lang=fi"
+    send(client, "/forms/toive/review", {"/vakuutus": "true"})
+    assert stored_answers(client) == [{"nimi": "Maija M", "rooli": "toinen", "paamies": "Matti", "asia": "Penkkejä",
+                                       "suhde": "isä", "vakuutus": True}]
+
+
+def test_a_skipped_page_sends_none_of_its_answers(client: TestClient) -> None:
+    journey_to_review(client, **{"/rooli": "toinen"})
+    send(client, "/forms/toive/pages/asia", {"/suhde": "isä"})
+    send(client, "/forms/toive/pages/hakija", {"/rooli": "itse"}, _return="review")
+    send(client, "/forms/toive/review", {"/vakuutus": "true"})
+    assert stored_answers(client) == [{"nimi": "Maija", "rooli": "itse", "asia": "Penkkejä", "vakuutus": True}]
+
+
+def test_sending_again_gives_the_same_receipt(client: TestClient) -> None:
+    journey_to_review(client)
+    action, pairs, _ = page(client, "/forms/toive/review")
+    data = dict(pairs) | {"/vakuutus": "true"}
+    first = client.post(action, data=data, follow_redirects=False)
+    again = client.post(action, data=data, follow_redirects=False)  # a double click, or a reload
+    assert first.headers["location"] == again.headers["location"]
+    assert len(stored_answers(client)) == 1
+    assert client.get("/forms/toive/review", follow_redirects=False).headers["location"].startswith(
+        first.headers["location"])
+
+
+def test_a_post_with_the_draft_cookie_but_without_its_token_is_refused(client: TestClient) -> None:
+    journey_to_review(client)
+    before = draft_rows(client)
+    refused = client.post("/forms/toive/pages/hakija", data={"/nimi": "Mallory", "/rooli": "itse"})
+    assert refused.status_code == 403 and "vanhentunut" in refused.text
+    forged = client.post("/forms/toive/review", data={"/vakuutus": "true", "_csrf": "x" * 43})
+    assert forged.status_code == 403
+    assert draft_rows(client) == before and stored_answers(client) == []
+    cross = client.post("/forms/toive/pages/hakija", data={"/nimi": "M"}, headers={"sec-fetch-site": "cross-site"})
+    assert cross.status_code == 403
+
+
+def test_save_and_continue_later_by_link_or_by_code(client: TestClient, tmp_path: Path) -> None:
+    saved = send(client, "/forms/toive", {"/nimi": "Maija"}, _action="save")  # unfinished: not checked
+    assert saved.headers["location"] == "/forms/toive/saved?lang=fi"
+    shown = client.get("/forms/toive/saved")
+    doc = lxml.html.fromstring(shown.text)
+    link = doc.xpath("string(//a[@class='resume-link']/@href)")
+    code = doc.xpath("string(//strong[@class='reference'])")
+    assert re.fullmatch(r"http://testserver/drafts/[A-Za-z0-9_-]{43}", link)
+    assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", code)
+    expiry = dt.datetime.now(dt.UTC) + dt.timedelta(days=7)
+    assert f"{expiry.day}.{expiry.month}.{expiry.year}" in doc.xpath("string(//main)")
+
+    other = TestClient(client.app)  # another browser (the app's lifespan is the first client's)
+    # By the link.
+    resumed = other.get(link.removeprefix("http://testserver"), follow_redirects=False)
+    assert resumed.headers["location"] == "/forms/toive/pages/hakija?lang=fi"
+    assert "httponly" in resumed.headers["set-cookie"].lower()
+    assert "samesite=lax" in resumed.headers["set-cookie"].lower()
+    assert "path=/forms/toive" in resumed.headers["set-cookie"].lower()
+    _, pairs, _ = page(other, "/forms/toive/pages/hakija")
+    assert ("/nimi", "Maija") in pairs
+
+    desk = TestClient(client.app)
+    # A service point, by the code read out (in lower case, spaced).
+    wrong = desk.post("/resume", data={"code": "AAAA-BBBB-CCCC"})
+    assert wrong.status_code == 422 and "Kirjoita jatkokoodi" in wrong.text
+    typed = code.lower().replace("-", " ")
+    right = desk.post("/resume", data={"code": typed}, follow_redirects=False)
+    assert right.headers["location"] == "/forms/toive/pages/hakija?lang=fi"
+    assert send(desk, "/forms/toive/pages/hakija", {"/rooli": "itse"}).status_code == 303
+    assert send(desk, "/forms/toive/pages/asia", {"/asia": "Penkkejä"}).status_code == 303
+    assert send(desk, "/forms/toive/review", {"/vakuutus": "true"}).status_code == 303
+    assert stored_answers(client) == [{"nimi": "Maija", "rooli": "itse", "asia": "Penkkejä", "vakuutus": True}]
+    assert client.get(link.removeprefix("http://testserver"), follow_redirects=False).headers[
+        "location"].startswith("/receipts/")
+
+
+def test_drafts_expire_and_are_purged_with_their_files(client: TestClient) -> None:
+    send(client, "/forms/toive", {"/nimi": "Maija"}, _action="save")
+    storage = client.app.state.lomake.storage  # type: ignore[attr-defined]
+    kept = storage.add_attachment("liite.pdf", "application/pdf", b"%PDF-1.4 x")
+    loose = storage.add_attachment("irti.pdf", "application/pdf", b"%PDF-1.4 y")
+    (row,) = draft_rows(client)
+    draft = next(d for d in [storage.draft(t) for (t,) in _tokens(client)] if d)
+    storage.save_draft(draft, {**draft.data, "liite": kept.reference}, draft.done)
+    assert storage.purge(dt.datetime.now(dt.UTC) + dt.timedelta(days=2)) == (0, 1)  # only the loose upload
+    assert storage.attachments([kept.id, loose.id]) == [kept]
+    assert storage.purge(dt.datetime.now(dt.UTC) + dt.timedelta(days=8)) == (1, 1)
+    assert draft_rows(client) == [] and storage.attachments([kept.id]) == []
+    gone = client.get("/forms/toive/review")
+    assert gone.status_code == 404 and "Luonnosta ei löytynyt" in gone.text
+    assert row[0]
+
+
+def _tokens(client: TestClient) -> list[tuple[str]]:
+    path = client.app.state.lomake.settings.db_url.removeprefix("sqlite:///")  # type: ignore[attr-defined]
+    with sqlite3.connect(path) as db:
+        return list(db.execute("SELECT token FROM drafts"))
+
+
+def test_an_expired_draft_is_not_resumed(client: TestClient) -> None:
+    send(client, "/forms/toive", {"/nimi": "Maija"}, _action="save")
+    path = client.app.state.lomake.settings.db_url.removeprefix("sqlite:///")  # type: ignore[attr-defined]
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE drafts SET expires_at = '2026-01-01T00:00:00.000000+00:00'")
+    ((token,),) = _tokens(client)
+    assert client.get(f"/drafts/{token}").status_code == 404
+    fresh = client.get("/forms/toive")  # the form starts again, blank
+    assert ("/nimi", "Maija") not in read_form(fresh.text)[1]
+
+
+def test_a_draft_near_its_expiry_warns_and_can_be_kept_longer(client: TestClient) -> None:
+    send(client, "/forms/toive", {"/nimi": "Maija"}, _action="save")
+    doc = lxml.html.fromstring(client.get("/forms/toive").text)
+    assert doc.xpath("//div[@id='draft-warning']/@hidden") == [""]  # far from expiry: shown only by the script
+    path = client.app.state.lomake.settings.db_url.removeprefix("sqlite:///")  # type: ignore[attr-defined]
+    soon = dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE drafts SET expires_at = ?", (soon.isoformat(timespec="microseconds"),))
+    doc = lxml.html.fromstring(client.get("/forms/toive").text)
+    (warning,) = doc.xpath("//div[@id='draft-warning']")
+    assert warning.get("hidden") is None and "poistetaan pian" in warning.text_content()
+    form = warning.xpath(".//form")[0]
+    data = {i.get("name"): i.get("value") for i in form.xpath(".//input")}
+    kept = client.post(form.get("action"), data=data, follow_redirects=False)
+    assert kept.status_code == 303 and kept.headers["location"] == "/forms/toive/pages/hakija?lang=fi"
+    ((_, _, _, expires_at, _),) = draft_rows(client)
+    assert dt.datetime.fromisoformat(expires_at) > dt.datetime.now(dt.UTC) + dt.timedelta(days=6)
+
+
+def test_prefill_through_the_api_and_locked_answers_stay(client: TestClient) -> None:
+    made = client.post("/api/v1/forms/toive/drafts", json={"nimi": "Maija", "hetu": "131052-308t"})
+    assert made.status_code == 201, made.text
+    body = made.json()
+    assert set(body) == {"id", "resume_url", "expires_at"} and body["expires_at"].endswith("Z")
+    opened = client.get(body["resume_url"].removeprefix("http://testserver"))
+    assert heading(opened.text) == "Hakija"
+    doc = lxml.html.fromstring(opened.text)
+    assert doc.xpath("string(//input[@name='/nimi']/@value)") == "Maija"
+    assert "Esitäytetty." in doc.xpath("string(//div[@id='f_nimi-hint'])")
+    assert doc.xpath("//input[@name='/hetu']") == []  # locked: shown, not asked
+    assert "131052-308T" in doc.xpath("string(//div[@id='f_hetu'])")
+    assert "et voi muuttaa" in doc.xpath("string(//div[@id='f_hetu'])")
+    # A client that sends another identity code anyway is not heard.
+    tampered = send(client, "/forms/toive/pages/hakija", {"/rooli": "itse", "/hetu": "010594Y202E"})
+    assert tampered.status_code == 303
+    send(client, "/forms/toive/pages/asia", {"/asia": "Penkkejä"})
+    send(client, "/forms/toive/review", {"/vakuutus": "true"})
+    assert stored_answers(client) == [{"nimi": "Maija", "hetu": "131052-308T", "rooli": "itse", "asia": "Penkkejä",
+                                       "vakuutus": True}]
+
+
+@pytest.mark.parametrize(("prefill", "status", "pointer", "words"), [
+    ({"hetu": "131052-308U"}, 422, "/hetu", "tarkistusmerkki"),
+    ({"vakuutus": True}, 422, "/vakuutus", "ei voi esitäyttää"),
+    ({"nimi": 5}, 422, "/nimi", ""),
+    (["nimi"], 422, "", ""),
+])
+def test_a_wrong_prefill_is_refused(client: TestClient, prefill: object, status: int, pointer: str,
+                                    words: str) -> None:
+    refused = client.post("/api/v1/forms/toive/drafts", json=prefill)
+    assert refused.status_code == status
+    (error,) = refused.json()["errors"]
+    assert error["pointer"] == pointer and words in error["message"]
+    assert draft_rows(client) == []
+
+
+def test_a_one_page_form_has_no_drafts(tmp_path: Path) -> None:
+    with form_client(tmp_path, yksi={"title": "Yksi", "type": "object",
+                                        "properties": {"a": {"type": "string", "title": "A"}}}) as c:
+        assert c.post("/api/v1/forms/yksi/drafts", json={"a": "b"}).status_code == 422
+        assert c.get("/forms/yksi/review").status_code == 404
+
+
+def test_pages_that_do_not_share_out_the_properties_are_reported(tmp_path: Path) -> None:
+    from lomake.forms import load_catalog
+
+    broken = json.loads(json.dumps(TOIVE))
+    broken["x-lomake"]["pages"][2]["properties"] = ["asia", "nimi", "puuttuu"]
+    (tmp_path / "rikki.json").write_text(json.dumps(broken))
+    problems = [str(p) for p in load_catalog(tmp_path).problems]
+    assert any("'nimi' is already on /x-lomake/pages/0" in p for p in problems)
+    assert any("no property 'puuttuu'" in p for p in problems)
+    assert any("'lisatieto' is on no page" in p for p in problems)
+
+
+def post(base: str, path: str, data: dict[str, str], cookie: str) -> tuple[int, str]:
+    request = urllib.request.Request(base + path, data=urllib.parse.urlencode(data).encode(), headers={
+        "cookie": cookie, "content-type": "application/x-www-form-urlencoded"})
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any) -> None:
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=30) as response:
+            return response.status, response.headers.get("location", "")
+    except urllib.error.HTTPError as answer:
+        return answer.code, answer.headers.get("location", "")
+
+
+def test_two_sends_at_once_and_a_restart(tmp_path: Path) -> None:
+    """A real server: a draft made through the API survives a restart, and two final sends at the same
+    moment make one submission with one reference."""
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "toive.json").write_text(json.dumps(TOIVE))
+    args = ("--schemas", "schemas", "--db", "sqlite:///lomake.sqlite3")
+    with serving(tmp_path, *args) as base:
+        request = urllib.request.Request(f"{base}/api/v1/forms/toive/drafts", data=json.dumps(
+            {"nimi": "Maija", "rooli": "itse", "asia": "Penkkejä"}).encode(), headers={
+            "content-type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            resume_url = json.load(response)["resume_url"]
+    with serving(tmp_path, *args) as base:  # a new process: the draft is in the database, not in memory
+        token = resume_url.rsplit("/", 1)[1]
+        status, location = post(base, f"/drafts/{token}", {}, "")
+        assert status == 405  # the link is opened, not posted
+        with urllib.request.urlopen(f"{base}/drafts/{token}", timeout=30) as response:
+            assert "Hakija" in response.read().decode()
+        cookie = f"lomake_draft={token}"
+        for where, answers in [("hakija", {"/nimi": "Maija", "/rooli": "itse"}), ("asia", {"/asia": "Penkkejä"})]:
+            page_html = _get(f"{base}/forms/toive/pages/{where}", cookie)
+            csrf = lxml.html.fromstring(page_html).xpath("string(//input[@name='_csrf']/@value)")
+            assert post(base, f"/forms/toive/pages/{where}", {**answers, "_csrf": csrf}, cookie)[0] == 303
+        csrf = lxml.html.fromstring(_get(f"{base}/forms/toive/review", cookie)).xpath(
+            "string(//form[@class='form']/input[@name='_csrf']/@value)")
+        results: list[tuple[int, str]] = []
+        start = threading.Barrier(4)
+
+        def send_once() -> None:
+            start.wait()
+            results.append(post(base, "/forms/toive/review", {"/vakuutus": "true", "_csrf": csrf}, cookie))
+
+        threads = [threading.Thread(target=send_once) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert [status for status, _ in results] == [303] * 4
+    assert len({location for _, location in results}) == 1
+    with sqlite3.connect(tmp_path / "lomake.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM submissions").fetchone() == (1,)
+
+
+def _get(url: str, cookie: str) -> str:
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"cookie": cookie}), timeout=30) as response:
+        return str(response.read().decode())
