@@ -11,9 +11,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import lxml.html
 import pytest
@@ -116,7 +117,7 @@ def serving(workdir: Path, *args: str) -> Iterator[str]:
         process.communicate(timeout=10)
 
 
-def stored_answers(client: TestClient) -> list[object]:
+def stored_answers(client: TestClient) -> list[Any]:
     """The answers of every stored submission, read straight from the app's SQLite file."""
     import json
     import sqlite3
@@ -127,7 +128,7 @@ def stored_answers(client: TestClient) -> list[object]:
 
 
 @contextmanager
-def form_client(folder: Path, **forms: dict[str, object]) -> Iterator[TestClient]:
+def form_client(folder: Path, **forms: Mapping[str, Any]) -> Iterator[TestClient]:
     """A real app over just these forms (file name: keyword), with SQLite in `folder`."""
     import json
 

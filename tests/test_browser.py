@@ -26,11 +26,12 @@ from tests.test_alternatives import FORM as ALTERNATIVE_FORM
 from tests.test_conditionals import FORM as CONDITIONAL_FORM
 from tests.test_conformance import SAMPLES
 from tests.test_fixed import FORM as FIXED_FORM
+from tests.test_journey import TOIVE
 from tests.test_lists import FORM as LIST_FORM
 from tests.test_uploads import FORM as UPLOAD_FORM
 
 TEST_FORMS = {"valinta": ALTERNATIVE_FORM, "ehto": CONDITIONAL_FORM, "lista": LIST_FORM, "kiinteat": FIXED_FORM,
-              "oikaisu": UPLOAD_FORM}
+              "oikaisu": UPLOAD_FORM, "toive": TOIVE}
 
 pytestmark = pytest.mark.browser
 
@@ -302,3 +303,86 @@ def test_with_javascript_list_buttons_change_the_page_in_place(site: str, browse
     assert page.locator("#f_kemikaalit_0_nimi").input_value() == "Asetoni"
     assert page.evaluate("window.sameDocument === true")
     context.close()
+
+
+def test_a_long_form_from_a_prefilled_draft_to_one_submission(site: str, browser: Any, tmp_path: Path) -> None:
+    """The journey of issue 4 in Chromium with JavaScript: started by an agency through the API, saved,
+    resumed by code in another browser, reviewed, changed and sent by a double click; axe-core and the
+    Nu Html Checker look at every step."""
+    require(AXE, "axe-core")
+    made = post_json(f"{site}/api/v1/forms/toive/drafts", {"nimi": "Maija", "hetu": "131052-308T"})
+    assert made is not None
+    seen: dict[str, str] = {}
+    problems: dict[str, list[str]] = {}
+
+    def look(page: Any, name: str) -> None:
+        seen[name] = page.content()
+        problems[name] = axe_violations(page)
+
+    first = browser.new_context(bypass_csp=True)
+    page = first.new_page()
+    page.goto(made["resume_url"])
+    assert page.locator("h1").inner_text() == "Hakija" and "Vaihe 1/3" in page.content()
+    assert page.locator("#f_nimi").input_value() == "Maija"
+    assert "Esitäytetty" in page.locator("#f_nimi-hint").inner_text()
+    assert page.locator("input[name='/hetu']").count() == 0
+    look(page, "prefilled page")
+    page.get_by_role("button", name="Jatka", exact=True).click()
+    assert page.title().startswith("Virhe: ")  # who is it for?
+    look(page, "page with an error")
+    page.get_by_label("Toisen puolesta").check()
+    page.get_by_role("button", name="Jatka", exact=True).click()
+    assert page.locator("h1").inner_text() == "Päämies" and "Vaihe 2/4" in page.content()
+    page.get_by_label("Päämiehen nimi").fill("Matti")
+    page.get_by_role("button", name="Jatka", exact=True).click()
+    assert page.locator("h1").inner_text() == "Asia"
+    page.get_by_label("Suhde päämieheen").fill("isä")
+    page.get_by_role("button", name="Tallenna ja jatka myöhemmin").click()
+    assert page.locator("h1").inner_text() == "Luonnos on tallennettu"
+    look(page, "saved")
+    code = page.locator("strong.reference").inner_text()
+    first.close()
+
+    desk = browser.new_context(bypass_csp=True)  # a service point: another browser, the code read out
+    page = desk.new_page()
+    page.goto(f"{site}/resume?lang=fi")
+    look(page, "resume")
+    page.get_by_label("Jatkokoodi").fill(code.lower())
+    page.get_by_role("button", name="Jatka", exact=True).click()
+    assert page.locator("h1").inner_text() == "Asia"
+    assert page.get_by_label("Suhde päämieheen").input_value() == "isä"
+    page.get_by_label("Mitä toivot?").fill("Lisää penkkejä")
+    page.get_by_role("button", name="Jatka", exact=True).click()
+    assert page.locator("h1").inner_text() == "Tarkista vastaukset"
+    look(page, "review")
+    page.go_back()  # the browser's own back and forward keep the answers
+    assert page.get_by_label("Mitä toivot?").input_value() == "Lisää penkkejä"
+    page.go_forward()
+    page.get_by_role("link", name="Muuta Nimi").click()
+    page.get_by_label("Nimi", exact=True).fill("Maija Meikäläinen")
+    page.get_by_role("button", name="Jatka", exact=True).click()
+    assert page.locator("h1").inner_text() == "Tarkista vastaukset"
+    assert "Maija Meikäläinen" in page.locator("main").inner_text()
+    page.get_by_role("button", name="Lähetä toivomus").click()
+    assert page.title().startswith("Virhe: ")
+    look(page, "review with an error")
+    page.get_by_label("Vakuutan tiedot oikeiksi").check()
+    page.get_by_role("button", name="Lähetä toivomus").dblclick()
+    page.wait_for_url(re.compile(r".*/receipts/.*"))
+    reference = page.locator("strong.reference").inner_text()
+    look(page, "confirmation")
+    page.goto(f"{site}/forms/toive/review")  # coming back to the sent draft shows the same receipt
+    assert page.locator("strong.reference").inner_text() == reference
+    desk.close()
+    assert {k: v for k, v in problems.items() if v} == {}
+
+    require(VNU, "vnu-jar")
+    require("java", "java")
+    files = []
+    for name, html in seen.items():
+        files.append(tmp_path / f"{re.sub(r'[^a-z0-9-]', '-', name)}.html")
+        files[-1].write_text(html)
+    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, files)],
+                            capture_output=True, text=True, timeout=600)
+    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
+    assert [f"{Path(m['url']).name}:{m.get('lastLine')}: {m['message']}" for m in messages] == []

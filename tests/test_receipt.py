@@ -46,7 +46,7 @@ def test_receipt_pdf_shows_what_the_law_asks_and_every_answer(client: TestClient
         assert phrase in text, phrase
     digest = re.search(r"[0-9a-f]{64}", text.replace(" ", ""))
     assert digest is not None
-    fonts = PdfReader(io.BytesIO(response.content)).pages[0]["/Resources"]["/Font"]
+    fonts: Any = PdfReader(io.BytesIO(response.content)).pages[0]["/Resources"]["/Font"]  # type: ignore[index]
     assert fonts and all(_embedded(font.get_object()) for font in fonts.values())
 
 

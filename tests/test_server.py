@@ -34,7 +34,7 @@ def prefilled_page(client: TestClient, form_id: str, instance: dict[str, Any], l
     form = app.catalog.forms[form_id]
     lang = lang or form.languages[0]
     view = app.view(form, lang)
-    return app.form_page(form, lang, values=form_values(view.fields, instance)).decode()
+    return str(app.form_page(form, lang, values=form_values(view.fields, instance)).decode())
 
 
 @pytest.mark.parametrize(("lang", "shown"), [("fi", "Mitä toimintaa kantelu koskee?"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
@@ -58,7 +59,7 @@ def test_extract_writes_a_template_and_a_catalog_per_language(tmp_path: Path) ->
     with (tmp_path / "locale" / "forms.pot").open("rb") as file:
         template = read_po(file)
     assert {m.id for m in template if m.id} == set(SWEDISH)
-    located = {m.id: m.locations for m in template if m.id}
+    located: dict[Any, list[Any]] = {m.id: list(m.locations) for m in template if m.id}
     assert ("common/osoite.json#/properties/katu/title", None) in located["Katuosoite"]
 
 

@@ -50,7 +50,8 @@ def test_stored_record_has_every_column_and_canonical_json(tmp_path: Path) -> No
                          "FROM submissions").fetchone()
     assert row == (saved.id, f"LVV/1/{helsinki_year(saved.received_at)}", "kantelu", "1", "abc",
                    '{"a":[1,2],"b":"ä"}', saved.received_at.isoformat(), "fi")
-    assert saved.received_at.utcoffset() is not None and saved.received_at.utcoffset().total_seconds() == 0
+    offset = saved.received_at.utcoffset()
+    assert offset is not None and offset.total_seconds() == 0
 
 
 def test_acknowledged_submissions_survive_reopening(tmp_path: Path) -> None:
@@ -72,7 +73,7 @@ def test_references_count_per_agency(tmp_path: Path) -> None:
 def test_a_failed_write_leaves_nothing_behind_and_spares_its_group(tmp_path: Path) -> None:
     storage = SQLiteStorage(tmp_path / "x.sqlite3")
     with pytest.raises(TypeError):
-        add(storage, new({"not json": object()}))  # type: ignore[dict-item]
+        add(storage, new({"not json": object()}))
     with pytest.raises(KeyError):
         add(storage, new(pattern="LVV/{nope}/{year}"))
     assert storage.count_submissions() == 0
