@@ -393,3 +393,65 @@ def test_two_sends_at_once_and_a_restart(tmp_path: Path) -> None:
 def _get(url: str, cookie: str) -> str:
     with urllib.request.urlopen(urllib.request.Request(url, headers={"cookie": cookie}), timeout=30) as response:
         return str(response.read().decode())
+
+
+def walk_pages(client: TestClient, location: str, answers: dict[str, Any], files: dict[str, tuple[str, bytes, str]],
+               stop_at: str = "/review") -> str:
+    """Fill in each page a redirect leads to with `answers` (and upload `files`, by control name) until `stop_at`."""
+    from submission.coerce import form_values
+
+    app = client.app.state.lomake  # type: ignore[attr-defined]
+    form = app.catalog.forms[location.split("/")[2]]
+    values = form_values(app.view(form, "fi").fields, answers)
+    while stop_at not in location:
+        action, pairs, doc = page(client, location)
+        asked = {name.split("/")[1].split("[")[0] for name in doc.xpath("//form[@class='form']//@name")
+                 if name.startswith("/")}
+        data = {n: [v] for n, v in pairs} | {n: v for n, v in values.items() if n.split("/")[1].split("[")[0] in asked}
+        upload = {n: f for n, f in files.items() if n.split("/")[1] in asked}
+        response = client.post(action, data=data, files=upload or None, follow_redirects=False)
+        assert response.status_code == 303, (location, re.findall(r'class="error-message">(.*?)</p>', response.text))
+        location = response.headers["location"]
+    return location
+
+
+def test_the_rectification_request_from_a_prefilled_draft_to_one_submission(tmp_path: Path) -> None:
+    """Issue 4's "done when", without JavaScript: started by the agency through the API with the requester's
+    identity locked, continued, saved, resumed by link, reviewed, changed and sent once."""
+    import shutil
+
+    from tests.conftest import SCHEMAS
+    from tests.samples import OIKAISUVAATIMUS, PDF
+
+    shutil.copytree(SCHEMAS, tmp_path / "schemas")
+    with form_client(tmp_path / "schemas") as client:
+        known = {k: OIKAISUVAATIMUS["vaatija"][k] for k in ("etunimet", "sukunimi", "henkilotunnus")}
+        made = client.post("/api/v1/forms/oikaisuvaatimus/drafts", json={"vaatija": known})
+        assert made.status_code == 201, made.text
+        opened = client.get(made.json()["resume_url"], follow_redirects=False)
+        answers = {k: v for k, v in OIKAISUVAATIMUS.items() if k not in ("paatosliite", "liitteet", "vakuutus")}
+        answers["vaatija"] = {**answers["vaatija"], "sukunimi": "Muutettu"}  # locked: not heard
+        location = walk_pages(client, opened.headers["location"], answers, {}, stop_at="/vaatimus")
+        saved = send(client, location, {}, _action="save")
+        link = lxml.html.fromstring(client.get(saved.headers["location"]).text).xpath(
+            "string(//a[@class='resume-link']/@href)")
+
+        later = TestClient(client.app)  # the next day, on another device
+        resumed = later.get(link, follow_redirects=False)
+        assert resumed.headers["location"] == "/forms/oikaisuvaatimus/pages/vaatimus?lang=fi"
+        location = walk_pages(later, resumed.headers["location"], answers,
+                              {"/paatosliite": ("päätös.pdf", PDF, "application/pdf")})
+        review = later.get(location).text
+        assert "Oppilasasia" in review and "Meikäläinen" in review and "Muutettu" not in review
+        change = lxml.html.fromstring(review).xpath(
+            "//a[starts-with(normalize-space(.), 'Muuta') and contains(., 'Perustelut')]/@href")[0]
+        changed = send(later, change, {"/perustelut": "Tuen tarve on kasvanut."}, _return="review")
+        assert changed.headers["location"] == location
+        action, pairs, _ = page(later, location)
+        first = later.post(action, data=dict(pairs) | {"/vakuutus": "true"}, follow_redirects=False)
+        again = later.post(action, data=dict(pairs) | {"/vakuutus": "true"}, follow_redirects=False)  # a reload
+        assert first.headers["location"] == again.headers["location"]
+        (stored,) = stored_answers(later)
+    assert stored["vaatija"]["sukunimi"] == "Meikäläinen" and stored["vaatija"]["henkilotunnus"] == "131052-308T"
+    assert stored["perustelut"] == "Tuen tarve on kasvanut." and stored["oppilasasia"]["koulu"] == "Esimerkin koulu"
+    assert stored["paatosliite"].startswith("attachment:") and stored["vakuutus"] is True
