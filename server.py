@@ -37,15 +37,16 @@ from lomake.errors import (
 )
 from lomake.forms import Catalog, Form, PageMeta, load_catalog
 from lomake.messages import LANGUAGES, file_size, pick_language, text
-from lomake.schema import VARIABLE_PLACE, holder_of
+from lomake.schema import holder_of, places
 from lomake.settings import Settings
 from lomake.timezone import local_time
 from renderer.answers import answers as answers_of
 from renderer.answers import show
-from renderer.fields import Field, FormView, walk
+from renderer.fields import ITEM, Field, FormView, walk
 from renderer.html import Pages, _target
 from renderer.pdf import receipt_pdf
 from renderer.view import form_view
+from submission.acting import acting
 from submission.coerce import Issue, apply_action, coerce, form_values, parse_form
 from submission.journey import (
     REVIEW,
@@ -159,7 +160,7 @@ async def store(app: Lomake, form: Form, instance: dict[str, Any], lang: str, dr
         form_id=form.id, form_version=form.version, schema_hash=form.hash, agency=form.agency.id,
         reference_pattern=form.agency.reference, data=instance, language=lang,
         attachments=tuple(dict.fromkeys(i for _, i in references(instance))),
-        draft_id=draft.id if draft else None,
+        draft_id=draft.id if draft else None, metadata={"acting": acting(form, instance)},
     )
     return await app.storage.add_submission(new)
 
@@ -246,7 +247,7 @@ async def read_multipart(
             if isinstance(value, str):
                 data.setdefault(name, []).append(value)
                 continue
-            f = by_name.get(name)
+            f = by_name.get(name) or by_name.get(ITEM.sub("/-", name))  # a file in a list's item
             if f is None or not value.filename:
                 continue
             content = await value.read(f.max_bytes + 1)
@@ -278,10 +279,10 @@ async def claimable(app: Lomake, view: FormView, answers: dict[str, Any]) -> Non
 async def take_data_urls(app: Lomake, view: FormView, instance: dict[str, Any]) -> None:
     """Files sent through the API as data URLs become attachments, referred to like uploads."""
     issues: list[Issue] = []
-    for f in walk(view.fields):
-        if f.kind != "file" or VARIABLE_PLACE.search(f.pointer):
-            continue
-        holder, key = holder_of(instance, f.pointer)
+    files_at = [(replace(f, pointer=at), at) for f in walk(view.fields) if f.kind == "file"
+                for at in places(f.pointer, instance)]
+    for f, at in files_at:
+        holder, key = holder_of(instance, at)
         if holder is None or key not in holder:
             continue
         value = holder[key]

@@ -230,10 +230,28 @@ def effective_default(schema: Schema) -> Any:
 VARIABLE_PLACE = re.compile(r"/(-|@\d+|\?\d+)(/|$)")
 
 
+def places(at: str, instance: Any) -> list[str]:
+    """The answers' own pointers for a field's pointer: each list item for `-`, nothing for a choice's `@k`."""
+    found = [("", instance)]
+    for part in at.split("/")[1:]:
+        if re.fullmatch(r"@\d+", part):
+            continue
+        if part == "-":
+            found = [(f"{p}/{i}", item) for p, value in found if isinstance(value, list)
+                     for i, item in enumerate(value)]
+        else:
+            key = unescape(part)
+            found = [(f"{p}/{part}", value.get(key)) for p, value in found if isinstance(value, dict) and key in value]
+    return [p for p, _ in found]
+
+
 def holder_of(instance: Any, at: str) -> tuple[dict[str, Any] | None, str]:
     """The object that holds the answer at JSON Pointer `at` (None if there is none), and the answer's key."""
     holder: Any = instance
     *parents, key = [unescape(p) for p in at.split("/")[1:]]
     for part in parents:
-        holder = holder.get(part) if isinstance(holder, dict) else None
+        if isinstance(holder, list):
+            holder = holder[int(part)] if part.isdigit() and int(part) < len(holder) else None
+        else:
+            holder = holder.get(part) if isinstance(holder, dict) else None
     return (holder if isinstance(holder, dict) else None), key

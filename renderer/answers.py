@@ -8,8 +8,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from lomake.formats import clock_shown, date_shown, moment_shown, number_shown
 from lomake.messages import text
 from lomake.schema import same_json
+from lomake.timezone import HELSINKI
 from renderer.fields import Field, chosen_branch, item_at
 from submission import identifiers
 
@@ -21,6 +23,8 @@ class Answer:
     label: str
     value: str = ""
     heading: bool = False
+    #: The id of the question's control on its page, for a link that changes the answer.
+    target: str = ""
 
 
 def answers(fields: Sequence[Field], instance: Mapping[str, Any], lang: str,
@@ -30,7 +34,7 @@ def answers(fields: Sequence[Field], instance: Mapping[str, Any], lang: str,
     `files` names each attachment reference (`attachment:<id>`) as the person knows it.
     """
     names = files or {}
-    return [Answer(a.label, "\n".join(names.get(line, line) for line in a.value.split("\n")), a.heading)
+    return [Answer(a.label, "\n".join(names.get(line, line) for line in a.value.split("\n")), a.heading, a.target)
             for a in _answers(fields, instance, lang)]
 
 
@@ -40,7 +44,9 @@ def _answers(fields: Sequence[Field], instance: Mapping[str, Any], lang: str) ->
             continue
         value = instance.get(f.key)
         if f.kind == "conditional":
-            yield from _answers([c for c in f.children if c.key in instance], instance, lang)
+            # a group inside the group (conditions in a chain) decides for its own questions
+            yield from _answers([c for c in f.children if c.kind == "conditional" or c.key in instance],
+                                instance, lang)
         elif f.kind == "alternatives" and isinstance(value, dict):
             branch = f.children[chosen_branch(f, value)]
             yield Answer(f.label, branch.label)
@@ -51,7 +57,8 @@ def _answers(fields: Sequence[Field], instance: Mapping[str, Any], lang: str) ->
             yield Answer(f.label, heading=True)
             yield from _answers(f.children, value if isinstance(value, dict) else {}, lang)
         else:
-            yield Answer(f.label, text(lang, "not_answered") if f.key not in instance else show(f, value, lang))
+            yield Answer(f.label, text(lang, "not_answered") if f.key not in instance else show(f, value, lang),
+                         target=f.id)
 
 
 def _list_answers(f: Field, items: list[Any], lang: str) -> Iterator[Answer]:
@@ -66,7 +73,8 @@ def _list_answers(f: Field, items: list[Any], lang: str) -> Iterator[Answer]:
 
 
 def show(f: Field, value: Any, lang: str) -> str:
-    """One answer as a person reads it: option labels, yes or no, d.M.yyyy, the language's decimals."""
+    """One answer as a person reads it: option labels, yes or no, d.M.yyyy in every language, times in
+    Finnish time, numbers with the language's separators."""
     if f.kind == "file":
         return "\n".join(str(v) for v in (value if isinstance(value, list) else [value]))
     if f.kind in ("radios", "select", "checkboxes"):
@@ -74,14 +82,33 @@ def show(f: Field, value: Any, lang: str) -> str:
         return "\n".join(next((o.label for o in f.options if same_json(o.data, v)), str(v)) for v in wanted)
     if isinstance(value, bool):
         return text(lang, "yes" if value else "no")
-    if f.kind == "date" and isinstance(value, str):
-        try:
-            day = dt.date.fromisoformat(value)
-            return f"{day.day}.{day.month}.{day.year}"
-        except ValueError:
-            return value
-    if isinstance(value, float) and lang in ("fi", "sv"):
-        return str(value).replace(".", ",")
     if isinstance(value, str):
-        return identifiers.shown(f.format, value) if f.format in identifiers.FORMATS else value
+        return _text_shown(f, value, lang)
+    if isinstance(value, int | float) and f.kind != "json":
+        return number_shown(value, lang)
     return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def _text_shown(f: Field, value: str, lang: str) -> str:
+    try:
+        if f.kind == "date" or ("type", "date") in f.attrs:
+            return date_shown(dt.date.fromisoformat(value))
+        if f.json_type == "date-time":
+            moment = dt.datetime.fromisoformat(value)
+            return moment_shown(moment, lang, seconds=bool(moment.second or moment.microsecond))
+        if f.json_type == "time":
+            return _time_shown(value, lang)
+    except ValueError:
+        return value
+    return identifiers.shown(f.format, value) if f.format in identifiers.FORMATS else value
+
+
+def _time_shown(value: str, lang: str) -> str:
+    """A time of day (`14:30:00+02:00`) as the clock showed it in Finland: as written when its offset is
+    Finnish (winter or summer time), turned into today's Finnish time otherwise (`12:30:00Z`)."""
+    clock = dt.time.fromisoformat(value.replace("Z", "+00:00"))
+    offset = clock.utcoffset()
+    if offset is not None and offset not in (dt.timedelta(hours=2), dt.timedelta(hours=3)):
+        moment = dt.datetime.combine(dt.datetime.now(HELSINKI).date(), clock.replace(tzinfo=None)) - offset
+        clock = moment.replace(tzinfo=dt.UTC).astimezone(HELSINKI).time()
+    return clock_shown(clock, lang, seconds=bool(clock.second or clock.microsecond))

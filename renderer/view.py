@@ -81,8 +81,9 @@ def _conditionals(
     declared: Mapping[str, tuple[Schema, Resolver[Any]]],
 ) -> dict[str | None, list[Field]]:
     """Fields that only a condition adds (`if`/`then`/`else`, `dependentSchemas`, `dependencies`),
-    grouped under a line saying when they apply, each group placed after the field it depends on."""
-    found: dict[str | None, list[Field]] = {}
+    grouped under a line saying when they apply, each group placed after the field it depends on
+    (inside another group when that group adds the field: conditions in a chain)."""
+    groups: list[tuple[str | None, Field]] = []
     asked: set[str] = set()  # a question several conditions add gets controls of its own in each group
     parts = [(schema, resolver)]
     for part in schema.get("allOf") or ():
@@ -90,35 +91,68 @@ def _conditionals(
             parts.append(deref(part, resolver))
         except (Unresolvable, RecursionError):
             continue
+    every: list[tuple[Any, dict[str, Any], bool, str | None, Resolver[Any]]] = []
     for part, part_resolver in parts:
-        cases: list[tuple[Any, dict[str, Any], bool, str | None]] = []
         condition = part.get("if")
         if isinstance(condition, dict):
             trigger = next(iter(condition.get("properties") or {}), None)
-            cases += [(part.get("then"), condition, True, trigger), (part.get("else"), condition, False, trigger)]
+            every += [(part.get("then"), condition, True, trigger, part_resolver),
+                      (part.get("else"), condition, False, trigger, part_resolver)]
         dependent = {**(part.get("dependencies") or {}), **(part.get("dependentSchemas") or {})}
         for name, branch in dependent.items():
             if isinstance(branch, dict):
-                cases.append((branch, {"required": [name]}, True, name))
-        for branch, when, holds, trigger in cases:
-            if not isinstance(branch, dict) or not branch.get("properties"):
-                continue
-            added = {k: v for k, v in branch["properties"].items() if k not in declared}
-            if not added:
-                continue
-            children = tuple(
-                f for name, sub in added.items()
-                if (f := _field(name, sub, part_resolver, f"{at}/{escape(name)}",
-                                name in (branch.get("required") or ()), lang, depth + 1)) is not None
-            )
-            group = f"{at}/?{sum(len(v) for v in found.values())}"
-            children = tuple(f if f.key not in asked else renamed(f, group[len(at) + 1:]) for f in children)
-            asked.update(added)
-            found.setdefault(trigger if trigger in declared else None, []).append(Field(
-                "conditional", "", group, html_id(group), "", hint=_when(when, holds, declared, lang),
-                children=children, condition=(json.dumps(when, sort_keys=True), holds),
-                attrs=_reveal(when, holds, at, declared),
-            ))
+                every.append((branch, {"required": [name]}, True, name, part_resolver))
+    # What a condition can be about: the object's own properties, then those other conditions add.
+    known = dict(declared)
+    for branch, _, _, _, part_resolver in every:
+        for name, sub in ((branch.get("properties") or {}) if isinstance(branch, dict) else {}).items():
+            known.setdefault(name, (sub, part_resolver))
+    for branch, when, holds, trigger, part_resolver in every:
+        if not isinstance(branch, dict) or not branch.get("properties"):
+            continue
+        added = {k: v for k, v in branch["properties"].items() if k not in declared}
+        if not added:
+            continue
+        children = tuple(
+            f for name, sub in added.items()
+            if (f := _field(name, sub, part_resolver, f"{at}/{escape(name)}",
+                            name in (branch.get("required") or ()), lang, depth + 1)) is not None
+        )
+        group = f"{at}/?{len(groups)}"
+        children = tuple(f if f.key not in asked else renamed(f, group[len(at) + 1:]) for f in children)
+        asked.update(added)
+        groups.append((trigger if trigger in known else None, Field(
+            "conditional", "", group, html_id(group), "", hint=_when(when, holds, known, lang),
+            children=children, condition=(json.dumps(when, sort_keys=True), holds),
+            attrs=_reveal(when, holds, at, known),
+        )))
+    return _placed(groups, declared)
+
+
+def _placed(groups: list[tuple[str | None, Field]],
+            declared: Mapping[str, tuple[Schema, Resolver[Any]]]) -> dict[str | None, list[Field]]:
+    """The groups by the property they follow; a group about a question another group adds goes
+    into that group, right after the question (the inner one applies only when both hold)."""
+    inner = [(t, g) for t, g in groups if t is not None and t not in declared
+             and any(c.key == t for other_t, other in groups if other is not g for c in other.children)]
+    waiting = list(inner)
+
+    def nest(group: Field) -> Field:
+        children: list[Field] = []
+        for child in group.children:
+            children.append(child)
+            for entry in [e for e in waiting if e[0] == child.key]:
+                if entry in waiting:
+                    waiting.remove(entry)
+                    children.append(nest(entry[1]))
+        return replace(group, children=tuple(children))
+
+    found: dict[str | None, list[Field]] = {}
+    for trigger, group in groups:
+        if (trigger, group) not in inner:
+            found.setdefault(trigger if trigger in declared else None, []).append(nest(group))
+    for _, group in waiting:  # a chain that comes back to itself: shown on its own, at the end
+        found.setdefault(None, []).append(group)
     return found
 
 

@@ -62,11 +62,19 @@ def sent_answers(meta: FormMeta, view: FormView, answers: Mapping[str, Any]) -> 
     """The answers that go out: those of skipped pages, and of questions whose condition no longer
     holds (it may rest on another page's answer, changed since), are left behind."""
     skipped = {name for page in meta.pages if not applies(page, answers) for name in page.properties}
-    asked = {f.key for f in view.fields if f.kind != "conditional"} | {
-        c.key for f in view.fields if f.kind == "conditional" and (f.condition is None or holds(f.condition, answers))
-        for c in f.children}
-    unasked = {c.key for f in view.fields if f.kind == "conditional" for c in f.children} - asked
+    asked = {f.key for f in view.fields if f.kind != "conditional"} | _keys(view.fields, answers, only_holding=True)
+    unasked = _keys(view.fields, answers, only_holding=False) - asked
     return {k: v for k, v in answers.items() if k not in skipped and k not in unasked}
+
+
+def _keys(fields: Sequence[Field], answers: Mapping[str, Any], only_holding: bool) -> set[str]:
+    """The keys conditional groups (and the groups inside them) ask: all, or only those whose condition holds."""
+    found: set[str] = set()
+    for f in fields:
+        if f.kind != "conditional" or (only_holding and f.condition is not None and not holds(f.condition, answers)):
+            continue
+        found |= {c.key for c in f.children if c.kind != "conditional"} | _keys(f.children, answers, only_holding)
+    return found
 
 
 def page_view(view: FormView, properties: Sequence[str], answers: Mapping[str, Any]) -> FormView:
@@ -83,7 +91,7 @@ def page_view(view: FormView, properties: Sequence[str], answers: Mapping[str, A
             if f.key in asked:
                 fields.append(f)
             continue
-        children = tuple(c for c in f.children if c.key in asked)
+        children = _asked_of(f.children, asked)
         if not children:
             continue
         if f.condition is not None and not _rests_on(f.condition[0]) & asked:
@@ -94,6 +102,19 @@ def page_view(view: FormView, properties: Sequence[str], answers: Mapping[str, A
     return replace(view, fields=tuple(fields),
                    read_only=tuple(p for p in view.read_only if page_name(p) in asked),
                    identifiers=tuple(i for i in view.identifiers if page_name(i[0]) in asked))
+
+
+def _asked_of(fields: Sequence[Field], asked: set[str]) -> tuple[Field, ...]:
+    """The fields of a conditional group that a page asks; a follow-up group inside it keeps its asked ones."""
+    kept = []
+    for f in fields:
+        if f.kind == "conditional":
+            inner = _asked_of(f.children, asked)
+            if inner:
+                kept.append(replace(f, children=inner))
+        elif f.key in asked:
+            kept.append(f)
+    return tuple(kept)
 
 
 def page_name(pointer: str) -> str:

@@ -6,11 +6,13 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from lomake.formats import moment_shown
 from lomake.forms import Form
 from lomake.messages import file_size, text
 from lomake.timezone import HELSINKI
 from renderer.answers import Answer, answers
 from renderer.fields import FormView
+from submission.acting import acting, described
 from submission.store import Attachment, Submission
 
 
@@ -26,14 +28,15 @@ class Receipt:
     data_sha256: str
     answers: tuple[Answer, ...]
     attachments: tuple[Attachment, ...] = ()
+    #: Who the sender acted for and on what ground, as a sentence; empty when the form does not ask.
+    acting: str = ""
 
 
 def arrival_time(moment: dt.datetime, lang: str) -> str:
-    """The time of arrival in Finnish time, to the second: `23.11.2026 klo 17.49.55`."""
-    local = moment.astimezone(HELSINKI)
-    clock = f"{local:%H.%M.%S}" if lang == "fi" else f"{local:%H:%M:%S}" if lang == "en" else f"{local:%H.%M.%S}"
-    when = text(lang, "time_format", date=f"{local.day}.{local.month}.{local.year}", time=clock)
-    return f"{when} ({text(lang, 'finnish_time')})"
+    """The time of arrival in Finnish time, to the second, in the language's words:
+    `23.11.2026 klo 17.49.55 (Suomen aikaa)`, `23.11.2026 kl. 17.49.55 (finsk tid)`,
+    `23.11.2026 at 17:49:55 (Finnish time)`."""
+    return f"{moment_shown(moment.astimezone(HELSINKI), lang)} ({text(lang, 'finnish_time')})"
 
 
 def receipt(form: Form, view: FormView, submission: Submission, attachments: Sequence[Attachment] = ()) -> Receipt:
@@ -44,5 +47,6 @@ def receipt(form: Form, view: FormView, submission: Submission, attachments: Seq
         form_version=submission.form_version, reference=submission.reference,
         received_at=arrival_time(submission.received_at, lang), data_sha256=submission.data_sha256,
         answers=tuple(answers(view.fields, submission.data, lang, files)), attachments=tuple(attachments),
+        acting=described(acting(form, submission.data), lang, files),
     )
 

@@ -3,6 +3,7 @@ media type and SHA-256, referenced from the answers, listed on the receipt."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
@@ -119,3 +120,23 @@ def test_the_api_takes_files_as_data_urls_and_stores_them_as_attachments(client:
         {"pointer": "/paatos", "message": "Valitse tiedosto, jonka tyyppi on PDF: ”Päätös valitusosoituksineen”."}]
     forged = client.post("/api/v1/forms/oikaisu/submissions", json={"nimi": "M", "paatos": answers["paatos"]})
     assert forged.status_code == 422
+
+
+def test_a_file_in_a_list_item_is_taken_like_any_other(tmp_path: Path) -> None:
+    rows = {"title": "Liitteet", "type": "object", "properties": {"liitteet": {
+        "title": "Liitteet", "type": "array", "items": {"title": "Liite", "type": "object", "required": ["tiedosto"],
+                                                       "properties": {"tiedosto": {"title": "Tiedosto", "type": "string",
+                                                                                   "contentMediaType": "application/pdf"}}}}}}
+    (tmp_path / "rivit.json").write_text(json.dumps(rows))
+    with TestClient(create_app(Settings(schemas_dir=tmp_path, db_url=f"sqlite:///{tmp_path}/x.db"))) as c:
+        wrong = c.post("/forms/rivit", data={"/liitteet[count]": "1"},
+                       files=[("/liitteet/0/tiedosto", ("kuva.png", PNG, "image/png"))])
+        assert wrong.status_code == 422 and "PDF" in wrong.text
+        sent = c.post("/forms/rivit", data={"/liitteet[count]": "1"}, follow_redirects=False,
+                      files=[("/liitteet/0/tiedosto", ("päätös.pdf", PDF, "application/pdf"))])
+        assert sent.status_code == 303, sent.text
+        (stored,) = stored_answers(c)
+        assert re.fullmatch(r"attachment:[\w-]{32}", stored["liitteet"][0]["tiedosto"])
+        refused = c.post("/api/v1/forms/rivit/submissions", json={"liitteet": [
+            {"tiedosto": "data:image/png;base64," + base64.b64encode(PNG).decode()}]})
+        assert refused.status_code == 422 and refused.json()["errors"][0]["pointer"] == "/liitteet/0/tiedosto"
