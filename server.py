@@ -160,7 +160,8 @@ async def store(app: Lomake, form: Form, instance: dict[str, Any], lang: str, dr
         form_id=form.id, form_version=form.version, schema_hash=form.hash, agency=form.agency.id,
         reference_pattern=form.agency.reference, data=instance, language=lang,
         attachments=tuple(dict.fromkeys(i for _, i in references(instance))),
-        draft_id=draft.id if draft else None, metadata={"acting": acting(form, instance)},
+        draft_id=draft.id if draft else None,
+        metadata={"acting": acting(form, instance), "parts": dict(form.part_versions)},
     )
     return await app.storage.add_submission(new)
 

@@ -122,6 +122,8 @@ class Form:
     registry: Registry[Any]
     #: Files below the schemas folder that the form's `$ref`s reach, by relative path.
     parts: tuple[str, ...] = field(default=())
+    #: The version of each part: the SHA-256 of its canonical JSON, by relative path. Each submission records them.
+    part_versions: Mapping[str, str] = field(default_factory=dict)
     hash: str = ""
     #: Translations of the form's texts into its other languages: language, then source text to translation.
     translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
@@ -307,6 +309,8 @@ def load_form(
         id=path.stem, path=path, document=document, meta=meta, agency=agency, uri=uri,
         registry=crawl.registry.crawl(),
         parts=tuple(sorted(u[len(BASE_URI):] for u in crawl.documents if u != uri)),
+        part_versions={u[len(BASE_URI):]: hashlib.sha256(canonical_json(doc).encode()).hexdigest()
+                       for u, (_, doc) in sorted(crawl.documents.items()) if u != uri},
         hash=schema_hash(crawl.documents),
         translations={lang: (translations or {}).get(lang, {}) for lang in meta.languages[1:]},
     )

@@ -457,6 +457,7 @@ def test_the_rectification_request_from_a_prefilled_draft_to_one_submission(tmp_
     assert stored["paatosliite"].startswith("attachment:") and stored["vakuutus"] is True
     with sqlite3.connect(tmp_path / "schemas" / "lomake.sqlite3") as db:
         ((metadata,),) = db.execute("SELECT metadata FROM submissions")
+    assert set(json.loads(metadata)["parts"]) >= {"common/acting.json", "common/decision.json"}
     acted = json.loads(metadata)["acting"]  # who acted for whom, beside the answers
     assert (acted["for"], acted["ground"], acted["principal"]["name"]) == (
         "other", "guardian_of_minor", "Matti Meikäläinen")
