@@ -1,0 +1,121 @@
+"""Answers out of requests: form bodies and their uploads, data URLs in JSON, and the attachments they name."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+
+from lomake.errors import BadRequest, Invalid, PayloadTooLarge, Problem
+from lomake.messages import text
+from lomake.schema import holder_of, places
+from renderer.fields import ITEM, Field, FormView, walk
+from submission.coerce import Issue, parse_form
+from submission.store import Attachment
+from submission.uploads import data_url, data_url_name, media_type, references, safe_name, upload_issue
+from submission.validate import message
+from web.state import Lomake, read_body, require_media_type
+
+
+async def read_answers(
+    request: Request, app: Lomake, view: FormView, lang: str
+) -> tuple[dict[str, list[str]], list[Issue]]:
+    """A posted form page: its fields as strings, and what went wrong with its files."""
+    files = [f for f in walk(view.fields) if f.kind == "file"]
+    if files and request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return await read_multipart(request, app, files, lang)
+    require_media_type(request, "application/x-www-form-urlencoded", lang)
+    body = await read_body(request, app.settings.max_body_bytes, lang)
+    try:
+        return parse_form(body), []
+    except ValueError as exc:
+        raise BadRequest(text(lang, "bad_form_body")) from exc
+
+
+async def read_multipart(
+    request: Request, app: Lomake, files: list[Field], lang: str
+) -> tuple[dict[str, list[str]], list[Issue]]:
+    """A multipart form: its fields as strings, and each uploaded file checked and kept as an attachment."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > app.settings.max_upload_bytes:
+        raise PayloadTooLarge(text(lang, "too_large", n=app.settings.max_upload_bytes))
+    try:
+        posted = await request.form(max_files=50, max_fields=5000, max_part_size=app.settings.max_body_bytes)
+    except HTTPException as exc:
+        raise BadRequest(text(lang, "bad_form_body")) from exc
+    data: dict[str, list[str]] = {}
+    issues: list[Issue] = []
+    by_name = {f.name: f for f in files}
+    try:
+        for name, value in posted.multi_items():
+            if isinstance(value, str):
+                data.setdefault(name, []).append(value)
+                continue
+            f = by_name.get(name) or by_name.get(ITEM.sub("/-", name))  # a file in a list's item
+            if f is None or not value.filename:
+                continue
+            content = await value.read(f.max_bytes + 1)
+            media = media_type(value.filename, value.content_type, content)
+            issue = upload_issue(f, value.filename, media, len(content))
+            if issue is not None:
+                issues.append(issue)
+                continue
+            kept = await run_in_threadpool(app.storage.add_attachment, safe_name(value.filename), media, content)
+            earlier = data.get(f"{name}[kept]", []) if f.json_type == "array" else []
+            data[f"{name}[kept]"] = [*earlier, kept.id]
+    finally:
+        await posted.close()
+    return data, issues
+
+
+async def claimable(app: Lomake, view: FormView, answers: dict[str, Any]) -> None:
+    """Raise `Invalid` if the answers refer to an attachment that is not there to claim."""
+    refs = list(references(answers))
+    if not refs:
+        return
+    found = {a.id for a in await run_in_threadpool(app.storage.attachments, [i for _, i in refs])}
+    problems = [Problem(at, message(view.lang, Issue(at, "file_gone"), view.field_at(at)))
+                for at, i in refs if i not in found]
+    if problems:
+        raise Invalid(problems[0].message, problems)
+
+
+async def take_data_urls(app: Lomake, view: FormView, instance: dict[str, Any]) -> None:
+    """Files sent through the API as data URLs become attachments, referred to like uploads."""
+    issues: list[Issue] = []
+    files_at = [(replace(f, pointer=at), at) for f in walk(view.fields) if f.kind == "file"
+                for at in places(f.pointer, instance)]
+    for f, at in files_at:
+        holder, key = holder_of(instance, at)
+        if holder is None or key not in holder:
+            continue
+        value = holder[key]
+        files = value if isinstance(value, list) else [value]
+        refs = []
+        for item in files:
+            decoded = data_url(item) if isinstance(item, str) else None
+            if decoded is None:
+                refs.append(item)
+                continue
+            name = data_url_name(item, decoded[0])
+            media = media_type(name, decoded[0], decoded[1])
+            issue = upload_issue(f, name, media, len(decoded[1]))
+            if issue is not None:
+                issues.append(issue)
+                continue
+            kept = await run_in_threadpool(app.storage.add_attachment, name, media, decoded[1])
+            refs.append(kept.reference)
+        holder[key] = refs if isinstance(value, list) else refs[0] if refs else value
+    if issues:
+        problems = [Problem(i.pointer, message(view.lang, i, view.field_at(i.pointer))) for i in issues]
+        raise Invalid(problems[0].message, problems)
+
+
+async def kept_uploads(app: Lomake, data: Mapping[str, list[str]]) -> dict[str, Attachment]:
+    """The attachments a re-shown page names as already uploaded, so that it can say so."""
+    ids = [i for name, values in data.items() if name.endswith("[kept]") for i in values]
+    return {a.id: a for a in await run_in_threadpool(app.storage.attachments, ids)}

@@ -1,0 +1,355 @@
+"""Long forms in the browser: one page at a time, the review, and drafts kept on the server.
+
+The draft is named by an HttpOnly, SameSite cookie scoped to the form's pages; every POST of a
+draft also carries the draft's own random token (CSRF). The final send happens once per draft.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import secrets
+from collections.abc import Mapping
+from dataclasses import replace
+from functools import partial
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from lomake.errors import Forbidden, Invalid, NotFound, Problem
+from lomake.forms import Form, PageMeta
+from lomake.messages import LANGUAGES, file_size, text
+from lomake.timezone import local_time
+from renderer.answers import answers as answers_of
+from renderer.answers import show
+from renderer.fields import FormView
+from renderer.html import _target
+from submission.coerce import apply_action, coerce, form_values, parse_form
+from submission.journey import (
+    REVIEW,
+    applies,
+    first_unfinished,
+    marked,
+    merged,
+    page_name,
+    page_of,
+    page_view,
+    pages_asked,
+    sent_answers,
+    step,
+    with_locked,
+)
+from submission.store import Attachment, Draft, normalise_code
+from submission.uploads import references
+from submission.validate import accept
+from web.bodies import claimable, kept_uploads, read_answers
+from web.state import TOKEN, Lomake, language, lomake, read_body, require_media_type, store
+
+DRAFT_COOKIE = "lomake_draft"
+#: From this long before a draft expires, its pages offer to keep it longer.
+
+
+WARN_BEFORE = dt.timedelta(days=1)
+
+
+def page_url(form: Form, page_id: str, lang: str, back_to_review: bool = False) -> str:
+    where = "review" if page_id == REVIEW else f"pages/{page_id}"
+    return f"/forms/{form.id}/{where}?lang={lang}" + ("&return=review" if back_to_review else "")
+
+
+async def current_draft(request: Request, app: Lomake, form: Form) -> Draft | None:
+    """The live draft of this form that the request's cookie names."""
+    token = request.cookies.get(DRAFT_COOKIE, "")
+    if not TOKEN.fullmatch(token):
+        return None
+    draft = await run_in_threadpool(app.storage.draft, token)
+    return draft if draft is not None and draft.form_id == form.id else None
+
+
+def with_cookie(response: Response, request: Request, draft: Draft) -> Response:
+    """The draft's token in an HttpOnly, SameSite cookie for this form's pages only, until the draft expires."""
+    seconds = int((draft.expires_at - dt.datetime.now(dt.UTC)).total_seconds())
+    response.set_cookie(DRAFT_COOKIE, draft.token, max_age=max(seconds, 0), path=f"/forms/{draft.form_id}",
+                        secure=request.url.scheme == "https", httponly=True, samesite="lax")
+    return response
+
+
+def page_meta(form: Form, page_id: str) -> PageMeta:
+    page = next((p for p in form.meta.pages if p.id == page_id), None)
+    if page is None:
+        raise NotFound(text(form.languages[0], "not_found"))
+    return page
+
+
+def asked_view(app: Lomake, form: Form, lang: str, properties: tuple[str, ...], draft: Draft | None) -> FormView:
+    """What one page (or the review) asks, with prefilled answers marked and locked ones shown as text."""
+    answers = draft.data if draft else {}
+    view = page_view(app.view(form, lang), properties, answers)
+    if draft is None or not draft.prefilled:
+        return view
+    fields = marked(view.fields, draft.prefilled, draft.locked, text(lang, "prefilled"),
+                    text(lang, "prefilled_locked"), partial(show, lang=lang))
+    return replace(view, fields=fields)
+
+
+def journey(app: Lomake, form: Form, lang: str, page_id: str, draft: Draft | None, back_to_review: bool,
+            heading: str) -> dict[str, Any]:
+    """What a page of a long form shows besides its questions: the step, the way back, the draft's expiry."""
+    answers = draft.data if draft else {}
+    where = step(form.meta, page_id, answers)
+    now = dt.datetime.now(dt.UTC)
+    back = REVIEW if back_to_review else where.previous
+    return {
+        "heading": heading, "number": where.number, "count": where.count,
+        "back": page_url(form, back, lang) if back else None,
+        "csrf": draft.csrf if draft else "", "back_to_review": back_to_review,
+        "expires": local_time(draft.expires_at, lang) if draft else "",
+        "expires_at": draft.expires_at.isoformat() if draft else "",
+        "expiring": bool(draft and draft.expires_at - now < WARN_BEFORE), "days": form.meta.draft_days,
+        "extend_url": f"/forms/{form.id}/extend?lang={lang}", "here": page_url(form, page_id, lang, back_to_review),
+    }
+
+
+def page_title(form: Form, page: PageMeta, lang: str) -> str:
+    """A page's title in `lang`."""
+    catalog = form.translations.get(lang) or {}
+    return catalog.get(page.title) or page.title
+
+
+async def show_page(request: Request) -> Response:
+    app = lomake(request)
+    form = app.form(request)
+    lang = language(request, form.languages)
+    draft = await current_draft(request, app, form)
+    if draft is not None and draft.sent_receipt:
+        draft = None  # sent: the form starts again
+    answers = draft.data if draft else {}
+    page_id = request.path_params.get("page") or first_unfinished(form.meta, answers, ())
+    if page_id == REVIEW:
+        return RedirectResponse(page_url(form, REVIEW, lang), status_code=303)
+    page = page_meta(form, page_id)
+    if not applies(page, answers):
+        return RedirectResponse(page_url(form, first_unfinished(form.meta, answers, draft.done if draft else ()),
+                                          lang), status_code=303)
+    view = asked_view(app, form, lang, page.properties, draft)
+    return render_page(app, form, lang, page, view, draft, request.query_params.get("return") == REVIEW,
+                       form_values(view.fields, answers))
+
+
+def render_page(app: Lomake, form: Form, lang: str, page: PageMeta, view: FormView, draft: Draft | None,
+                back_to_review: bool, values: Mapping[str, Any], problems: list[Problem] | None = None,
+                uploaded: Mapping[str, Attachment] | None = None, status: int = 200) -> Response:
+    context = journey(app, form, lang, page.id, draft, back_to_review, page_title(form, page, lang))
+    if context["number"] > 1:
+        view = replace(view, description="")
+    html = app.pages.form_page(
+        view, action=page_url(form, page.id, lang), service_name=form.agency.display_name(lang),
+        languages=form.languages, theme=form.agency.id if form.agency.theme else None, values=values,
+        problems=problems or [], uploaded=uploaded or {}, journey=context,
+    )
+    return HTMLResponse(html, status_code=status, headers={"cache-control": "no-store"})
+
+
+async def submit_page(request: Request) -> Response:
+    """One page sent: list buttons show it again, "save" keeps it for later, "continue" checks it and moves on."""
+    app = lomake(request)
+    form = app.form(request)
+    lang = language(request, form.languages)
+    page = page_meta(form, request.path_params.get("page") or form.meta.pages[0].id)
+    draft = await current_draft(request, app, form)
+    if draft is not None and draft.sent_receipt:
+        draft = None
+    view = asked_view(app, form, lang, page.properties, draft)
+    data, upload_issues = await read_answers(request, app, view, lang)
+    sent_csrf = (data.pop("_csrf", None) or [""])[0]
+    if draft is not None and not secrets.compare_digest(sent_csrf, draft.csrf):
+        raise Forbidden(text(lang, "stale_page"))
+    action = (data.pop("_action", None) or [""])[0]
+    back_to_review = (data.pop("_return", None) or [""])[0] == REVIEW
+    answers = draft.data if draft else {}
+    if action not in ("", "save"):
+        data = apply_action(data, action, view.fields)
+        return render_page(app, form, lang, page, view, draft, back_to_review, data,
+                           uploaded=await kept_uploads(app, data))
+    others = {k: v for k, v in answers.items() if k not in page.properties}
+    instance, coerced = coerce(view.fields, data, base=others)
+    answers = with_locked(merged(answers, page.properties, instance), draft.prefilled if draft else {},
+                          draft.locked if draft else ())
+    if draft is None:
+        draft = await run_in_threadpool(app.storage.add_draft, form.id, lang, form.meta.draft_days, {})
+    done = tuple(d for d in draft.done if d != page.id)
+    if action == "save":
+        draft = await run_in_threadpool(app.storage.save_draft, draft, answers, done, True)
+        return with_cookie(RedirectResponse(f"/forms/{form.id}/saved?lang={lang}", status_code=303), request, draft)
+    candidate = copy.deepcopy(sent_answers(form.meta, app.view(form, lang), answers))
+    try:
+        accept(app.compiled, form, app.view(form, lang), candidate, [*coerced, *upload_issues])
+        problems: list[Problem] = []
+    except Invalid as invalid:
+        problems = [p for p in invalid.problems if page_name(p.pointer) in page.properties]
+    answers = {**answers, **{k: candidate[k] for k in page.properties if k in candidate}}
+    if problems:
+        draft = await run_in_threadpool(app.storage.save_draft, draft, answers, done)
+        response = render_page(app, form, lang, page, view, draft, back_to_review, data, problems,
+                               await kept_uploads(app, data), status=422)
+        return with_cookie(response, request, draft)
+    done = (*done, page.id)
+    draft = await run_in_threadpool(app.storage.save_draft, draft, answers, done)
+    following = first_unfinished(form.meta, answers, done) if back_to_review else step(
+        form.meta, page.id, answers).following
+    return with_cookie(RedirectResponse(page_url(form, following, lang), status_code=303), request, draft)
+
+
+def review_sections(app: Lomake, form: Form, lang: str, draft: Draft, files: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Each page asked, with its answers and where to change them."""
+    full = app.view(form, lang)
+    sections = []
+    for page in pages_asked(form.meta, draft.data):
+        view = page_view(full, page.properties, draft.data)
+        sections.append({
+            "title": page_title(form, page, lang), "url": page_url(form, page.id, lang, back_to_review=True),
+            "answers": answers_of(view.fields, draft.data, lang, files),
+        })
+    return sections
+
+
+async def review_page(app: Lomake, form: Form, lang: str, draft: Draft, values: Mapping[str, Any] | None = None,
+                      problems: list[Problem] | None = None, status: int = 200) -> Response:
+    refs = [i for _, i in references(draft.data)]
+    files = {a.reference: f"{a.name} ({file_size(a.size, lang)})"
+             for a in await run_in_threadpool(app.storage.attachments, refs)}
+    view = asked_view(app, form, lang, form.meta.review, draft)
+    shown = problems or []
+    summary = [(page_url(form, page_of(form.meta, p.pointer), lang, back_to_review=True)
+                if page_of(form.meta, p.pointer) != REVIEW else _target(view, p.pointer), p.message) for p in shown]
+    html = app.pages.render(
+        "review.html", lang, view=view, sections=review_sections(app, form, lang, draft, files),
+        journey=journey(app, form, lang, REVIEW, draft, False, text(lang, "review_title")),
+        action=page_url(form, REVIEW, lang), values=values if values is not None else form_values(
+            view.fields, draft.data), summary=summary, errors={p.pointer: p.message for p in shown}, uploaded={},
+        service_name=form.agency.display_name(lang), languages=form.languages,
+        theme=form.agency.id if form.agency.theme else None, form_title=form.in_language(lang).title,
+    )
+    return HTMLResponse(html, status_code=status, headers={"cache-control": "no-store"})
+
+
+async def show_review(request: Request) -> Response:
+    app = lomake(request)
+    form = app.form(request)
+    lang = language(request, form.languages)
+    draft = await current_draft(request, app, form)
+    if draft is None or not form.meta.pages:
+        raise NotFound(text(lang, "draft_gone"))
+    if draft.sent_receipt:
+        return RedirectResponse(f"/receipts/{draft.sent_receipt}?lang={lang}", status_code=303)
+    unfinished = first_unfinished(form.meta, draft.data, draft.done)
+    if unfinished != REVIEW:
+        return RedirectResponse(page_url(form, unfinished, lang), status_code=303)
+    return await review_page(app, form, lang, draft)
+
+
+async def submit_review(request: Request) -> Response:
+    """The final send: at most once per draft, however often it is pressed."""
+    app = lomake(request)
+    form = app.form(request)
+    lang = language(request, form.languages)
+    draft = await current_draft(request, app, form)
+    if draft is None or not form.meta.pages:
+        raise NotFound(text(lang, "draft_gone"))
+    view = asked_view(app, form, lang, form.meta.review, draft)
+    data, _ = await read_answers(request, app, view, lang)
+    if not secrets.compare_digest((data.pop("_csrf", None) or [""])[0], draft.csrf):
+        raise Forbidden(text(lang, "stale_page"))
+    if draft.sent_receipt:
+        return RedirectResponse(f"/receipts/{draft.sent_receipt}?lang={lang}", status_code=303)
+    instance, coerced = coerce(view.fields, data)
+    answers = merged(draft.data, form.meta.review, instance)
+    unfinished = first_unfinished(form.meta, answers, draft.done)
+    if unfinished != REVIEW:
+        return RedirectResponse(page_url(form, unfinished, lang), status_code=303)
+    try:
+        full = app.view(form, lang)
+        accepted = accept(app.compiled, form, full, copy.deepcopy(sent_answers(form.meta, full, answers)), coerced)
+        await claimable(app, full, accepted)
+    except Invalid as invalid:
+        draft = await run_in_threadpool(app.storage.save_draft, draft, answers, draft.done)
+        return await review_page(app, form, lang, draft, data, invalid.problems, status=422)
+    submission = await store(app, form, accepted, lang, draft)
+    return RedirectResponse(f"/receipts/{submission.receipt_token}?lang={lang}", status_code=303)
+
+
+async def extend_draft(request: Request) -> Response:
+    """Keep the draft `draft_days` longer (WCAG 2.2.1), then back to the page the person was on."""
+    app = lomake(request)
+    form = app.form(request)
+    lang = language(request, form.languages)
+    draft = await current_draft(request, app, form)
+    data = parse_form(await read_body(request, app.settings.max_body_bytes, lang))
+    if draft is None or draft.sent_receipt:
+        raise NotFound(text(lang, "draft_gone"))
+    if not secrets.compare_digest((data.get("_csrf") or [""])[0], draft.csrf):
+        raise Forbidden(text(lang, "stale_page"))
+    back = (data.get("_back") or [""])[0]
+    if not back.startswith(f"/forms/{form.id}/"):
+        back = page_url(form, first_unfinished(form.meta, draft.data, draft.done), lang)
+    draft = await run_in_threadpool(app.storage.save_draft, draft, draft.data, draft.done)
+    return with_cookie(RedirectResponse(back, status_code=303), request, draft)
+
+
+async def saved(request: Request) -> Response:
+    """After "save and continue later": the resume link, the resume code and the expiry."""
+    app = lomake(request)
+    form = app.form(request)
+    lang = language(request, form.languages)
+    draft = await current_draft(request, app, form)
+    if draft is None or draft.sent_receipt or draft.code is None:
+        raise NotFound(text(lang, "draft_gone"))
+    html = app.pages.render(
+        "saved.html", lang, form_title=form.in_language(lang).title, code=draft.code,
+        link=str(request.url_for("resume_link", token=draft.token)), expires=local_time(draft.expires_at, lang),
+        resume_url=str(request.url_for("resume")), here=page_url(
+            form, first_unfinished(form.meta, draft.data, draft.done), lang),
+        service_name=form.agency.display_name(lang), languages=form.languages,
+        theme=form.agency.id if form.agency.theme else None,
+    )
+    return HTMLResponse(html, headers={"cache-control": "no-store"})
+
+
+def resumed(request: Request, app: Lomake, draft: Draft) -> Response:
+    """Into the draft: its cookie set, on to its first unfinished page (or the receipt, if it was sent)."""
+    form = app.catalog.forms.get(draft.form_id)
+    if form is None:
+        raise NotFound(text(language(request), "draft_gone"))
+    if draft.sent_receipt:
+        return RedirectResponse(f"/receipts/{draft.sent_receipt}", status_code=303)
+    wanted = request.query_params.get("lang", "")
+    lang = wanted if wanted in form.languages else draft.language
+    where = page_url(form, first_unfinished(form.meta, draft.data, draft.done), lang)
+    return with_cookie(RedirectResponse(where, status_code=303), request, draft)
+
+
+async def resume_link(request: Request) -> Response:
+    app, token = lomake(request), request.path_params["token"]
+    draft = await run_in_threadpool(app.storage.draft, token) if TOKEN.fullmatch(token) else None
+    if draft is None:
+        raise NotFound(text(language(request), "draft_gone"))
+    return resumed(request, app, draft)
+
+
+async def resume(request: Request) -> Response:
+    """Continue a draft by its resume code: the page staff at a service point type it into."""
+    app, lang = lomake(request), language(request)
+    problems: list[Problem] = []
+    typed = ""
+    if request.method == "POST":
+        require_media_type(request, "application/x-www-form-urlencoded", lang)
+        typed = (parse_form(await read_body(request, 10_000, lang)).get("code") or [""])[0]
+        code = normalise_code(typed)
+        draft = await run_in_threadpool(app.storage.draft_by_code, code) if len(code) == 14 else None
+        if draft is not None:
+            return resumed(request, app, draft)
+        problems = [Problem("/code", text(lang, "resume_code_wrong"))]
+    html = app.pages.render("resume.html", lang, typed=typed, problems=problems, languages=LANGUAGES)
+    return HTMLResponse(html, status_code=422 if problems else 200, headers={"cache-control": "no-store"})

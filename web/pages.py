@@ -1,0 +1,109 @@
+"""HTML pages: the index, one-page forms, confirmations and receipts, agency themes."""
+
+from __future__ import annotations
+
+import re
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from lomake.errors import Invalid, NotFound
+from lomake.forms import Form
+from lomake.messages import LANGUAGES, text
+from renderer.pdf import receipt_pdf
+from submission.coerce import apply_action, coerce
+from submission.receipt import Receipt, receipt
+from submission.store import Submission
+from submission.uploads import references
+from submission.validate import accept
+from web.bodies import claimable, kept_uploads, read_answers
+from web.drafts import show_page, submit_page
+from web.state import TOKEN, Lomake, language, lomake, store
+
+
+async def index(request: Request) -> Response:
+    app, lang = lomake(request), language(request)
+    html = app.pages.render("index.html", lang, forms=list(app.catalog.forms.values()), languages=LANGUAGES)
+    return HTMLResponse(html)
+
+
+async def accessibility(request: Request) -> Response:
+    lang = language(request)
+    return HTMLResponse(lomake(request).pages.render("accessibility.html", lang, languages=LANGUAGES))
+
+
+async def show_form(request: Request) -> Response:
+    app = lomake(request)
+    form = app.form(request)
+    if form.meta.pages:
+        return await show_page(request)
+    return Response(app.form_page(form, language(request, form.languages)), media_type="text/html; charset=utf-8")
+
+
+async def submit_form(request: Request) -> Response:
+    app = lomake(request)
+    form = app.form(request)
+    if form.meta.pages:
+        return await submit_page(request)
+    lang = language(request, form.languages)
+    view = app.view(form, lang)
+    data, upload_issues = await read_answers(request, app, view, lang)
+    action = (data.pop("_action", None) or [""])[0]
+    if action:  # a list's add or remove button: show the page again, changed, and keep every answer
+        data = apply_action(data, action, view.fields)
+        page = app.form_page(form, lang, values=data, uploaded=await kept_uploads(app, data))
+        return Response(page, media_type="text/html; charset=utf-8", headers={"cache-control": "no-store"})
+    instance, coerced = coerce(view.fields, data)
+    try:
+        accepted = accept(app.compiled, form, view, instance, [*coerced, *upload_issues])
+        await claimable(app, view, accepted)
+    except Invalid as invalid:
+        page = app.form_page(form, lang, values=data, problems=invalid.problems,
+                             uploaded=await kept_uploads(app, data))
+        return Response(page, status_code=422, media_type="text/html; charset=utf-8",
+                        headers={"cache-control": "no-store"})
+    submission = await store(app, form, accepted, lang)
+    return RedirectResponse(f"/receipts/{submission.receipt_token}", status_code=303)
+
+
+async def find_submission(request: Request) -> tuple[Lomake, Form, Submission, str]:
+    app, token = lomake(request), request.path_params["token"]
+    lang = language(request)
+    submission = await run_in_threadpool(app.storage.submission_by_receipt, token) if TOKEN.fullmatch(token) else None
+    if submission is None or submission.form_id not in app.catalog.forms:
+        raise NotFound(text(lang, "not_found"))
+    form = app.catalog.forms[submission.form_id]
+    wanted = request.query_params.get("lang")
+    return app, form, submission, wanted if wanted in form.languages else submission.language
+
+
+async def receipt_of(app: Lomake, form: Form, submission: Submission, lang: str) -> Receipt:
+    ids = list(dict.fromkeys(i for _, i in references(submission.data)))
+    attachments = await run_in_threadpool(app.storage.attachments, ids, submission.id)
+    return receipt(form, app.view(form, lang), submission, attachments)
+
+
+async def confirmation(request: Request) -> Response:
+    app, form, submission, lang = await find_submission(request)
+    shown = await receipt_of(app, form, submission, lang)
+    html = app.pages.render(
+        "confirmation.html", lang, receipt=shown, pdf_url=f"/receipts/{submission.receipt_token}.pdf?lang={lang}",
+        service_name=shown.agency, languages=form.languages, theme=form.agency.id if form.agency.theme else None,
+    )
+    return HTMLResponse(html, headers={"cache-control": "no-store"})
+
+
+async def receipt_pdf_file(request: Request) -> Response:
+    app, form, submission, lang = await find_submission(request)
+    pdf = await run_in_threadpool(receipt_pdf, app.pages, await receipt_of(app, form, submission, lang))
+    name = re.sub(r"[^A-Za-z0-9_-]", "-", submission.reference)
+    return Response(pdf, media_type="application/pdf", headers={
+        "cache-control": "no-store", "content-disposition": f'inline; filename="receipt-{name}.pdf"'})
+
+
+async def theme(request: Request) -> Response:
+    agency = lomake(request).catalog.agencies.get(request.path_params["agency"])
+    if agency is None or not agency.theme:
+        raise NotFound(text(language(request), "not_found"))
+    return Response(agency.style_sheet(), media_type="text/css", headers={"cache-control": "public, max-age=300"})

@@ -1,0 +1,107 @@
+"""What every handler shares: the app's state, the request's language and body, storing a submission."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import Request
+
+from lomake.errors import NotFound, PayloadTooLarge, Problem, UnsupportedMediaType
+from lomake.forms import Catalog, Form
+from lomake.messages import LANGUAGES, pick_language, text
+from lomake.settings import Settings
+from renderer.fields import FormView
+from renderer.html import Pages
+from renderer.view import form_view
+from submission.acting import acting
+from submission.store import Attachment, Draft, NewSubmission, Storage, Submission
+from submission.uploads import references
+from submission.validate import CompiledForms
+
+#: A capability in a URL or cookie: 256 random bits, URL-safe base64.
+TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
+
+
+@dataclass
+class Lomake:
+    """What the app holds: settings, forms, storage, templates and caches derived from the forms."""
+
+    settings: Settings
+    catalog: Catalog
+    storage: Storage
+    pages: Pages
+    compiled: CompiledForms = field(default_factory=CompiledForms)
+    _views: dict[tuple[str, str, str], FormView] = field(default_factory=dict)
+    _blank_pages: dict[tuple[str, str, str], bytes] = field(default_factory=dict)
+
+    def form(self, request: Request) -> Form:
+        """The form the request's path names; 404 in the request's language if there is none."""
+        form_id = request.path_params["form_id"]
+        form = self.catalog.forms.get(form_id)
+        if form is None:
+            raise NotFound(text(language(request), "unknown_form", form_id=form_id))
+        return form
+
+    def view(self, form: Form, lang: str) -> FormView:
+        key = (form.id, form.hash, lang)
+        if key not in self._views:
+            self._views[key] = form_view(form, lang)
+        return self._views[key]
+
+    def form_page(self, form: Form, lang: str, values: Mapping[str, Any] | None = None,
+                  problems: list[Problem] | None = None, uploaded: Mapping[str, Attachment] | None = None) -> bytes:
+        key = (form.id, form.hash, lang)
+        if not values and not problems and key in self._blank_pages:
+            return self._blank_pages[key]
+        page = self.pages.form_page(
+            self.view(form, lang), action=f"/forms/{form.id}?lang={lang}",
+            service_name=form.agency.display_name(lang), languages=form.languages,
+            theme=form.agency.id if form.agency.theme else None,
+            values=values, problems=problems or [], uploaded=uploaded or {},
+        ).encode()
+        if not values and not problems:
+            self._blank_pages[key] = page
+        return page
+
+
+def lomake(request: Request) -> Lomake:
+    state: Lomake = request.app.state.lomake
+    return state
+
+
+def language(request: Request, offered: tuple[str, ...] = LANGUAGES) -> str:
+    return pick_language(request.query_params.get("lang"), request.headers.get("accept-language"), offered)
+
+
+async def read_body(request: Request, limit: int, lang: str) -> bytes:
+    """The request body, refused with 413 as soon as it passes `limit` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(text(lang, "too_large", n=limit))
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(text(lang, "too_large", n=limit))
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def require_media_type(request: Request, expected: str, lang: str) -> None:
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != expected:
+        raise UnsupportedMediaType(text(lang, "media_type", expected=expected))
+
+
+async def store(app: Lomake, form: Form, instance: dict[str, Any], lang: str, draft: Draft | None = None) -> Submission:
+    """Commit the accepted answers; only after this returns is anyone told they arrived."""
+    new = NewSubmission(
+        form_id=form.id, form_version=form.version, schema_hash=form.hash, agency=form.agency.id,
+        reference_pattern=form.agency.reference, data=instance, language=lang,
+        attachments=tuple(dict.fromkeys(i for _, i in references(instance))),
+        draft_id=draft.id if draft else None,
+        metadata={"acting": acting(form, instance), "parts": dict(form.part_versions)},
+    )
+    return await app.storage.add_submission(new)
