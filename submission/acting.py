@@ -57,19 +57,34 @@ _MAX_DEPTH = 12
 def acting(form: Form | Schema, answers: Mapping[str, Any]) -> dict[str, Any] | None:
     """Who the sender acted for, and on what ground, from a submission's `answers` to `form`
     (a loaded form, or a bare schema whose references are local); None if the form does not ask."""
+    if not isinstance(form, Form):
+        places, complaint = _where(form)
+    else:
+        if form.hash not in _KNOWN:
+            _KNOWN[form.hash] = _where(form)
+        places, complaint = _KNOWN[form.hash]
+    for at in places:
+        answer = _answer_at(answers, at)
+        if isinstance(answer, Mapping) and answer.get("kenenPuolesta") in ("itse", "toinen"):
+            return _from_part(at, answer)
+    if complaint and answers.get("toimija") in ("itse", "toinen"):
+        return _from_complaint(answers)
+    return None
+
+
+#: Where each form (by its hash) asks who acted for whom: worked out once, it depends on the files alone.
+_KNOWN: dict[str, tuple[tuple[str, ...], bool]] = {}
+
+
+def _where(form: Form | Schema) -> tuple[tuple[str, ...], bool]:
+    """The pointers of the form's acting-on-behalf parts, and whether it asks the complaint's own way."""
     if isinstance(form, Form):
         schema, resolver = deref(form.document, form.resolver())
     else:
         resolver = Registry().with_resource("urn:lomake:form", DRAFT202012.create_resource(dict(form))).resolver(
             "urn:lomake:form")
         schema = dict(form)
-    for at in _places(schema, resolver, "", 0):
-        answer = _answer_at(answers, at)
-        if isinstance(answer, Mapping) and answer.get("kenenPuolesta") in ("itse", "toinen"):
-            return _from_part(at, answer)
-    if answers.get("toimija") in ("itse", "toinen") and "toimija" in (schema.get("properties") or {}):
-        return _from_complaint(answers)
-    return None
+    return tuple(_places(schema, resolver, "", 0)), "toimija" in (schema.get("properties") or {})
 
 
 def _from_part(at: str, answer: Mapping[str, Any]) -> dict[str, Any]:
