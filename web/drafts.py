@@ -19,9 +19,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from lomake.errors import Forbidden, Invalid, NotFound, Problem
+from lomake.formats import moment_shown
 from lomake.forms import Form, PageMeta
 from lomake.messages import LANGUAGES, file_size, text
-from lomake.timezone import local_time
 from renderer.answers import answers as answers_of
 from renderer.answers import show
 from renderer.fields import FormView
@@ -105,7 +105,7 @@ def journey(app: Lomake, form: Form, lang: str, page_id: str, draft: Draft | Non
         "heading": heading, "number": where.number, "count": where.count,
         "back": page_url(form, back, lang) if back else None,
         "csrf": draft.csrf if draft else "", "back_to_review": back_to_review,
-        "expires": local_time(draft.expires_at, lang) if draft else "",
+        "expires": moment_shown(draft.expires_at, lang, seconds=False) if draft else "",
         "expires_at": draft.expires_at.isoformat() if draft else "",
         "expiring": bool(draft and draft.expires_at - now < WARN_BEFORE), "days": form.meta.draft_days,
         "extend_url": f"/forms/{form.id}/extend?lang={lang}", "here": page_url(form, page_id, lang, back_to_review),
@@ -308,9 +308,9 @@ async def saved(request: Request) -> Response:
         raise NotFound(text(lang, "draft_gone"))
     html = app.pages.render(
         "saved.html", lang, form_title=form.in_language(lang).title, code=draft.code,
-        link=str(request.url_for("resume_link", token=draft.token)), expires=local_time(draft.expires_at, lang),
-        resume_url=str(request.url_for("resume")), here=page_url(
-            form, first_unfinished(form.meta, draft.data, draft.done), lang),
+        link=str(request.url_for("resume_link", token=draft.token)),
+        expires=moment_shown(draft.expires_at, lang, seconds=False), resume_url=str(request.url_for("resume")),
+        here=page_url(form, first_unfinished(form.meta, draft.data, draft.done), lang),
         service_name=form.agency.display_name(lang), languages=form.languages,
         theme=form.agency.id if form.agency.theme else None,
     )
