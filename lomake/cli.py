@@ -69,7 +69,7 @@ def check(paths: tuple[Path, ...]) -> None:
 
 @main.group()
 def i18n() -> None:
-    """Translations of the forms' own texts: gettext catalogs in SCHEMAS/locale, through Babel."""
+    """Gettext catalogs, through Babel, of the forms' own texts and of the interface's."""
 
 
 @i18n.command("extract")
@@ -92,6 +92,29 @@ def i18n_extract(schemas_dir: Path, languages: tuple[str, ...]) -> None:
             wanted |= set((document.get(META_KEY) or {}).get("languages", ["fi"])[1:])
     for written in extract(documents, schemas_dir, wanted):
         click.echo(str(written))
+
+
+@i18n.command("interface")
+@click.option("--locale", "locale_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of the catalogs.  [default: lomake/locale in the package]")
+def i18n_interface(locale_dir: Path | None) -> None:
+    """Write the interface texts of lomake/messages.py into locale/messages.pot and update each locale/<lang>.po.
+
+    Prints, per language, how many entries have no translation or only a fuzzy one (those are shown in Finnish).
+    """
+    from lomake import messages
+    from lomake.i18n import INTERFACE_LOCALE, interface_notes, update_interface
+
+    locale_dir = locale_dir or INTERFACE_LOCALE
+    notes = interface_notes(Path(messages.__file__).read_text(encoding="utf-8"))
+    languages = {*messages.LANGUAGES[1:], *(p.stem for p in locale_dir.glob("*.po"))}
+    click.echo(str(locale_dir / "messages.pot"))
+    for progress in update_interface(messages._MESSAGES, locale_dir, languages, notes):
+        line = f"{progress.path}: {len(progress.untranslated)} untranslated, {len(progress.fuzzy)} fuzzy"
+        todo = [*progress.untranslated, *progress.fuzzy]
+        if todo:
+            line += ": " + ", ".join(todo[:10]) + (", ..." if len(todo) > 10 else "")
+        click.echo(line)
 
 
 @main.command("import-rjsf")

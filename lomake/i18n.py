@@ -1,18 +1,26 @@
-"""Translations of the forms' own texts, with the gettext workflow through Babel.
+"""Translations with the gettext workflow through Babel: the forms' own texts and the interface's.
 
 `lomake i18n extract` collects every text a person sees from the form files and shared parts
 into `schemas/locale/forms.pot`, and brings each `schemas/locale/<lang>.po` up to date;
 translators edit those in Poedit or Weblate. At load the catalogs are read once, and a form
 is shown in another language by translating a copy of its documents: the message id is the
 text in the form's first language, so a text shared by many forms is translated once.
+
+`lomake i18n interface` does the same for the interface strings of `lomake/messages.py` (page
+furniture, error messages, receipt texts), in catalogs inside the package: `lomake/locale/
+messages.pot` and `<lang>.po`, with the key as msgctxt and the Finnish text as msgid;
+`lomake.messages` reads them once at import.
 """
 
 from __future__ import annotations
 
+import ast
 import copy
-from collections.abc import Iterator, Mapping
+import io
+import tokenize
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
@@ -106,3 +114,83 @@ def extract(documents: Mapping[str, Any], schemas_dir: Path, languages: set[str]
             write_po(file, catalog, width=100, ignore_obsolete=True)
         written.append(path)
     return written
+
+
+#: The interface's catalogs, inside the package so that an installed Lomake has them.
+INTERFACE_LOCALE = Path(__file__).with_name("locale")
+_INTERFACE = "Lomake interface"
+_INTERFACE_HEADER = """\
+# {kind} of Lomake's interface texts: page furniture, error messages, receipt texts.
+# Source language Finnish: msgctxt is the key in lomake/messages.py, msgid its Finnish text.
+# Keep the {{placeholders}}. `lomake i18n interface` updates this file from lomake/messages.py;
+# until an entry has a translation that is not fuzzy, the page shows it in Finnish.
+#"""
+
+
+class Progress(NamedTuple):
+    """How far one language's catalog is translated."""
+
+    path: Path
+    untranslated: list[str]  # keys
+    fuzzy: list[str]  # keys
+    total: int
+
+
+def interface_notes(source: str, name: str = "_MESSAGES") -> dict[str, str]:
+    """Notes for translators: the comment lines above each key of the dict `name` in `source`,
+    which hold for the keys below them up to the next comment."""
+    comments = {token.start[0]: token.string.lstrip("#").strip()
+                for token in tokenize.generate_tokens(io.StringIO(source).readline) if token.type == tokenize.COMMENT}
+    notes: dict[str, str] = {}
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Assign | ast.AnnAssign) or not isinstance(node.value, ast.Dict):
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if any(isinstance(target, ast.Name) and target.id == name for target in targets):
+            note, after = "", node.value.lineno
+            for key, value in zip(node.value.keys, node.value.values, strict=True):
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    above = [comments[line] for line in range(after, key.lineno) if line in comments]
+                    note = " ".join(above) or note
+                    notes[key.value] = note
+                after = (value.end_lineno or value.lineno) + 1
+    return notes
+
+
+def update_interface(messages: Mapping[str, str], locale: Path, languages: Iterable[str],
+                     notes: Mapping[str, str] | None = None) -> list[Progress]:
+    """Write `locale/messages.pot` from `messages` (key to Finnish text) and update or create each
+    language's `.po`; a changed Finnish text keeps its old translation as a fuzzy suggestion."""
+    template = Catalog(project=_INTERFACE, charset="utf-8", header_comment=_INTERFACE_HEADER.format(kind="Template"))
+    for key, finnish in messages.items():
+        note = (notes or {}).get(key)
+        template.add(finnish, context=key, auto_comments=[note] if note else ())
+    locale.mkdir(parents=True, exist_ok=True)
+    pot = locale / "messages.pot"
+    if pot.exists():  # an unchanged template keeps its date, so the catalogs change only when the texts do
+        with pot.open("rb") as file:
+            before = read_po(file)
+        if _entries(before) == _entries(template):
+            template.creation_date = before.creation_date
+    with pot.open("wb") as file:
+        write_po(file, template, omit_header=False, width=100)
+    progress = []
+    for lang in sorted(set(languages)):
+        path = locale / f"{lang}.po"
+        if path.exists():
+            with path.open("rb") as file:
+                catalog = read_po(file, locale=lang)
+        else:
+            catalog = Catalog(locale=lang, project=_INTERFACE, charset="utf-8",
+                              header_comment=_INTERFACE_HEADER.format(kind="Translations"))
+        catalog.update(template)
+        with path.open("wb") as file:
+            write_po(file, catalog, width=100, ignore_obsolete=True, include_previous=True)
+        entries = [m for m in catalog if m.id]
+        progress.append(Progress(path, [str(m.context) for m in entries if not m.string],
+                                 [str(m.context) for m in entries if m.string and m.fuzzy], len(entries)))
+    return progress
+
+
+def _entries(catalog: Catalog) -> list[tuple[Any, ...]]:
+    return [(m.context, m.id, m.auto_comments) for m in catalog if m.id]
