@@ -11,7 +11,7 @@ import binascii
 import mimetypes
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote
 
@@ -52,16 +52,25 @@ def safe_name(filename: str) -> str:
     return name[-200:]
 
 
-def references(value: Any, at: str = "") -> Iterator[tuple[str, str]]:
+def references(value: Any) -> list[tuple[str, str]]:
     """Every attachment the answers refer to: where (a JSON Pointer) and its id."""
-    if isinstance(value, str) and value.startswith(ATTACHMENT_PREFIX):
-        yield at, value[len(ATTACHMENT_PREFIX):]
+    found: list[tuple[str, str]] = []
+    _collect(value, (), found)
+    return found
+
+
+def _collect(value: Any, path: tuple[Any, ...], found: list[tuple[str, str]]) -> None:
+    # Runs on every submission: the pointer is built only for a reference found.
+    if isinstance(value, str):
+        if value.startswith(ATTACHMENT_PREFIX):
+            found.append(("".join(f"/{escape(str(p))}" for p in path), value[len(ATTACHMENT_PREFIX):]))
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from references(item, f"{at}/{i}")
+            _collect(item, (*path, i), found)
     elif isinstance(value, Mapping):
         for key, item in value.items():
-            yield from references(item, f"{at}/{escape(str(key))}")
+            if isinstance(item, (str, list, Mapping)):
+                _collect(item, (*path, key), found)
 
 
 def data_url(value: str) -> tuple[str, bytes] | None:
