@@ -226,3 +226,13 @@ def test_every_sample_form_round_trips_through_its_pages_in_each_language(
     (stored,) = stored_answers(client)
     assert without_attachment_ids(stored) == as_stored(sample)
 
+
+
+def test_phone_numbers_in_the_shared_contact_part_are_stored_as_e164(client: TestClient) -> None:
+    answers = with_value(OIKAISUVAATIMUS, "/vaatija/puhelin", "040 123 4567")
+    assert client.post("/api/v1/forms/oikaisuvaatimus/submissions", json=answers).status_code == 201
+    (stored,) = stored_answers(client)
+    assert stored["vaatija"]["puhelin"] == "+358401234567"
+    wrong = client.post("/api/v1/forms/oikaisuvaatimus/submissions",
+                        json=with_value(OIKAISUVAATIMUS, "/vaatija/puhelin", "12"))
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["pointer"] == "/vaatija/puhelin"
