@@ -15,7 +15,7 @@ from typing import Any
 
 from lomake.forms import FormMeta, PageMeta
 from renderer.fields import Field, FormView, Option
-from submission.coerce import _condition, holds
+from submission.coerce import holds
 
 REVIEW = "review"
 
@@ -32,7 +32,7 @@ class Step:
 
 def applies(page: PageMeta, answers: Mapping[str, Any]) -> bool:
     """Whether `page` is asked, given the answers so far."""
-    return page.condition is None or _condition(json.dumps(page.condition, sort_keys=True)).is_valid(answers)
+    return page.condition is None or holds((json.dumps(page.condition, sort_keys=True), True), answers)
 
 
 def pages_asked(meta: FormMeta, answers: Mapping[str, Any]) -> list[PageMeta]:
