@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -13,7 +14,7 @@ from lomake.messages import text
 from submission.journey import prefilled_pointers
 from submission.validate import accept, accept_partial
 from web.bodies import claimable, take_data_urls
-from web.state import language, lomake, read_body, require_media_type, store
+from web.state import Lomake, language, lomake, read_body, require_media_type, store
 
 
 async def api_forms(request: Request) -> Response:
@@ -30,12 +31,7 @@ async def api_submit(request: Request) -> Response:
     app = lomake(request)
     form = app.form(request)
     lang = language(request, form.languages)
-    require_media_type(request, "application/json", lang)
-    body = await read_body(request, app.settings.max_body_bytes, lang)
-    try:
-        instance = json.loads(body, parse_constant=_reject_constant)
-    except (ValueError, RecursionError) as exc:
-        raise BadRequest(text(lang, "malformed_json", detail=str(exc)[:200])) from exc
+    instance = await read_json(request, app, lang)
     view = app.view(form, lang)
     if isinstance(instance, dict):
         await take_data_urls(app, view, instance)
@@ -57,12 +53,7 @@ async def api_draft(request: Request) -> Response:
     lang = language(request, form.languages)
     if not form.meta.pages:
         raise Invalid(text(lang, "not_paged"))
-    require_media_type(request, "application/json", lang)
-    body = await read_body(request, app.settings.max_body_bytes, lang)
-    try:
-        instance = json.loads(body, parse_constant=_reject_constant)
-    except (ValueError, RecursionError) as exc:
-        raise BadRequest(text(lang, "malformed_json", detail=str(exc)[:200])) from exc
+    instance = await read_json(request, app, lang)
     view = app.view(form, lang)
     if isinstance(instance, dict):
         refused = [Problem(f"/{name}", text(lang, "no_prefill_here", pointer=f"/{name}"))
@@ -80,6 +71,16 @@ async def api_draft(request: Request) -> Response:
         "resume_url": str(request.url_for("resume_link", token=draft.token)),
         "expires_at": draft.expires_at.isoformat().replace("+00:00", "Z"),
     }, status_code=201)
+
+
+async def read_json(request: Request, app: Lomake, lang: str) -> Any:
+    """The request's JSON body: 415 unless it says JSON, 413 if too large, 400 if not well-formed."""
+    require_media_type(request, "application/json", lang)
+    body = await read_body(request, app.settings.max_body_bytes, lang)
+    try:
+        return json.loads(body, parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as exc:
+        raise BadRequest(text(lang, "malformed_json", detail=str(exc)[:200])) from exc
 
 
 def _reject_constant(name: str) -> None:

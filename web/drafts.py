@@ -235,13 +235,19 @@ async def review_page(app: Lomake, form: Form, lang: str, draft: Draft, values: 
     return HTMLResponse(html, status_code=status, headers={"cache-control": "no-store"})
 
 
-async def show_review(request: Request) -> Response:
+async def reviewed_draft(request: Request) -> tuple[Lomake, Form, str, Draft]:
+    """The app, form, language and live draft a review request is about; 404 when there is no draft."""
     app = lomake(request)
     form = app.form(request)
     lang = language(request, form.languages)
     draft = await current_draft(request, app, form)
     if draft is None or not form.meta.pages:
         raise NotFound(text(lang, "draft_gone"))
+    return app, form, lang, draft
+
+
+async def show_review(request: Request) -> Response:
+    app, form, lang, draft = await reviewed_draft(request)
     if draft.sent_receipt:
         return RedirectResponse(f"/receipts/{draft.sent_receipt}?lang={lang}", status_code=303)
     unfinished = first_unfinished(form.meta, draft.data, draft.done)
@@ -252,12 +258,7 @@ async def show_review(request: Request) -> Response:
 
 async def submit_review(request: Request) -> Response:
     """The final send: at most once per draft, however often it is pressed."""
-    app = lomake(request)
-    form = app.form(request)
-    lang = language(request, form.languages)
-    draft = await current_draft(request, app, form)
-    if draft is None or not form.meta.pages:
-        raise NotFound(text(lang, "draft_gone"))
+    app, form, lang, draft = await reviewed_draft(request)
     view = asked_view(app, form, lang, form.meta.review, draft)
     data, _ = await read_answers(request, app, view, lang)
     if not secrets.compare_digest((data.pop("_csrf", None) or [""])[0], draft.csrf):
