@@ -97,8 +97,7 @@ def extract(documents: Mapping[str, Any], schemas_dir: Path, languages: set[str]
     locale = schemas_dir / "locale"
     locale.mkdir(parents=True, exist_ok=True)
     written = [locale / "forms.pot"]
-    with written[0].open("wb") as file:
-        write_po(file, template, omit_header=False, width=100)
+    _write(written[0], template, omit_header=False, width=100)
     for lang in sorted(languages):
         path = locale / f"{lang}.po"
         if path.exists():
@@ -110,8 +109,7 @@ def extract(documents: Mapping[str, Any], schemas_dir: Path, languages: set[str]
             for message in template:
                 if message.id:
                     catalog.add(message.id, locations=message.locations)
-        with path.open("wb") as file:
-            write_po(file, catalog, width=100, ignore_obsolete=True)
+        _write(path, catalog, width=100, ignore_obsolete=True)
         written.append(path)
     return written
 
@@ -172,8 +170,7 @@ def update_interface(messages: Mapping[str, str], locale: Path, languages: Itera
             before = read_po(file)
         if _entries(before) == _entries(template):
             template.creation_date = before.creation_date
-    with pot.open("wb") as file:
-        write_po(file, template, omit_header=False, width=100)
+    _write(pot, template, omit_header=False, width=100)
     progress = []
     for lang in sorted(set(languages)):
         path = locale / f"{lang}.po"
@@ -184,12 +181,19 @@ def update_interface(messages: Mapping[str, str], locale: Path, languages: Itera
             catalog = Catalog(locale=lang, project=_INTERFACE, charset="utf-8",
                               header_comment=_INTERFACE_HEADER.format(kind="Translations"))
         catalog.update(template)
-        with path.open("wb") as file:
-            write_po(file, catalog, width=100, ignore_obsolete=True, include_previous=True)
+        _write(path, catalog, width=100, ignore_obsolete=True, include_previous=True)
         entries = [m for m in catalog if m.id]
         progress.append(Progress(path, [str(m.context) for m in entries if not m.string],
                                  [str(m.context) for m in entries if m.string and m.fuzzy], len(entries)))
     return progress
+
+
+def _write(path: Path, catalog: Catalog, **options: Any) -> None:
+    """Write a catalog without Babel's `Generated-By` header, so that a new Babel changes no file."""
+    out = io.BytesIO()
+    write_po(out, catalog, **options)
+    path.write_bytes(b"".join(line for line in out.getvalue().splitlines(keepends=True)
+                              if not line.startswith(b'"Generated-By: ')))
 
 
 def _entries(catalog: Catalog) -> list[tuple[Any, ...]]:
