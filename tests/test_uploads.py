@@ -204,8 +204,7 @@ def kept_ids(html: str) -> dict[str, list[str]]:
 
 
 def draft_answers(client: TestClient) -> dict[str, Any]:
-    draft = current_draft_of(client)
-    return draft.data
+    return current_draft_of(client).data
 
 
 def current_draft_of(client: TestClient) -> Draft:
@@ -226,7 +225,7 @@ def test_an_uploaded_decision_stays_on_back_and_on_change_from_the_review(
     page = to_attachments(long_form, lang)
     sent = post_page(long_form, page, files={"/paatosliite": ("päätös.pdf", DECISION, "application/pdf")})
     assert sent.status_code == 303 and sent.headers["location"] == f"/forms/oikaisuvaatimus/review?lang={lang}"
-    (stored,) = [v for k, v in draft_answers(long_form).items() if k == "paatosliite"]
+    stored = draft_answers(long_form)["paatosliite"]
 
     review = long_form.get(sent.headers["location"])
     back = lxml.html.fromstring(review.text).xpath("string(//a[@class='back-link']/@href)")
