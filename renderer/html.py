@@ -48,7 +48,7 @@ class Pages:
             "form.html", view.lang, view=view, action=action, values=values or {}, summary=summary,
             errors={p.pointer: p.message for p in problems}, service_name=service_name, languages=languages,
             theme=theme,
-            has_actions=any(f.kind in ("list", "pairs") for f in walk(view.fields)), uploaded=uploaded or {},
+            has_actions=any(f.kind in ("list", "pairs", "file") for f in walk(view.fields)), uploaded=uploaded or {},
             enctype=any(f.kind == "file" for f in walk(view.fields)), journey=journey,
         )
 

@@ -55,8 +55,12 @@ class Issue:
 
 
 def apply_action(data: dict[str, list[str]], action: str, fields: Sequence[Field]) -> dict[str, list[str]]:
-    """The form data after an add or remove button of a list: `add /pointer`, `remove /pointer/3`."""
+    """The form data after an add or remove button of a list: `add /pointer`, `remove /pointer/3`;
+    or of a file uploaded earlier: `remove-file /pointer <id>`."""
     verb, _, target = action.partition(" ")
+    if verb == "remove-file":
+        name, _, dropped = target.rpartition(" ")
+        return {**data, f"{name}[kept]": [i for i in data.get(f"{name}[kept]", []) if i != dropped]}
     pairs = {f.name: f for f in walk(fields) if f.kind == "pairs"}
     row = re.fullmatch(r"(.*)\[(\d+)\]", target)
     if verb == "remove" and row and row.group(1) in pairs:

@@ -139,11 +139,15 @@ class Storage(Protocol):
 
     def count_submissions(self) -> int: ...
 
-    def add_attachment(self, name: str, media_type: str, content: bytes) -> Attachment:
-        """Keep an uploaded file until a submission takes it (or it is purged unclaimed)."""
+    def add_attachment(self, name: str, media_type: str, content: bytes, owner: str | None = None) -> Attachment:
+        """Keep an uploaded file until a submission takes it (or it is purged unclaimed). `owner` is who
+        uploaded it: a draft's id, or a one-page form's upload key (see `owned_attachments`)."""
 
     def attachments(self, ids: list[str], submission_id: str | None = None) -> list[Attachment]:
         """The attachments with these ids that belong to `submission_id` (None: not yet claimed)."""
+
+    def owned_attachments(self, ids: list[str], owner: str) -> list[Attachment]:
+        """The unclaimed attachments with these ids that `owner` holds: the only ones a page may name as kept."""
 
     def add_draft(self, form_id: str, language: str, days: int, data: dict[str, Any],
                   prefilled: dict[str, Any] | None = None, locked: tuple[str, ...] = ()) -> Draft:
@@ -205,7 +209,7 @@ _SCHEMA = [
         content BLOB NOT NULL,
         uploaded_at TEXT NOT NULL,
         draft_id TEXT
-    )""",
+    )""",  # draft_id: who holds an unclaimed upload, a draft's id or a one-page form's upload key
     "CREATE INDEX IF NOT EXISTS attachments_submission ON attachments (submission_id)",
     """CREATE TABLE IF NOT EXISTS drafts (
         id TEXT PRIMARY KEY,
@@ -409,16 +413,28 @@ class SQLiteStorage:
         with self._read_lock:
             return int(self._side.execute("SELECT count(*) FROM submissions").fetchone()[0])
 
-    def add_attachment(self, name: str, media_type: str, content: bytes) -> Attachment:
+    def add_attachment(self, name: str, media_type: str, content: bytes, owner: str | None = None) -> Attachment:
         attachment = Attachment(id=secrets.token_urlsafe(24), name=name, media_type=media_type, size=len(content),
                                 sha256=hashlib.sha256(content).hexdigest())
         with self._read_lock, _Transaction(self._side):
             self._side.execute(
-                "INSERT INTO attachments (id, name, media_type, size, sha256, content, uploaded_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (attachment.id, name, media_type, attachment.size, attachment.sha256, content, _stamp(_now())),
+                "INSERT INTO attachments (id, name, media_type, size, sha256, content, uploaded_at, draft_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (attachment.id, name, media_type, attachment.size, attachment.sha256, content, _stamp(_now()), owner),
             )
         return attachment
+
+    def owned_attachments(self, ids: list[str], owner: str) -> list[Attachment]:
+        if not ids:
+            return []
+        with self._read_lock:
+            rows = self._side.execute(
+                f"SELECT id, name, media_type, size, sha256 FROM attachments WHERE id IN ({','.join('?' * len(ids))}) "
+                "AND submission_id IS NULL AND draft_id = ?",
+                (*ids, owner),
+            ).fetchall()
+        found = {row[0]: Attachment(*row) for row in rows}
+        return [found[i] for i in dict.fromkeys(ids) if i in found]
 
     def attachments(self, ids: list[str], submission_id: str | None = None) -> list[Attachment]:
         if not ids:
@@ -487,12 +503,13 @@ class SQLiteStorage:
         return saved
 
     def _keep_attachments(self, draft_id: str, data: dict[str, Any]) -> None:
-        """The uploads a draft's answers refer to live as long as the draft."""
+        """The uploads a draft's answers refer to live as long as the draft; one held by another draft
+        (or a one-page form's upload key) stays with its holder."""
         ids = [ref[len(ATTACHMENT_PREFIX):] for ref in _strings(data) if ref.startswith(ATTACHMENT_PREFIX)]
         if ids:
             self._side.execute(
                 f"UPDATE attachments SET draft_id = ? WHERE id IN ({','.join('?' * len(ids))}) "
-                "AND submission_id IS NULL", (draft_id, *ids))
+                "AND submission_id IS NULL AND draft_id IS NULL", (draft_id, *ids))
 
     def purge(self, now: dt.datetime | None = None) -> tuple[int, int]:
         moment = now or _now()

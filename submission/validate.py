@@ -208,6 +208,8 @@ def message(lang: str, issue: Issue, f: Field | None) -> str:
     if kind == "list" and code in ("required", "minItems", "maxItems"):
         return text(lang, {"required": "list_required", "minItems": "list_min", "maxItems": "list_max"}[code],
                     **{"n": 1, **params})
+    if code == "required" and kind == "file":
+        return text(lang, "required_file", **params)
     if code == "required":
         choice = kind in ("radios", "select", "checkboxes", "alternatives")
         return text(lang, "required_choice" if choice else "required_date" if kind == "date" else "required_text",

@@ -21,7 +21,7 @@ import pytest
 
 from lomake.rjsf import import_rjsf
 from tests.conftest import ROOT, SCHEMAS, get, serving
-from tests.samples import KANTELU
+from tests.samples import KANTELU, OIKAISUVAATIMUS, PDF, PNG
 from tests.test_alternatives import FORM as ALTERNATIVE_FORM
 from tests.test_conditionals import FORM as CONDITIONAL_FORM
 from tests.test_conformance import SAMPLES
@@ -386,3 +386,70 @@ def test_a_long_form_from_a_prefilled_draft_to_one_submission(site: str, browser
                             capture_output=True, text=True, timeout=600)
     messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
     assert [f"{Path(m['url']).name}:{m.get('lastLine')}: {m['message']}" for m in messages] == []
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_an_uploaded_decision_stays_when_going_back_from_the_review(
+        site: str, browser: Any, tmp_path: Path, javascript: bool) -> None:
+    """Issue 9, item 2, in Chromium: upload the decision (and another attachment), Jatka, Takaisin: the files
+    are shown with name and size and Jatka passes; Remove makes the decision missing again. axe-core and the
+    Nu Html Checker look at the page showing the files; it is photographed at 320 and 1280 px."""
+    answers = {k: v for k, v in OIKAISUVAATIMUS.items() if k not in ("paatosliite", "liitteet", "vakuutus")}
+    made = post_json(f"{site}/api/v1/forms/oikaisuvaatimus/drafts", answers)
+    assert made is not None
+    context = browser.new_context(java_script_enabled=javascript, bypass_csp=True)
+    page = context.new_page()
+    page.goto(made["resume_url"])
+    for _ in range(6):
+        if page.locator("h1").inner_text() == "Liitteet":
+            break
+        page.get_by_role("button", name="Jatka", exact=True).click()
+    assert page.locator("h1").inner_text() == "Liitteet"
+    page.get_by_label("Päätös oikaisuvaatimusohjeineen").set_input_files(
+        files=[{"name": "päätös.pdf", "mimeType": "application/pdf", "buffer": PDF + b"%" + b"x" * 3400}])
+    page.get_by_role("button", name="Lisää: Liite").click()
+    page.get_by_label("Selvitys, lausunto tai todistus").check()
+    page.get_by_label("Tiedosto", exact=True).set_input_files(
+        files=[{"name": "lausunto.png", "mimeType": "image/png", "buffer": PNG}])
+    page.get_by_role("button", name="Jatka", exact=True).click()
+    assert page.locator("h1").inner_text() == "Tarkista vastaukset"
+    assert "päätös.pdf (3 kt)" in page.locator("main").inner_text()
+
+    page.get_by_role("link", name="Takaisin").click()
+    assert page.locator("h1").inner_text() == "Liitteet"
+    assert page.locator(".uploaded-file__name").all_inner_texts() == [
+        "Ladattu: päätös.pdf (3 kt)", "Ladattu: lausunto.png (1 kt)"]
+    assert page.get_by_role("button", name="Poista päätös.pdf").is_visible()
+    assert page.get_by_role("group", name="Päätös oikaisuvaatimusohjeineen").get_by_label("Vaihda tiedosto").count() == 1
+    if javascript:
+        require(AXE, "axe-core")
+        shown = page.content()
+        assert axe_violations(page) == []
+        SCREENSHOTS.mkdir(exist_ok=True)
+        for width in (320, 1280):
+            page.set_viewport_size({"width": width, "height": 800})
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            page.screenshot(path=str(SCREENSHOTS / f"oikaisuvaatimus-liitteet-{width}.png"), full_page=True)
+    page.get_by_role("button", name="Jatka", exact=True).click()
+    assert page.locator("h1").inner_text() == "Tarkista vastaukset"  # Jatka passes with the files kept
+
+    page.get_by_role("link", name="Takaisin").click()
+    page.evaluate("window.sameDocument = true")
+    page.get_by_role("button", name="Poista päätös.pdf").click()
+    page.wait_for_selector("#f_paatosliite-group", state="detached")
+    assert page.locator(".uploaded-file__name").all_inner_texts() == ["Ladattu: lausunto.png (1 kt)"]
+    if javascript:
+        assert page.evaluate("window.sameDocument === true")  # in place, and on to choose another file
+        assert page.evaluate("document.activeElement.id") == "f_paatosliite"
+    page.get_by_role("button", name="Jatka", exact=True).click()
+    assert page.title().startswith("Virhe: ")
+    assert page.locator("#f_paatosliite-error").text_content() == "Virhe: Liitä päätös ja sen oikaisuvaatimusohje."
+    assert page.locator(".uploaded-file__name").all_inner_texts() == ["Ladattu: lausunto.png (1 kt)"]
+    context.close()
+    if javascript:
+        require(VNU, "vnu-jar")
+        require("java", "java")
+        (tmp_path / "uploaded.html").write_text(shown)
+        result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json",
+                                 str(tmp_path / "uploaded.html")], capture_output=True, text=True, timeout=600)
+        assert json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"] == []

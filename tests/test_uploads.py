@@ -8,7 +8,9 @@ import hashlib
 import io
 import json
 import re
+import shutil
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,10 @@ from starlette.testclient import TestClient
 
 from lomake.settings import Settings
 from server import create_app
-from tests.conftest import stored_answers
+from submission.store import Draft
+from tests.conftest import SCHEMAS, form_client, read_form, stored_answers
+from tests.samples import OIKAISUVAATIMUS
+from tests.test_journey import walk_pages
 
 FORM = {
     "title": "Oikaisuvaatimus", "type": "object", "required": ["nimi", "paatos"],
@@ -62,7 +67,7 @@ def test_a_file_is_kept_across_a_failed_submit_then_claimed_and_on_the_receipt(c
                                          ("/muut", ("liite.pdf", PDF, "application/pdf"))])
     assert first.status_code == 422
     doc = lxml.html.fromstring(first.text)
-    assert [p.text_content() for p in doc.xpath("//p[@class='uploaded']")] == [
+    assert [p.text_content() for p in doc.xpath("//p[@class='uploaded-file__name']")] == [
         "Ladattu: päätös.pdf (1 kt)", "Ladattu: kartta.png (1 kt)", "Ladattu: liite.pdf (1 kt)"]
     kept = {i.get("name"): i.get("value") for i in doc.xpath("//input[@type='hidden'][contains(@name, '[kept]')]")}
     data = {name: [i.get("value") for i in doc.xpath(f"//input[@name='{name}']")] for name in kept}
@@ -140,3 +145,229 @@ def test_a_file_in_a_list_item_is_taken_like_any_other(tmp_path: Path) -> None:
         refused = c.post("/api/v1/forms/rivit/submissions", json={"liitteet": [
             {"tiedosto": "data:image/png;base64," + base64.b64encode(PNG).decode()}]})
         assert refused.status_code == 422 and refused.json()["errors"][0]["pointer"] == "/liitteet/0/tiedosto"
+
+
+# A long form: the rectification request's attachments page, as a browser without JavaScript posts it.
+LIITTEET = "/forms/oikaisuvaatimus/pages/liitteet"
+#: A decision of about 3.4 kB.
+DECISION = PDF + b"%" + b"x" * 3400 + b"\n"
+
+
+@pytest.fixture
+def long_form(tmp_path: Path) -> Iterator[TestClient]:
+    shutil.copytree(SCHEMAS, tmp_path / "schemas")
+    (tmp_path / "schemas" / "oikaisu.json").write_text(json.dumps(FORM))
+    with form_client(tmp_path / "schemas") as c:
+        yield c
+
+
+def to_attachments(client: TestClient, lang: str = "fi") -> str:
+    """Answer every page before the attachments page; its address."""
+    answers = {k: v for k, v in OIKAISUVAATIMUS.items() if k not in ("paatosliite", "liitteet", "vakuutus")}
+    return walk_pages(client, f"/forms/oikaisuvaatimus/pages/tekija?lang={lang}", answers, {}, stop_at="/liitteet")
+
+
+def post_form(client: TestClient, html: str, answers: dict[str, str] | None = None,
+              files: dict[str, tuple[str, bytes, str]] | None = None, **extra: str) -> Any:
+    """Post the form in `html` as a browser would: what it holds, `answers` over it, and the `files` chosen
+    (a file input left alone sends an empty part; `files` may also fill rows that `answers` add)."""
+    action, pairs = read_form(html)
+    inputs = lxml.html.fromstring(html).xpath("//form[@class='form']//input[@type='file']/@name")
+    chosen = [*(files or {}).items(), *((n, ("", b"", "application/octet-stream")) for n in inputs
+                                        if n not in (files or {}))]
+    data: dict[str, list[str]] = {}
+    for name, value in pairs:
+        if name not in (answers or {}) and name not in inputs:
+            data.setdefault(name, []).append(value)
+    data |= {k: [v] for k, v in {**(answers or {}), **extra}.items()}
+    return client.post(action, data=data, files=chosen, follow_redirects=False)
+
+
+def post_page(client: TestClient, url: str, answers: dict[str, str] | None = None,
+              files: dict[str, tuple[str, bytes, str]] | None = None, **extra: str) -> Any:
+    """Open the page at `url` and post it."""
+    response = client.get(url)
+    assert response.status_code == 200, response.text
+    return post_form(client, response.text, answers, files, **extra)
+
+
+def shown_files(html: str) -> list[str]:
+    return [p.text_content() for p in lxml.html.fromstring(html).xpath("//p[@class='uploaded-file__name']")]
+
+
+def kept_ids(html: str) -> dict[str, list[str]]:
+    doc = lxml.html.fromstring(html)
+    found: dict[str, list[str]] = {}
+    for i in doc.xpath("//input[@type='hidden'][substring(@name, string-length(@name) - 5) = '[kept]']"):
+        found.setdefault(i.get("name"), []).append(i.get("value"))
+    return found
+
+
+def draft_answers(client: TestClient) -> dict[str, Any]:
+    return current_draft_of(client).data
+
+
+def current_draft_of(client: TestClient) -> Draft:
+    storage = client.app.state.lomake.storage  # type: ignore[attr-defined]
+    draft = storage.draft(client.cookies.get("lomake_draft"))
+    assert draft is not None
+    return draft  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(("lang", "uploaded", "remove", "replace", "size"), [
+    ("fi", "Ladattu", "Poista", "Vaihda tiedosto", "3 kt"),
+    ("sv", "Uppladdad", "Ta bort", "Byt fil", "3 kB"),
+    ("en", "Uploaded", "Remove", "Replace file", "3 kB"),
+])
+def test_an_uploaded_decision_stays_on_back_and_on_change_from_the_review(
+        long_form: TestClient, lang: str, uploaded: str, remove: str, replace: str, size: str) -> None:
+    """Issue 9, item 2: upload the decision, Jatka, Takaisin: the file is shown and Jatka passes; also from "Muuta"."""
+    page = to_attachments(long_form, lang)
+    sent = post_page(long_form, page, files={"/paatosliite": ("päätös.pdf", DECISION, "application/pdf")})
+    assert sent.status_code == 303 and sent.headers["location"] == f"/forms/oikaisuvaatimus/review?lang={lang}"
+    stored = draft_answers(long_form)["paatosliite"]
+
+    review = long_form.get(sent.headers["location"])
+    back = lxml.html.fromstring(review.text).xpath("string(//a[@class='back-link']/@href)")
+    assert back == f"{LIITTEET}?lang={lang}"
+    shown = long_form.get(back).text
+    doc = lxml.html.fromstring(shown)
+    assert shown_files(shown) == [f"{uploaded}: päätös.pdf ({size})"]
+    assert kept_ids(shown) == {"/paatosliite[kept]": [stored.removeprefix("attachment:")]}
+    (button,) = doc.xpath("//button[@name='_action'][starts-with(@value, 'remove-file /paatosliite ')]")
+    assert " ".join(button.text_content().split()) == f"{remove} päätös.pdf"
+    assert doc.xpath("string(//label[@for='f_paatosliite'])") == replace
+    (group,) = doc.xpath("//fieldset[@id='f_paatosliite-group']")
+    assert group.get("aria-describedby") == "f_paatosliite-hint" and group.xpath("string(legend)")
+
+    again = post_page(long_form, back)  # Jatka, no new file chosen
+    assert again.status_code == 303, re.findall(r'class="error-message">(.*?)</p>', again.text)
+    assert draft_answers(long_form)["paatosliite"] == stored
+
+    change = lxml.html.fromstring(long_form.get(again.headers["location"]).text).xpath(
+        "//a[contains(@href, '#f_paatosliite')]/@href")
+    assert change == [f"{LIITTEET}?lang={lang}&return=review#f_paatosliite"]
+    changing = long_form.get(change[0]).text
+    assert shown_files(changing) == [f"{uploaded}: päätös.pdf ({size})"]
+    back_to_review = post_page(long_form, change[0].split("#")[0])
+    assert back_to_review.headers["location"] == f"/forms/oikaisuvaatimus/review?lang={lang}"
+    assert draft_answers(long_form)["paatosliite"] == stored
+    receipt = post_page(long_form, back_to_review.headers["location"], {"/vakuutus": "true"})
+    assert receipt.status_code == 303 and receipt.headers["location"].startswith("/receipts/")
+    (answers,) = stored_answers(long_form)
+    assert answers["paatosliite"] == stored
+
+
+def test_files_of_other_attachments_rows_stay_and_can_be_removed_or_replaced(long_form: TestClient) -> None:
+    page = to_attachments(long_form)
+    sent = post_page(long_form, page, {"/liitteet[count]": "2", "/liitteet/0/laji": "selvitys",
+                                       "/liitteet/1/laji": "kartta"},
+                     files={"/paatosliite": ("päätös.pdf", PDF, "application/pdf"),
+                            "/liitteet/0/tiedosto": ("lausunto.pdf", PDF, "application/pdf"),
+                            "/liitteet/1/tiedosto": ("kartta.png", PNG, "image/png")})
+    assert sent.status_code == 303, re.findall(r'class="error-message">(.*?)</p>', sent.text)
+    shown = long_form.get(page).text
+    assert shown_files(shown) == ["Ladattu: päätös.pdf (1 kt)", "Ladattu: lausunto.pdf (1 kt)",
+                                  "Ladattu: kartta.png (1 kt)"]
+    first = kept_ids(shown)["/liitteet/0/tiedosto[kept]"][0]
+
+    removed = post_form(long_form, shown, _action=f"remove-file /liitteet/0/tiedosto {first}")
+    assert removed.status_code == 200  # the page again, without that file; nothing is saved before Jatka
+    assert shown_files(removed.text) == ["Ladattu: päätös.pdf (1 kt)", "Ladattu: kartta.png (1 kt)"]
+    assert draft_answers(long_form)["liitteet"][0]["tiedosto"] == f"attachment:{first}"
+    missing = post_form(long_form, removed.text)
+    assert missing.status_code == 422
+    assert lxml.html.fromstring(missing.text).xpath("string(//p[@id='f_liitteet_0_tiedosto-error'])") == (
+        "Virhe: Valitse tiedosto: ”Tiedosto”.")
+    assert shown_files(missing.text) == ["Ladattu: päätös.pdf (1 kt)", "Ladattu: kartta.png (1 kt)"]
+
+    replaced = post_form(long_form, missing.text, files={"/liitteet/0/tiedosto": ("uusi.pdf", PDF, "application/pdf"),
+                                                         "/paatosliite": ("korjattu.pdf", PDF, "application/pdf")})
+    assert replaced.status_code == 303
+    rows = draft_answers(long_form)["liitteet"]
+    assert [r["laji"] for r in rows] == ["selvitys", "kartta"]
+    assert rows[1]["tiedosto"] == "attachment:" + kept_ids(shown)["/liitteet/1/tiedosto[kept]"][0]
+    shown = long_form.get(page).text
+    assert shown_files(shown) == ["Ladattu: korjattu.pdf (1 kt)", "Ladattu: uusi.pdf (1 kt)",
+                                  "Ladattu: kartta.png (1 kt)"]
+
+    without_row = post_form(long_form, shown, _action="remove /liitteet/0")  # the row's file goes with it
+    assert shown_files(without_row.text) == ["Ladattu: korjattu.pdf (1 kt)", "Ladattu: kartta.png (1 kt)"]
+    assert kept_ids(without_row.text)["/liitteet/0/tiedosto[kept]"] == kept_ids(shown)["/liitteet/1/tiedosto[kept]"]
+    decision = kept_ids(without_row.text)["/paatosliite[kept]"][0]
+    no_decision = post_form(long_form, without_row.text, _action=f"remove-file /paatosliite {decision}")
+    assert shown_files(no_decision.text) == ["Ladattu: kartta.png (1 kt)"]
+    assert lxml.html.fromstring(no_decision.text).xpath("string(//label[@for='f_paatosliite'])") == (
+        "Päätös oikaisuvaatimusohjeineen")
+    refused = post_form(long_form, no_decision.text)
+    assert refused.status_code == 422 and "Liitä päätös ja sen oikaisuvaatimusohje." in refused.text
+    assert "paatosliite" not in draft_answers(long_form)
+    assert [r.get("tiedosto") for r in draft_answers(long_form)["liitteet"]] == [rows[1]["tiedosto"]]
+
+
+def attachment_holder(client: TestClient, attachment: str) -> tuple[str | None, str | None]:
+    """Who holds an upload (a draft's id or an upload key's hash), and which submission claimed it."""
+    path = client.app.state.lomake.settings.db_url.removeprefix("sqlite:///")  # type: ignore[attr-defined]
+    with sqlite3.connect(path) as db:
+        (row,) = db.execute("SELECT draft_id, submission_id FROM attachments WHERE id = ?", (attachment,))
+    return row[0], row[1]
+
+
+def test_an_upload_of_someone_else_cannot_be_claimed_as_kept(long_form: TestClient) -> None:
+    """A posted `[kept]` id counts only for the draft (or one-page form's upload key) that uploaded the file."""
+    gone = "Lataa tiedosto uudelleen: ”Päätös oikaisuvaatimusohjeineen”."
+    page = to_attachments(long_form)
+    mine = post_page(long_form, page, files={"/paatosliite": ("salainen päätös.pdf", PDF, "application/pdf")})
+    assert mine.status_code == 303
+    victim = current_draft_of(long_form)
+    theirs = victim.data["paatosliite"].removeprefix("attachment:")
+
+    thief = TestClient(long_form.app)  # another browser, with a draft of its own
+    assert thief.cookies.get("lomake_draft") is None
+    stolen = post_page(thief, to_attachments(thief), {"/paatosliite[kept]": theirs})
+    assert stolen.status_code == 422 and gone in stolen.text
+    assert "salainen" not in stolen.text and kept_ids(stolen.text) == {}
+    assert "paatosliite" not in draft_answers(thief)
+    assert attachment_holder(long_form, theirs) == (victim.id, None)
+    review = thief.get("/forms/oikaisuvaatimus/review", follow_redirects=False)  # not even on a review
+    assert "salainen" not in review.text
+
+    one_page = send(thief, {"/nimi": "Varas", "/paatos[kept]": theirs}, [])  # nor through a one-page form
+    assert one_page.status_code == 422 and "Lataa tiedosto uudelleen" in one_page.text
+    assert "salainen" not in one_page.text
+    tried = send(long_form, {"/nimi": ""}, [("/paatos", ("oma.pdf", PDF, "application/pdf"))])
+    attempt = kept_ids(tried.text)["/paatos[kept]"][0]
+    assert send(thief, {"/nimi": "Varas", "/paatos[kept]": attempt}, []).status_code == 422
+    borrowed = post_page(thief, f"{LIITTEET}?lang=fi", {"/paatosliite[kept]": attempt})
+    assert borrowed.status_code == 422 and "oma.pdf" not in borrowed.text
+    assert stored_answers(long_form) == []
+
+    # Their owners still have them.
+    assert send(long_form, {"/nimi": "Maija", "/paatos[kept]": attempt}, []).status_code == 303
+    shown = long_form.get(f"{LIITTEET}?lang=fi").text
+    assert shown_files(shown) == ["Ladattu: salainen päätös.pdf (1 kt)"]
+    to_review = post_form(long_form, shown)
+    assert post_page(long_form, to_review.headers["location"], {"/vakuutus": "true"}).status_code == 303
+    assert [a.get("paatosliite", a.get("paatos")) for a in stored_answers(long_form)] == [
+        f"attachment:{attempt}", f"attachment:{theirs}"]
+
+
+def test_a_one_page_form_keeps_its_uploads_for_its_own_browser_and_can_remove_them(client: TestClient) -> None:
+    failed = send(client, {"/nimi": ""}, [("/paatos", ("päätös.pdf", PDF, "application/pdf")),
+                                          ("/muut", ("kartta.png", PNG, "image/png")),
+                                          ("/muut", ("liite.pdf", PDF, "application/pdf"))])
+    assert failed.status_code == 422
+    cookie = failed.headers["set-cookie"].lower()
+    assert cookie.startswith("lomake_uploads=") and "httponly" in cookie and "samesite=lax" in cookie
+    assert "path=/forms/oikaisu" in cookie
+    doc = lxml.html.fromstring(failed.text)
+    assert doc.xpath("string(//label[@for='f_muut'])") == "Lisää tiedostoja"
+    assert doc.xpath("string(//label[@for='f_paatos'])") == "Vaihda tiedosto"
+    png = kept_ids(failed.text)["/muut[kept]"][0]
+    fewer = post_form(client, failed.text, _action=f"remove-file /muut {png}")
+    assert fewer.status_code == 200
+    assert shown_files(fewer.text) == ["Ladattu: päätös.pdf (1 kt)", "Ladattu: liite.pdf (1 kt)"]
+    more = post_form(client, fewer.text, {"/nimi": "Maija"}, {"/muut": ("lisä.png", PNG, "image/png")})
+    assert more.status_code == 303
+    (answers,) = stored_answers(client)
+    assert len(answers["muut"]) == 2 and f"attachment:{png}" not in answers["muut"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -22,24 +22,30 @@ from web.state import Lomake, read_body, require_media_type
 
 
 async def read_answers(
-    request: Request, app: Lomake, view: FormView, lang: str
+    request: Request, app: Lomake, view: FormView, lang: str, owner: str
 ) -> tuple[dict[str, list[str]], list[Issue]]:
-    """A posted form page: its fields as strings, and what went wrong with its files."""
+    """A posted form page: its fields as strings, and what went wrong with its files.
+
+    Each file uploaded is kept as an attachment of `owner` (a draft's id or a one-page form's upload
+    key); a file posted as already uploaded (`<name>[kept]`) counts only if `owner` holds it."""
     files = [f for f in walk(view.fields) if f.kind == "file"]
     if files and request.headers.get("content-type", "").startswith("multipart/form-data"):
-        return await read_multipart(request, app, files, lang)
-    require_media_type(request, "application/x-www-form-urlencoded", lang)
-    body = await read_body(request, app.settings.max_body_bytes, lang)
-    try:
-        return parse_form(body), []
-    except ValueError as exc:
-        raise BadRequest(text(lang, "bad_form_body")) from exc
+        data, fresh, issues = await read_multipart(request, app, files, lang, owner)
+    else:
+        require_media_type(request, "application/x-www-form-urlencoded", lang)
+        body = await read_body(request, app.settings.max_body_bytes, lang)
+        try:
+            data, fresh, issues = parse_form(body), {}, []
+        except ValueError as exc:
+            raise BadRequest(text(lang, "bad_form_body")) from exc
+    return data, [*await honour_kept(app, files, data, fresh, owner), *issues]
 
 
 async def read_multipart(
-    request: Request, app: Lomake, files: list[Field], lang: str
-) -> tuple[dict[str, list[str]], list[Issue]]:
-    """A multipart form: its fields as strings, and each uploaded file checked and kept as an attachment."""
+    request: Request, app: Lomake, files: list[Field], lang: str, owner: str
+) -> tuple[dict[str, list[str]], dict[str, list[str]], list[Issue]]:
+    """A multipart form: its fields as strings, the ids of the files it uploaded (each checked and kept
+    as an attachment of `owner`) by control name, and what was wrong with the files refused."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > app.settings.max_upload_bytes:
         raise PayloadTooLarge(text(lang, "too_large", n=app.settings.max_upload_bytes))
@@ -48,14 +54,14 @@ async def read_multipart(
     except HTTPException as exc:
         raise BadRequest(text(lang, "bad_form_body")) from exc
     data: dict[str, list[str]] = {}
+    fresh: dict[str, list[str]] = {}
     issues: list[Issue] = []
-    by_name = {f.name: f for f in files}
     try:
         for name, value in posted.multi_items():
             if isinstance(value, str):
                 data.setdefault(name, []).append(value)
                 continue
-            f = by_name.get(name) or by_name.get(ITEM.sub("/-", name))  # a file in a list's item
+            f = file_field(files, name)
             if f is None or not value.filename:
                 continue
             content = await value.read(f.max_bytes + 1)
@@ -64,20 +70,51 @@ async def read_multipart(
             if issue is not None:
                 issues.append(issue)
                 continue
-            kept = await run_in_threadpool(app.storage.add_attachment, safe_name(value.filename), media, content)
-            earlier = data.get(f"{name}[kept]", []) if f.json_type == "array" else []
-            data[f"{name}[kept]"] = [*earlier, kept.id]
+            kept = await run_in_threadpool(app.storage.add_attachment, safe_name(value.filename), media, content,
+                                           owner)
+            fresh.setdefault(name, []).append(kept.id)
     finally:
         await posted.close()
-    return data, issues
+    return data, fresh, issues
 
 
-async def claimable(app: Lomake, view: FormView, answers: dict[str, Any]) -> None:
-    """Raise `Invalid` if the answers refer to an attachment that is not there to claim."""
+def file_field(files: list[Field], name: str) -> Field | None:
+    """The file field a control name is, also inside a list's item."""
+    return next((f for f in files if f.name in (name, ITEM.sub("/-", name))), None)
+
+
+async def honour_kept(app: Lomake, files: list[Field], data: dict[str, list[str]], fresh: Mapping[str, list[str]],
+                      owner: str) -> list[Issue]:
+    """Keep in `data` only the `[kept]` files that `owner` holds, then add the new uploads: a new file
+    replaces a single file and adds to a list of them. A file named but not held is to upload again."""
+    named = {name: [i for i in values if i] for name, values in data.items()
+             if name.endswith("[kept]") and file_field(files, name.removesuffix("[kept]"))}
+    ids = [i for values in named.values() for i in values]
+    held = {a.id for a in await run_in_threadpool(app.storage.owned_attachments, ids, owner)} if ids else set()
+    issues: list[Issue] = []
+    for name in {n for n in data if n.endswith("[kept]")} - named.keys():
+        del data[name]
+    for name, values in named.items():
+        data[name] = [i for i in values if i in held]
+        if len(data[name]) < len(values):
+            issues.append(Issue(name.removesuffix("[kept]"), "file_gone"))
+    for name, new in fresh.items():
+        multiple = (f := file_field(files, name)) is not None and f.json_type == "array"
+        data[f"{name}[kept]"] = [*data.get(f"{name}[kept]", []), *new] if multiple else new[-1:]
+    return issues
+
+
+async def claimable(app: Lomake, view: FormView, answers: dict[str, Any], owner: str | None = None) -> None:
+    """Raise `Invalid` if the answers refer to an attachment that is not there to claim (for `owner`, if given)."""
     refs = list(references(answers))
     if not refs:
         return
-    found = {a.id for a in await run_in_threadpool(app.storage.attachments, [i for _, i in refs])}
+    ids = [i for _, i in refs]
+    if owner is None:
+        there = await run_in_threadpool(app.storage.attachments, ids)
+    else:
+        there = await run_in_threadpool(app.storage.owned_attachments, ids, owner)
+    found = {a.id for a in there}
     problems = [Problem(at, message(view.lang, Issue(at, "file_gone"), view.field_at(at)))
                 for at, i in refs if i not in found]
     if problems:
@@ -115,7 +152,7 @@ async def take_data_urls(app: Lomake, view: FormView, instance: dict[str, Any]) 
         raise Invalid(problems[0].message, problems)
 
 
-async def kept_uploads(app: Lomake, data: Mapping[str, list[str]]) -> dict[str, Attachment]:
-    """The attachments a re-shown page names as already uploaded, so that it can say so."""
+async def kept_uploads(app: Lomake, data: Mapping[str, Sequence[str]], owner: str) -> dict[str, Attachment]:
+    """The files a page names as already uploaded (`<name>[kept]`) that `owner` holds, so that it shows them."""
     ids = [i for name, values in data.items() if name.endswith("[kept]") for i in values]
-    return {a.id: a for a in await run_in_threadpool(app.storage.attachments, ids)}
+    return {a.id: a for a in await run_in_threadpool(app.storage.owned_attachments, ids, owner)}

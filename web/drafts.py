@@ -134,8 +134,10 @@ async def show_page(request: Request) -> Response:
         return RedirectResponse(page_url(form, first_unfinished(form.meta, answers, draft.done if draft else ()),
                                           lang), status_code=303)
     view = asked_view(app, form, lang, page.properties, draft)
+    values = form_values(view.fields, answers)
+    uploaded = await kept_uploads(app, values, draft.id) if draft else {}
     return render_page(app, form, lang, page, view, draft, request.query_params.get("return") == REVIEW,
-                       form_values(view.fields, answers))
+                       values, uploaded=uploaded)
 
 
 def render_page(app: Lomake, form: Form, lang: str, page: PageMeta, view: FormView, draft: Draft | None,
@@ -158,27 +160,26 @@ async def submit_page(request: Request) -> Response:
     form = app.form(request)
     lang = language(request, form.languages)
     page = page_meta(form, request.path_params.get("page") or form.meta.pages[0].id)
-    draft = await current_draft(request, app, form)
-    if draft is not None and draft.sent_receipt:
-        draft = None
-    view = asked_view(app, form, lang, page.properties, draft)
-    data, upload_issues = await read_answers(request, app, view, lang)
+    known = await current_draft(request, app, form)
+    if known is not None and known.sent_receipt:
+        known = None
+    view = asked_view(app, form, lang, page.properties, known)
+    # The draft holds the files uploaded on its pages: it is there before the first file is kept.
+    draft = known if known is not None else await run_in_threadpool(
+        app.storage.add_draft, form.id, lang, form.meta.draft_days, {})
+    data, upload_issues = await read_answers(request, app, view, lang, draft.id)
     sent_csrf = (data.pop("_csrf", None) or [""])[0]
-    if draft is not None and not secrets.compare_digest(sent_csrf, draft.csrf):
+    if known is not None and not secrets.compare_digest(sent_csrf, known.csrf):
         raise Forbidden(text(lang, "stale_page"))
     action = (data.pop("_action", None) or [""])[0]
     back_to_review = (data.pop("_return", None) or [""])[0] == REVIEW
-    answers = draft.data if draft else {}
     if action not in ("", "save"):
         data = apply_action(data, action, view.fields)
-        return render_page(app, form, lang, page, view, draft, back_to_review, data,
-                           uploaded=await kept_uploads(app, data))
-    others = {k: v for k, v in answers.items() if k not in page.properties}
+        return with_cookie(render_page(app, form, lang, page, view, draft, back_to_review, data,
+                                       uploaded=await kept_uploads(app, data, draft.id)), request, draft)
+    others = {k: v for k, v in draft.data.items() if k not in page.properties}
     instance, coerced = coerce(view.fields, data, base=others)
-    answers = with_locked(merged(answers, page.properties, instance), draft.prefilled if draft else {},
-                          draft.locked if draft else ())
-    if draft is None:
-        draft = await run_in_threadpool(app.storage.add_draft, form.id, lang, form.meta.draft_days, {})
+    answers = with_locked(merged(draft.data, page.properties, instance), draft.prefilled, draft.locked)
     done = tuple(d for d in draft.done if d != page.id)
     if action == "save":
         draft = await run_in_threadpool(app.storage.save_draft, draft, answers, done, True)
@@ -193,7 +194,7 @@ async def submit_page(request: Request) -> Response:
     if problems:
         draft = await run_in_threadpool(app.storage.save_draft, draft, answers, done)
         response = render_page(app, form, lang, page, view, draft, back_to_review, data, problems,
-                               await kept_uploads(app, data), status=422)
+                               await kept_uploads(app, data, draft.id), status=422)
         return with_cookie(response, request, draft)
     done = (*done, page.id)
     draft = await run_in_threadpool(app.storage.save_draft, draft, answers, done)
@@ -219,7 +220,7 @@ async def review_page(app: Lomake, form: Form, lang: str, draft: Draft, values: 
                       problems: list[Problem] | None = None, status: int = 200) -> Response:
     refs = [i for _, i in references(draft.data)]
     files = {a.reference: f"{a.name} ({file_size(a.size, lang)})"
-             for a in await run_in_threadpool(app.storage.attachments, refs)}
+             for a in await run_in_threadpool(app.storage.owned_attachments, refs, draft.id)}
     view = asked_view(app, form, lang, form.meta.review, draft)
     shown = problems or []
     summary = [(page_url(form, page_of(form.meta, p.pointer), lang, back_to_review=True)
@@ -260,7 +261,7 @@ async def submit_review(request: Request) -> Response:
     """The final send: at most once per draft, however often it is pressed."""
     app, form, lang, draft = await reviewed_draft(request)
     view = asked_view(app, form, lang, form.meta.review, draft)
-    data, _ = await read_answers(request, app, view, lang)
+    data, _ = await read_answers(request, app, view, lang, draft.id)
     if not secrets.compare_digest((data.pop("_csrf", None) or [""])[0], draft.csrf):
         raise Forbidden(text(lang, "stale_page"))
     if draft.sent_receipt:
@@ -273,7 +274,7 @@ async def submit_review(request: Request) -> Response:
     try:
         full = app.view(form, lang)
         accepted = accept(app.compiled, form, full, copy.deepcopy(sent_answers(form.meta, full, answers)), coerced)
-        await claimable(app, full, accepted)
+        await claimable(app, full, accepted, draft.id)
     except Invalid as invalid:
         draft = await run_in_threadpool(app.storage.save_draft, draft, answers, draft.done)
         return await review_page(app, form, lang, draft, data, invalid.problems, status=422)

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from lomake.errors import Invalid, NotFound
+from lomake.errors import Invalid, NotFound, Problem
 from lomake.forms import Form
 from lomake.messages import LANGUAGES, text
 from renderer.pdf import receipt_pdf
 from submission.coerce import apply_action, coerce
 from submission.receipt import Receipt, receipt
-from submission.store import Submission
+from submission.store import UPLOAD_GRACE, Submission
 from submission.uploads import references
 from submission.validate import accept
 from web.bodies import claimable, kept_uploads, read_answers
 from web.drafts import show_page, submit_page
 from web.state import TOKEN, Lomake, language, lomake, store
+
+#: The cookie holding a one-page form's upload key (see `upload_token`).
+UPLOADS_COOKIE = "lomake_uploads"
 
 
 async def index(request: Request) -> Response:
@@ -48,23 +53,37 @@ async def submit_form(request: Request) -> Response:
         return await submit_page(request)
     lang = language(request, form.languages)
     view = app.view(form, lang)
-    data, upload_issues = await read_answers(request, app, view, lang)
+    token = upload_token(request)
+    owner = hashlib.sha256(token.encode()).hexdigest()
+    data, upload_issues = await read_answers(request, app, view, lang, owner)
     action = (data.pop("_action", None) or [""])[0]
+    problems: list[Problem] = []
     if action:  # a list's add or remove button: show the page again, changed, and keep every answer
         data = apply_action(data, action, view.fields)
-        page = app.form_page(form, lang, values=data, uploaded=await kept_uploads(app, data))
-        return Response(page, media_type="text/html; charset=utf-8", headers={"cache-control": "no-store"})
-    instance, coerced = coerce(view.fields, data)
-    try:
-        accepted = accept(app.compiled, form, view, instance, [*coerced, *upload_issues])
-        await claimable(app, view, accepted)
-    except Invalid as invalid:
-        page = app.form_page(form, lang, values=data, problems=invalid.problems,
-                             uploaded=await kept_uploads(app, data))
-        return Response(page, status_code=422, media_type="text/html; charset=utf-8",
+    else:
+        instance, coerced = coerce(view.fields, data)
+        try:
+            accepted = accept(app.compiled, form, view, instance, [*coerced, *upload_issues])
+            await claimable(app, view, accepted, owner)
+        except Invalid as invalid:
+            problems = invalid.problems
+        else:
+            submission = await store(app, form, accepted, lang)
+            return RedirectResponse(f"/receipts/{submission.receipt_token}", status_code=303)
+    page = app.form_page(form, lang, values=data, problems=problems, uploaded=await kept_uploads(app, data, owner))
+    response = Response(page, status_code=422 if problems else 200, media_type="text/html; charset=utf-8",
                         headers={"cache-control": "no-store"})
-    submission = await store(app, form, accepted, lang)
-    return RedirectResponse(f"/receipts/{submission.receipt_token}", status_code=303)
+    response.set_cookie(UPLOADS_COOKIE, token, max_age=int(UPLOAD_GRACE.total_seconds()), path=f"/forms/{form.id}",
+                        secure=request.url.scheme == "https", httponly=True, samesite="lax")
+    return response
+
+
+def upload_token(request: Request) -> str:
+    """A one-page form's upload key: what its files uploaded before a failed submit are kept for.
+
+    A capability in an HttpOnly cookie, like a draft's token; the storage knows only its hash."""
+    token = request.cookies.get(UPLOADS_COOKIE, "")
+    return token if TOKEN.fullmatch(token) else secrets.token_urlsafe(32)
 
 
 async def find_submission(request: Request) -> tuple[Lomake, Form, Submission, str]:

@@ -1,7 +1,8 @@
 /* Lomake's one script. Everything works without it; it only shows conditional questions
    while they apply and the picked option's questions of a choice between objects, and lets
-   a list's Add and Remove buttons change the page in place (the server still does the work,
-   exactly as without JavaScript; only the page is not reloaded), and warns before a draft expires.
+   a list's Add and Remove buttons, and an uploaded file's Remove, change the page in place (the
+   server still does the work, exactly as without JavaScript; only the page is not reloaded), and
+   warns before a draft expires.
    No framework, no inline code, no eval: the Content-Security-Policy allows this file alone. */
 (function () {
   "use strict";
@@ -59,6 +60,9 @@
       var items = box ? box.querySelectorAll(":scope > .list__item") : [];
       var target = verb === "add" && items.length ? items[items.length - 1].querySelector("input, select, textarea")
         : box && box.querySelector(':scope > button[name="_action"]');
+      if (verb === "remove-file") {  // a file removed: on to its field's file input, to choose another
+        target = fresh.querySelector('input[type="file"][name="' + CSS.escape(list.slice(0, list.lastIndexOf(" "))) + '"]');
+      }
       if (target) { target.focus(); }
     }).catch(function () {
       button.form.requestSubmit(button);  // fall back to the page without JavaScript

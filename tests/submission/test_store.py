@@ -6,6 +6,7 @@ import asyncio
 import json
 import multiprocessing
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,21 @@ def test_two_processes_share_one_database(tmp_path: Path) -> None:
     assert len(refs) == len(set(refs)) == 200
     assert sorted(int(r.split("/")[1]) for r in refs) == list(range(1, 201))
     assert len(data) == 200
+
+
+def test_an_upload_is_held_by_who_uploaded_it_and_a_draft_takes_only_its_own(tmp_path: Path) -> None:
+    storage = SQLiteStorage(tmp_path / "x.sqlite3")
+    mine = storage.add_draft("oikaisuvaatimus", "fi", 30, {})
+    other = storage.add_draft("oikaisuvaatimus", "fi", 30, {})
+    held = storage.add_attachment("päätös.pdf", "application/pdf", b"%PDF-1.4 a", owner=mine.id)
+    loose = storage.add_attachment("api.pdf", "application/pdf", b"%PDF-1.4 b")
+    assert storage.owned_attachments([held.id, loose.id, held.id], mine.id) == [held]
+    assert storage.owned_attachments([held.id], other.id) == [] and storage.owned_attachments([], mine.id) == []
+    # Saving another draft's answers that name the upload does not move it; an upload nobody holds is taken.
+    storage.save_draft(other, {"paatosliite": held.reference, "muu": loose.reference}, ())
+    assert storage.owned_attachments([held.id, loose.id], other.id) == [loose]
+    assert storage.owned_attachments([held.id], mine.id) == [held]
+    (sent,) = add(storage, replace(new({"paatosliite": held.reference}), attachments=(held.id,)))
+    assert storage.owned_attachments([held.id], mine.id) == []  # claimed: nobody's to keep any more
+    assert storage.attachments([held.id], sent.id) == [held]
+    storage.close()
