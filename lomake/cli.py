@@ -43,6 +43,8 @@ def serve(schemas_dir: Path, db_url: str, host: str, port: int, public: str | No
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--public-url") from exc
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    if host in ("0.0.0.0", "::") and public == public_url(bound):
+        logging.getLogger("lomake").warning("links will name %s: give --public-url", public)
     app = create_app(Settings(schemas_dir=schemas_dir, db_url=db_url, public_url=public))
     # No access log: receipt URLs are capabilities and must not end up in logs.
     uvicorn.run(app, host=host, port=port, access_log=False, log_level="info")
