@@ -337,10 +337,11 @@ def test_a_long_form_from_a_prefilled_draft_to_one_submission(site: str, site_di
     assert "Esitäytetty" in page.locator("#f_nimi-hint").inner_text()
     assert page.locator("input[name='/hetu']").count() == 0
     look(page, "prefilled page")
-    other = browser.new_context(bypass_csp=True)  # the link works once: a second opening is told so
+    other = browser.new_context(bypass_csp=True)  # the link works once: a second opening is told so (in English,
+    # the language this Chromium asks for)
     again = other.new_page()
     again.goto(made["resume_url"])
-    assert "on jo avattu" in again.locator("main").inner_text() and "Maija" not in again.content()
+    assert "already been opened" in again.locator("main").inner_text() and "Maija" not in again.content()
     look(again, "link already opened")
     other.close()
     page.get_by_role("button", name="Jatka", exact=True).click()
