@@ -68,7 +68,7 @@ async def api_draft(request: Request) -> Response:
     prefilled = prefilled_pointers(given)
     locked = tuple(p for p in form.meta.prefill_read_only if p in prefilled)
     draft = await run_in_threadpool(app.storage.add_draft, form.id, lang, form.meta.draft_days, given, prefilled,
-                                    locked, True)
+                                    locked, handover=True)
     assert draft.handover is not None
     return JSONResponse({
         "id": draft.id,

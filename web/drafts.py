@@ -73,8 +73,8 @@ async def current_draft(request: Request, app: Lomake, form: Form) -> Draft | No
 def with_cookie(response: Response, request: Request, draft: Draft) -> Response:
     """The draft's token in an HttpOnly, SameSite cookie for this form's pages only, until the draft expires."""
     seconds = int((draft.expires_at - dt.datetime.now(dt.UTC)).total_seconds())
-    secure = request.url.scheme == "https" or base_url(lomake(request).settings.public_url, request.scope).startswith(
-        "https:")
+    public = base_url(lomake(request).settings.public_url, request.scope)
+    secure = request.url.scheme == "https" or public.startswith("https:")
     response.set_cookie(DRAFT_COOKIE, draft.token, max_age=max(seconds, 0), path=f"/forms/{draft.form_id}",
                         secure=secure, httponly=True, samesite="lax")
     return response

@@ -73,7 +73,7 @@ def base_url(public: str | None, scope: Scope) -> str:
 
     Never the request's Host header: anyone can send `Host: attacker.example`."""
     if public:
-        return public
+        return public.rstrip("/")
     scheme = scope.get("scheme", "http")
     host, port = scope.get("server") or ("localhost", None)
     host = f"[{host}]" if ":" in host else host
