@@ -79,6 +79,7 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Starlette:
         lifespan=lifespan,
     )
     app.state.lomake = state
-    app.add_middleware(CrossOriginProtection)
-    app.add_middleware(SecurityHeaders)
+    app.router.redirect_slashes = False  # its redirect would name the request's Host: links use public_url only
+    app.add_middleware(CrossOriginProtection, public_url=settings.public_url)
+    app.add_middleware(SecurityHeaders, public_url=settings.public_url)
     return app

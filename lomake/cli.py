@@ -8,10 +8,11 @@ from pathlib import Path
 
 import click
 
-from lomake.settings import DEFAULT_DB_URL, Settings
+from lomake.settings import DEFAULT_DB_URL, Settings, public_url
 
 SCHEMAS = click.option("--schemas", "schemas_dir", type=click.Path(file_okay=False, path_type=Path),
                        default=Path("schemas"), show_default=True, help="Folder of form files.")
+DB = click.option("--db", "db_url", default=DEFAULT_DB_URL, show_default=True, help="Database URL, as for serve.")
 
 
 @click.group()
@@ -26,20 +27,31 @@ def main() -> None:
               help="Database URL: sqlite:///relative/path or sqlite:////absolute/path.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-def serve(schemas_dir: Path, db_url: str, host: str, port: int) -> None:
+@click.option("--public-url", "public", default=None, metavar="URL",
+              help="The address people reach the service at, e.g. https://lomake.example.fi (behind a proxy); "
+                   "receipt and resume links are built from it, never from the Host header. https turns on "
+                   "HSTS.  [default: http://HOST:PORT]")
+def serve(schemas_dir: Path, db_url: str, host: str, port: int, public: str | None) -> None:
     """Serve the forms in SCHEMAS over HTTP."""
     import uvicorn
 
     from server import create_app
 
+    bound = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+    try:
+        public = public_url(public or bound)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--public-url") from exc
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    app = create_app(Settings(schemas_dir=schemas_dir, db_url=db_url))
+    if host in ("0.0.0.0", "::") and public == public_url(bound):
+        logging.getLogger("lomake").warning("links will name %s: give --public-url", public)
+    app = create_app(Settings(schemas_dir=schemas_dir, db_url=db_url, public_url=public))
     # No access log: receipt URLs are capabilities and must not end up in logs.
     uvicorn.run(app, host=host, port=port, access_log=False, log_level="info")
 
 
 @main.command()
-@click.option("--db", "db_url", default=DEFAULT_DB_URL, show_default=True, help="Database URL, as for serve.")
+@DB
 def purge(db_url: str) -> None:
     """Delete expired drafts and uploaded files that nothing claims (servers also do it every hour)."""
     from submission.store import open_storage
@@ -50,6 +62,67 @@ def purge(db_url: str) -> None:
     finally:
         storage.close()
     click.echo(f"purged {drafts} drafts and {files} files")
+
+
+@main.group()
+def apikey() -> None:
+    """Agencies' API keys: making a prefilled draft needs one (Authorization: Bearer <key>)."""
+
+
+@apikey.command("create")
+@click.option("--agency", required=True, help="The agency (schemas/agencies/<id>.json) whose forms the key is for.")
+@click.option("--name", default="", help="What the key is for, e.g. the system that uses it.")
+@DB
+@SCHEMAS
+def apikey_create(agency: str, name: str, db_url: str, schemas_dir: Path) -> None:
+    """Make a key for the agency and print it as the last line: it is shown only this once (only a hash is kept)."""
+    from lomake.forms import load_agencies
+    from submission.store import open_storage
+
+    agencies, _ = load_agencies(schemas_dir)
+    if agency not in agencies:
+        raise click.BadParameter(f"no agency {agency!r} in {schemas_dir / 'agencies'}; there are: "
+                                 + ", ".join(sorted(agencies)), param_hint="--agency")
+    storage = open_storage(db_url)
+    try:
+        record, secret = storage.add_api_key(agency, name)
+    finally:
+        storage.close()
+    click.echo(f"key {record.id} for {agency} made; keep it safe, it is not shown again:")
+    click.echo(secret)
+
+
+@apikey.command("list")
+@DB
+def apikey_list(db_url: str) -> None:
+    """List the keys, one a line: id, agency, made, revoked (or -), name."""
+    from submission.store import open_storage
+
+    storage = open_storage(db_url)
+    try:
+        keys = storage.api_keys()
+    finally:
+        storage.close()
+    for key in keys:
+        revoked = key.revoked_at.isoformat(timespec="seconds") if key.revoked_at else "-"
+        click.echo(f"{key.id}\t{key.agency}\t{key.created_at.isoformat(timespec='seconds')}\t{revoked}\t{key.name}")
+
+
+@apikey.command("revoke")
+@click.argument("key_id", metavar="ID")
+@DB
+def apikey_revoke(key_id: str, db_url: str) -> None:
+    """Revoke the key ID at once; requests with it then answer 401."""
+    from submission.store import open_storage
+
+    storage = open_storage(db_url)
+    try:
+        revoked = storage.revoke_api_key(key_id)
+    finally:
+        storage.close()
+    if not revoked:
+        raise click.ClickException(f"no live key {key_id!r}")
+    click.echo(f"key {key_id} revoked")
 
 
 @main.command()

@@ -28,12 +28,22 @@ class BadRequest(LomakeError):
     status = 400
 
 
+class Unauthorized(LomakeError):
+    """No valid API key; the answer says `WWW-Authenticate: Bearer`."""
+
+    status = 401
+
+
 class Forbidden(LomakeError):
     status = 403
 
 
 class NotFound(LomakeError):
     status = 404
+
+
+class Gone(LomakeError):
+    status = 410
 
 
 class PayloadTooLarge(LomakeError):

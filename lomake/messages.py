@@ -169,6 +169,10 @@ _MESSAGES: dict[str, str] = {
     "media_type": "Lähetä {expected}.",
     "unknown_form": "Lomaketta ”{form_id}” ei ole.",
     "cross_origin": "Toiselta sivustolta lähetettyä lomaketta ei hyväksytä.",
+    "api_key_needed": (
+        "Lähetä viraston API-avain otsakkeessa Authorization: Bearer <avain>. Avain puuttui, oli väärä tai on "
+        "peruttu."
+    ),
     "bad_form_body": "Lomakkeen tietoja ei voitu lukea.",
     # Long forms: pages, review, drafts
     "back": "Takaisin",
@@ -195,6 +199,11 @@ _MESSAGES: dict[str, str] = {
         "voi jatkaa."
     ),
     "draft_gone": "Luonnosta ei löytynyt. Se on voinut vanhentua, tai se on jo lähetetty.",
+    "handover_used": (
+        "Tämä linkki on jo avattu, eikä sitä voi avata uudelleen. Jos avasit sen itse, jatka samalla selaimella "
+        "osoitteessa {url} tai tallentamasi linkin tai jatkokoodin avulla. Muuten ota yhteyttä virastoon, joka "
+        "lähetti linkin."
+    ),
     "stale_page": "Sivu oli vanhentunut, eikä vastauksia tallennettu. Avaa lomake uudelleen ja jatka siitä.",
     "prefilled": "Esitäytetty.",
     "prefilled_locked": "Esitäytetty, et voi muuttaa tätä.",

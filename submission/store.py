@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlparse
 
 from lomake.schema import canonical_json
 from lomake.timezone import HELSINKI
+from submission.keys import ApiKey, key_hash, new_key
 
 #: The most submissions one commit takes.
 MAX_GROUP = 64
@@ -109,6 +110,9 @@ class Draft:
     code: str | None = None
     #: The receipt of the submission this draft became, once sent.
     sent_receipt: str | None = None
+    #: A draft made for someone (through the API): the one-time token of the link that hands it over.
+    #: Only `add_draft` gives it; opening the link moves the draft to a fresh `token` (`hand_over`).
+    handover: str | None = None
 
 
 #: Resume codes: Crockford's base32, without letters that look like digits.
@@ -150,8 +154,17 @@ class Storage(Protocol):
         """The unclaimed attachments with these ids that `owner` holds: the only ones a page may name as kept."""
 
     def add_draft(self, form_id: str, language: str, days: int, data: dict[str, Any],
-                  prefilled: dict[str, Any] | None = None, locked: tuple[str, ...] = ()) -> Draft:
-        """Start a draft that expires `days` days from now."""
+                  prefilled: dict[str, Any] | None = None, locked: tuple[str, ...] = (),
+                  handover: bool = False) -> Draft:
+        """Start a draft that expires `days` days from now; with `handover`, for someone else: its `token`
+        is then known to no one until the draft is handed over."""
+
+    def hand_over(self, handover: str) -> Draft | None:
+        """Open a draft's one-time link: at most once, atomically, the live draft moves to a fresh token
+        and CSRF token, and is returned; None if no live draft has that link or it was used."""
+
+    def handed_over(self, handover: str) -> str | None:
+        """The form of the live draft whose one-time link `handover` has already been opened."""
 
     def draft(self, token: str) -> Draft | None:
         """The live (not expired) draft whose token is `token`."""
@@ -165,6 +178,18 @@ class Storage(Protocol):
 
     def purge(self, now: dt.datetime | None = None) -> tuple[int, int]:
         """Delete expired drafts and attachments nothing claims; how many of each."""
+
+    def add_api_key(self, agency: str, name: str = "") -> tuple[ApiKey, str]:
+        """A new key for `agency`: its record and the key itself, which is not stored and never shown again."""
+
+    def agency_of_key(self, secret: str) -> str | None:
+        """The agency whose live (not revoked) key `secret` is."""
+
+    def api_keys(self) -> list[ApiKey]:
+        """Every key, revoked ones too, oldest first."""
+
+    def revoke_api_key(self, key_id: str) -> bool:
+        """Revoke a live key; False if there is no live key with that id."""
 
     def ping(self) -> None:
         """Raise if the database cannot be reached."""
@@ -228,6 +253,14 @@ _SCHEMA = [
         submission_id TEXT REFERENCES submissions (id)
     )""",
     "CREATE INDEX IF NOT EXISTS drafts_expiry ON drafts (expires_at)",
+    """CREATE TABLE IF NOT EXISTS api_keys (
+        id TEXT PRIMARY KEY,
+        agency TEXT NOT NULL,
+        name TEXT NOT NULL,
+        sha256 TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+    )""",
     """CREATE TABLE IF NOT EXISTS reference_counters (
         agency TEXT NOT NULL,
         year INTEGER NOT NULL,
@@ -241,7 +274,11 @@ _SCHEMA = [
 _ADDED_COLUMNS = [
     ("submissions", "metadata", "TEXT NOT NULL DEFAULT '{}'"),
     ("attachments", "draft_id", "TEXT"),
+    ("drafts", "handover", "TEXT"),
+    ("drafts", "handed_over_at", "TEXT"),
 ]
+#: Indexes on added columns, made once the columns exist.
+_ADDED_INDEXES = ["CREATE UNIQUE INDEX IF NOT EXISTS drafts_handover ON drafts (handover)"]
 _SUBMISSION_COLUMNS = ("id, reference, form_id, form_version, schema_hash, agency, data, data_sha256, received_at, "
                        "language, receipt_token, metadata")
 _DRAFT_COLUMNS = ("d.id, d.token, d.form_id, d.language, d.data, d.done, d.prefilled, d.locked, d.csrf, "
@@ -282,6 +319,8 @@ class SQLiteStorage:
                 columns = {row[1] for row in self._writer.execute(f"PRAGMA table_info({table})")}
                 if column not in columns:
                     self._writer.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+            for statement in _ADDED_INDEXES:
+                self._writer.execute(statement)
         self._side = _connect(path)
         self._read_lock = threading.Lock()
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
@@ -449,25 +488,44 @@ class SQLiteStorage:
         return [found[i] for i in ids if i in found]
 
     def add_draft(self, form_id: str, language: str, days: int, data: dict[str, Any],
-                  prefilled: dict[str, Any] | None = None, locked: tuple[str, ...] = ()) -> Draft:
+                  prefilled: dict[str, Any] | None = None, locked: tuple[str, ...] = (),
+                  handover: bool = False) -> Draft:
         now = _now()
         draft = Draft(
             id=str(uuid.uuid4()), token=secrets.token_urlsafe(32), form_id=form_id, language=language, data=data,
             done=(), prefilled=prefilled or {}, locked=locked, csrf=secrets.token_urlsafe(32), created_at=now,
             expires_at=now + dt.timedelta(days=days), days=days,
+            handover=secrets.token_urlsafe(32) if handover else None,
         )
         with self._read_lock, _Transaction(self._side):
             self._side.execute(
                 "INSERT INTO drafts (id, token, form_id, language, data, done, prefilled, locked, csrf, created_at, "
-                "expires_at, days) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "expires_at, days, handover) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (draft.id, draft.token, form_id, language, canonical_json(data), "[]", canonical_json(draft.prefilled),
-                 json.dumps(list(locked)), draft.csrf, _stamp(now), _stamp(draft.expires_at), days),
+                 json.dumps(list(locked)), draft.csrf, _stamp(now), _stamp(draft.expires_at), days, draft.handover),
             )
             self._keep_attachments(draft.id, data)
         return draft
 
     def draft(self, token: str) -> Draft | None:
         return self._find_draft("d.token = ?", token)
+
+    def hand_over(self, handover: str) -> Draft | None:
+        token = secrets.token_urlsafe(32)
+        with self._read_lock, _Transaction(self._side):
+            moved = self._side.execute(
+                "UPDATE drafts SET token = ?, csrf = ?, handed_over_at = ? "
+                "WHERE handover = ? AND handed_over_at IS NULL AND submission_id IS NULL AND expires_at > ?",
+                (token, secrets.token_urlsafe(32), _stamp(_now()), handover, _stamp(_now())),
+            ).rowcount
+        return self.draft(token) if moved == 1 else None
+
+    def handed_over(self, handover: str) -> str | None:
+        with self._read_lock:
+            row = self._side.execute(
+                "SELECT form_id FROM drafts WHERE handover = ? AND handed_over_at IS NOT NULL AND expires_at > ?",
+                (handover, _stamp(_now()))).fetchone()
+        return str(row[0]) if row else None
 
     def draft_by_code(self, code: str) -> Draft | None:
         return self._find_draft("d.code = ?", code)
@@ -521,6 +579,33 @@ class SQLiteStorage:
                 (_stamp(moment - UPLOAD_GRACE),),
             ).rowcount
         return drafts, files
+
+    def add_api_key(self, agency: str, name: str = "") -> tuple[ApiKey, str]:
+        secret = new_key()
+        record = ApiKey(id=str(uuid.uuid4()), agency=agency, name=name, created_at=_now())
+        with self._read_lock, _Transaction(self._side):
+            self._side.execute(
+                "INSERT INTO api_keys (id, agency, name, sha256, created_at) VALUES (?, ?, ?, ?, ?)",
+                (record.id, agency, name, key_hash(secret), _stamp(record.created_at)))
+        return record, secret
+
+    def agency_of_key(self, secret: str) -> str | None:
+        with self._read_lock:
+            row = self._side.execute("SELECT agency FROM api_keys WHERE sha256 = ? AND revoked_at IS NULL",
+                                     (key_hash(secret),)).fetchone()
+        return str(row[0]) if row else None
+
+    def api_keys(self) -> list[ApiKey]:
+        with self._read_lock:
+            rows = self._side.execute(
+                "SELECT id, agency, name, created_at, revoked_at FROM api_keys ORDER BY created_at, id").fetchall()
+        return [ApiKey(id=row[0], agency=row[1], name=row[2], created_at=dt.datetime.fromisoformat(row[3]),
+                       revoked_at=dt.datetime.fromisoformat(row[4]) if row[4] else None) for row in rows]
+
+    def revoke_api_key(self, key_id: str) -> bool:
+        with self._read_lock, _Transaction(self._side):
+            return self._side.execute("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                                      (_stamp(_now()), key_id)).rowcount == 1
 
     def ping(self) -> None:
         with self._read_lock:

@@ -143,3 +143,16 @@ def send_answers(client: TestClient, form_id: str, answers: dict[str, str]) -> o
     _, pairs = read_form(client.get(f"/forms/{form_id}").text)
     data = {n: [answers.get(n, v)] for n, v in pairs} | {k: [v] for k, v in answers.items()}
     return client.post(f"/forms/{form_id}", data=data, follow_redirects=False)
+
+
+def api_key(client: TestClient, agency: str = "lomake") -> dict[str, str]:
+    """The header that authorises requests as `agency`, with a key made for it as `lomake apikey create` does."""
+    _, secret = client.app.state.lomake.storage.add_api_key(agency, "tests")  # type: ignore[attr-defined]
+    return {"authorization": f"Bearer {secret}"}
+
+
+def cli_api_key(workdir: Path, *args: str, agency: str = "lomake") -> str:
+    """A key made by a real `lomake apikey create` run in `workdir`: the last line it prints."""
+    made = subprocess.run([LOMAKE, "apikey", "create", "--agency", agency, *args], cwd=workdir, check=True,
+                          capture_output=True, text=True)
+    return made.stdout.strip().splitlines()[-1]

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from lomake.rjsf import import_rjsf
-from tests.conftest import ROOT, SCHEMAS, get, serving
+from tests.conftest import ROOT, SCHEMAS, cli_api_key, get, serving
 from tests.samples import KANTELU, OIKAISUVAATIMUS, PDF, PNG
 from tests.test_alternatives import FORM as ALTERNATIVE_FORM
 from tests.test_conditionals import FORM as CONDITIONAL_FORM
@@ -53,9 +53,15 @@ def require(tool: Path | str, what: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real server's working directory: its schemas folder and its database."""
+    return tmp_path_factory.mktemp("site")
+
+
+@pytest.fixture(scope="module")
+def site(site_dir: Path) -> Iterator[str]:
     """A real server over the sample forms and every imported rjsf sample."""
-    workdir = tmp_path_factory.mktemp("site")
+    workdir = site_dir
     shutil.copytree(SCHEMAS, workdir / "schemas")
     for sample in SAMPLES:
         form, _ = import_rjsf(json.loads(sample.read_text()), sample.stem)
@@ -81,9 +87,10 @@ def form_ids(base: str) -> list[str]:
     return [f["id"] for f in json.loads(get(f"{base}/api/v1/forms")[1])["forms"]]
 
 
-def post_json(url: str, body: Any) -> dict[str, Any] | None:
+def post_json(url: str, body: Any, key: str = "") -> dict[str, Any] | None:
     request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"content-type": "application/json"})
+                                     headers={"content-type": "application/json"} | (
+                                         {"authorization": f"Bearer {key}"} if key else {}))
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.loads(response.read())  # type: ignore[no-any-return]
@@ -305,12 +312,15 @@ def test_with_javascript_list_buttons_change_the_page_in_place(site: str, browse
     context.close()
 
 
-def test_a_long_form_from_a_prefilled_draft_to_one_submission(site: str, browser: Any, tmp_path: Path) -> None:
+def test_a_long_form_from_a_prefilled_draft_to_one_submission(site: str, site_dir: Path, browser: Any,
+                                                             tmp_path: Path) -> None:
     """The journey of issue 4 in Chromium with JavaScript: started by an agency through the API, saved,
     resumed by code in another browser, reviewed, changed and sent by a double click; axe-core and the
     Nu Html Checker look at every step."""
     require(AXE, "axe-core")
-    made = post_json(f"{site}/api/v1/forms/toive/drafts", {"nimi": "Maija", "hetu": "131052-308T"})
+    draft = {"nimi": "Maija", "hetu": "131052-308T"}
+    assert post_json(f"{site}/api/v1/forms/toive/drafts", draft) is None  # no key: 401
+    made = post_json(f"{site}/api/v1/forms/toive/drafts", draft, cli_api_key(site_dir))
     assert made is not None
     seen: dict[str, str] = {}
     problems: dict[str, list[str]] = {}
@@ -327,6 +337,13 @@ def test_a_long_form_from_a_prefilled_draft_to_one_submission(site: str, browser
     assert "Esitäytetty" in page.locator("#f_nimi-hint").inner_text()
     assert page.locator("input[name='/hetu']").count() == 0
     look(page, "prefilled page")
+    other = browser.new_context(bypass_csp=True)  # the link works once: a second opening is told so (in English,
+    # the language this Chromium asks for)
+    again = other.new_page()
+    again.goto(made["resume_url"])
+    assert "already been opened" in again.locator("main").inner_text() and "Maija" not in again.content()
+    look(again, "link already opened")
+    other.close()
     page.get_by_role("button", name="Jatka", exact=True).click()
     assert page.title().startswith("Virhe: ")  # who is it for?
     look(page, "page with an error")
@@ -390,12 +407,12 @@ def test_a_long_form_from_a_prefilled_draft_to_one_submission(site: str, browser
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_an_uploaded_decision_stays_when_going_back_from_the_review(
-        site: str, browser: Any, tmp_path: Path, javascript: bool) -> None:
+        site: str, site_dir: Path, browser: Any, tmp_path: Path, javascript: bool) -> None:
     """Issue 9, item 2, in Chromium: upload the decision (and another attachment), Jatka, Takaisin: the files
     are shown with name and size and Jatka passes; Remove makes the decision missing again. axe-core and the
     Nu Html Checker look at the page showing the files; it is photographed at 320 and 1280 px."""
     answers = {k: v for k, v in OIKAISUVAATIMUS.items() if k not in ("paatosliite", "liitteet", "vakuutus")}
-    made = post_json(f"{site}/api/v1/forms/oikaisuvaatimus/drafts", answers)
+    made = post_json(f"{site}/api/v1/forms/oikaisuvaatimus/drafts", answers, cli_api_key(site_dir, agency="lvv"))
     assert made is not None
     context = browser.new_context(java_script_enabled=javascript, bypass_csp=True)
     page = context.new_page()

@@ -17,7 +17,7 @@ import lxml.html
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import form_client, read_form, serving, stored_answers
+from tests.conftest import api_key, cli_api_key, form_client, read_form, serving, stored_answers
 
 TOIVE: dict[str, Any] = {
     "title": "Toivomus",
@@ -276,7 +276,8 @@ def test_a_draft_near_its_expiry_warns_and_can_be_kept_longer(client: TestClient
 
 
 def test_prefill_through_the_api_and_locked_answers_stay(client: TestClient) -> None:
-    made = client.post("/api/v1/forms/toive/drafts", json={"nimi": "Maija", "hetu": "131052-308t"})
+    made = client.post("/api/v1/forms/toive/drafts", json={"nimi": "Maija", "hetu": "131052-308t"},
+                       headers=api_key(client))
     assert made.status_code == 201, made.text
     body = made.json()
     assert set(body) == {"id", "resume_url", "expires_at"} and body["expires_at"].endswith("Z")
@@ -305,7 +306,7 @@ def test_prefill_through_the_api_and_locked_answers_stay(client: TestClient) -> 
 ])
 def test_a_wrong_prefill_is_refused(client: TestClient, prefill: object, status: int, pointer: str,
                                     words: str) -> None:
-    refused = client.post("/api/v1/forms/toive/drafts", json=prefill)
+    refused = client.post("/api/v1/forms/toive/drafts", json=prefill, headers=api_key(client))
     assert refused.status_code == status
     (error,) = refused.json()["errors"]
     assert error["pointer"] == pointer and words in error["message"]
@@ -315,7 +316,7 @@ def test_a_wrong_prefill_is_refused(client: TestClient, prefill: object, status:
 def test_a_one_page_form_has_no_drafts(tmp_path: Path) -> None:
     with form_client(tmp_path, yksi={"title": "Yksi", "type": "object",
                                         "properties": {"a": {"type": "string", "title": "A"}}}) as c:
-        assert c.post("/api/v1/forms/yksi/drafts", json={"a": "b"}).status_code == 422
+        assert c.post("/api/v1/forms/yksi/drafts", json={"a": "b"}, headers=api_key(c)).status_code == 422
         assert c.get("/forms/yksi/review").status_code == 404
 
 
@@ -353,19 +354,19 @@ def test_two_sends_at_once_and_a_restart(tmp_path: Path) -> None:
     (tmp_path / "schemas").mkdir()
     (tmp_path / "schemas" / "toive.json").write_text(json.dumps(TOIVE))
     args = ("--schemas", "schemas", "--db", "sqlite:///lomake.sqlite3")
+    key = cli_api_key(tmp_path, *args[:2], "--name", "asiointi")
     with serving(tmp_path, *args) as base:
         request = urllib.request.Request(f"{base}/api/v1/forms/toive/drafts", data=json.dumps(
             {"nimi": "Maija", "rooli": "itse", "asia": "Penkkejä"}).encode(), headers={
-            "content-type": "application/json"})
+            "content-type": "application/json", "authorization": f"Bearer {key}"})
         with urllib.request.urlopen(request, timeout=30) as response:
             resume_url = json.load(response)["resume_url"]
     with serving(tmp_path, *args) as base:  # a new process: the draft is in the database, not in memory
         token = resume_url.rsplit("/", 1)[1]
         status, location = post(base, f"/drafts/{token}", {}, "")
         assert status == 405  # the link is opened, not posted
-        with urllib.request.urlopen(f"{base}/drafts/{token}", timeout=30) as response:
-            assert "Hakija" in response.read().decode()
-        cookie = f"lomake_draft={token}"
+        cookie = _opened(f"{base}/drafts/{token}")
+        assert "Hakija" in _get(f"{base}/forms/toive/pages/hakija", cookie)
         for where, answers in [("hakija", {"/nimi": "Maija", "/rooli": "itse"}), ("asia", {"/asia": "Penkkejä"})]:
             page_html = _get(f"{base}/forms/toive/pages/{where}", cookie)
             csrf = lxml.html.fromstring(page_html).xpath("string(//input[@name='_csrf']/@value)")
@@ -388,6 +389,20 @@ def test_two_sends_at_once_and_a_restart(tmp_path: Path) -> None:
     assert len({location for _, location in results}) == 1
     with sqlite3.connect(tmp_path / "lomake.sqlite3") as db:
         assert db.execute("SELECT count(*) FROM submissions").fetchone() == (1,)
+
+
+def _opened(url: str) -> str:
+    """Open a resume link without following its redirect; the draft cookie it sets, as a Cookie header."""
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any) -> None:
+            return None
+
+    try:
+        urllib.request.build_opener(NoRedirect).open(url, timeout=30).close()
+    except urllib.error.HTTPError as answer:
+        assert answer.code == 303, answer.code
+        return str(answer.headers["set-cookie"]).split(";")[0]
+    raise AssertionError("the link did not redirect")
 
 
 def _get(url: str, cookie: str) -> str:
@@ -426,7 +441,8 @@ def test_the_rectification_request_from_a_prefilled_draft_to_one_submission(tmp_
     shutil.copytree(SCHEMAS, tmp_path / "schemas")
     with form_client(tmp_path / "schemas") as client:
         known = {k: OIKAISUVAATIMUS["vaatija"][k] for k in ("etunimet", "sukunimi", "henkilotunnus")}
-        made = client.post("/api/v1/forms/oikaisuvaatimus/drafts", json={"vaatija": known})
+        made = client.post("/api/v1/forms/oikaisuvaatimus/drafts", json={"vaatija": known},
+                           headers=api_key(client, "lvv"))
         assert made.status_code == 201, made.text
         opened = client.get(made.json()["resume_url"], follow_redirects=False)
         answers = {k: v for k, v in OIKAISUVAATIMUS.items() if k not in ("paatosliite", "liitteet", "vakuutus")}

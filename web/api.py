@@ -9,12 +9,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from lomake.errors import BadRequest, Invalid, Problem
+from lomake.errors import BadRequest, Invalid, NotFound, Problem, Unauthorized
+from lomake.forms import Form
 from lomake.messages import text
 from submission.journey import prefilled_pointers
+from submission.keys import KEY
 from submission.validate import accept, accept_partial
 from web.bodies import claimable, take_data_urls
-from web.state import Lomake, language, lomake, read_body, require_media_type, store
+from web.state import Lomake, language, link, lomake, read_body, require_media_type, store
 
 
 async def api_forms(request: Request) -> Response:
@@ -42,14 +44,15 @@ async def api_submit(request: Request) -> Response:
         "id": submission.id,
         "reference": submission.reference,
         "received_at": submission.received_at.isoformat().replace("+00:00", "Z"),
-        "receipt_url": str(request.url_for("receipt_pdf", token=submission.receipt_token)),
+        "receipt_url": link(request, "receipt_pdf", token=submission.receipt_token),
     }, status_code=201)
 
 
 async def api_draft(request: Request) -> Response:
-    """Start a draft with some answers given ("ask only once"); the person continues it by its resume link."""
+    """Start a draft with some answers given ("ask only once"); the person continues it by its resume link,
+    which works once (see `web.drafts.resume_link`). Only the form's own agency, by its API key."""
     app = lomake(request)
-    form = app.form(request)
+    form = await agency_form(request, app)
     lang = language(request, form.languages)
     if not form.meta.pages:
         raise Invalid(text(lang, "not_paged"))
@@ -65,12 +68,30 @@ async def api_draft(request: Request) -> Response:
     prefilled = prefilled_pointers(given)
     locked = tuple(p for p in form.meta.prefill_read_only if p in prefilled)
     draft = await run_in_threadpool(app.storage.add_draft, form.id, lang, form.meta.draft_days, given, prefilled,
-                                    locked)
+                                    locked, handover=True)
+    assert draft.handover is not None
     return JSONResponse({
         "id": draft.id,
-        "resume_url": str(request.url_for("resume_link", token=draft.token)),
+        "resume_url": link(request, "resume_link", token=draft.handover),
         "expires_at": draft.expires_at.isoformat().replace("+00:00", "Z"),
     }, status_code=201)
+
+
+async def agency_form(request: Request, app: Lomake) -> Form:
+    """The form the path names, for the agency whose API key (`Authorization: Bearer <key>`) the request
+    carries: 401 without a live key, 404 (as for no form at all) when the form is another agency's."""
+    lang = language(request)
+    scheme, _, secret = request.headers.get("authorization", "").partition(" ")
+    secret = secret.strip()
+    agency = None
+    if scheme.lower() == "bearer" and KEY.fullmatch(secret):
+        agency = await run_in_threadpool(app.storage.agency_of_key, secret)
+    if agency is None:
+        raise Unauthorized(text(lang, "api_key_needed"))
+    form = app.form(request)
+    if form.agency.id != agency:
+        raise NotFound(text(lang, "unknown_form", form_id=form.id))
+    return form
 
 
 async def read_json(request: Request, app: Lomake, lang: str) -> Any:

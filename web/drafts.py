@@ -2,6 +2,8 @@
 
 The draft is named by an HttpOnly, SameSite cookie scoped to the form's pages; every POST of a
 draft also carries the draft's own random token (CSRF). The final send happens once per draft.
+A draft made for someone through the API is handed over by a link that works once: opening it
+moves the draft to a fresh token that only that browser (and the person's own saved link) has.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from lomake.errors import Forbidden, Invalid, NotFound, Problem
+from lomake.errors import Forbidden, Gone, Invalid, NotFound, Problem
 from lomake.formats import moment_shown
 from lomake.forms import Form, PageMeta
 from lomake.messages import LANGUAGES, file_size, text
@@ -45,7 +47,7 @@ from submission.store import Attachment, Draft, normalise_code
 from submission.uploads import references
 from submission.validate import accept
 from web.bodies import claimable, kept_uploads, read_answers
-from web.state import TOKEN, Lomake, language, lomake, read_body, require_media_type, store
+from web.state import TOKEN, Lomake, base_url, language, link, lomake, read_body, require_media_type, store
 
 DRAFT_COOKIE = "lomake_draft"
 #: From this long before a draft expires, its pages offer to keep it longer.
@@ -71,8 +73,10 @@ async def current_draft(request: Request, app: Lomake, form: Form) -> Draft | No
 def with_cookie(response: Response, request: Request, draft: Draft) -> Response:
     """The draft's token in an HttpOnly, SameSite cookie for this form's pages only, until the draft expires."""
     seconds = int((draft.expires_at - dt.datetime.now(dt.UTC)).total_seconds())
+    public = base_url(lomake(request).settings.public_url, request.scope)
+    secure = request.url.scheme == "https" or public.startswith("https:")
     response.set_cookie(DRAFT_COOKIE, draft.token, max_age=max(seconds, 0), path=f"/forms/{draft.form_id}",
-                        secure=request.url.scheme == "https", httponly=True, samesite="lax")
+                        secure=secure, httponly=True, samesite="lax")
     return response
 
 
@@ -310,8 +314,8 @@ async def saved(request: Request) -> Response:
         raise NotFound(text(lang, "draft_gone"))
     html = app.pages.render(
         "saved.html", lang, form_title=form.in_language(lang).title, code=draft.code,
-        link=str(request.url_for("resume_link", token=draft.token)),
-        expires=moment_shown(draft.expires_at, lang, seconds=False), resume_url=str(request.url_for("resume")),
+        link=link(request, "resume_link", token=draft.token),
+        expires=moment_shown(draft.expires_at, lang, seconds=False), resume_url=link(request, "resume"),
         here=page_url(form, first_unfinished(form.meta, draft.data, draft.done), lang),
         service_name=form.agency.display_name(lang), languages=form.languages,
         theme=form.agency.id if form.agency.theme else None,
@@ -333,11 +337,19 @@ def resumed(request: Request, app: Lomake, draft: Draft) -> Response:
 
 
 async def resume_link(request: Request) -> Response:
+    """A resume link: the person's own (from "save and continue later"), or the one-time link an agency
+    gave for a draft it made, which moves the draft to a fresh token (and CSRF token) for this browser."""
     app, token = lomake(request), request.path_params["token"]
-    draft = await run_in_threadpool(app.storage.draft, token) if TOKEN.fullmatch(token) else None
-    if draft is None:
+    if not TOKEN.fullmatch(token):
         raise NotFound(text(language(request), "draft_gone"))
-    return resumed(request, app, draft)
+    draft = await run_in_threadpool(app.storage.draft, token) or await run_in_threadpool(app.storage.hand_over, token)
+    if draft is not None:
+        return resumed(request, app, draft)
+    form_id = await run_in_threadpool(app.storage.handed_over, token)
+    if form_id is not None:  # whoever opened it first holds the draft; this browser is told where to go on
+        url = base_url(app.settings.public_url, request.scope) + f"/forms/{form_id}"
+        raise Gone(text(language(request), "handover_used", url=url))
+    raise NotFound(text(language(request), "draft_gone"))
 
 
 async def resume(request: Request) -> Response:

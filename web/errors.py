@@ -8,7 +8,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from lomake.errors import LomakeError, Problem
+from lomake.errors import LomakeError, Problem, Unauthorized
 from lomake.messages import text
 from web.state import language, lomake
 
@@ -22,7 +22,10 @@ def _wants_json(request: Request) -> bool:
 
 async def lomake_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, LomakeError)
-    return error_response(request, exc.status, exc.problems)
+    response = error_response(request, exc.status, exc.problems)
+    if isinstance(exc, Unauthorized):
+        response.headers["www-authenticate"] = "Bearer"
+    return response
 
 
 async def http_error(request: Request, exc: Exception) -> Response:

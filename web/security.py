@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
+from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -10,7 +10,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from lomake.errors import Problem
 from lomake.messages import text
 from web.errors import error_response
-from web.state import language
+from web.state import base_url, language
 
 SECURITY_HEADERS = [
     (b"content-security-policy", b"default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; "
@@ -21,22 +21,40 @@ SECURITY_HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 ]
+#: Over HTTPS: browsers use only HTTPS for this host for a year, so no one can strip it on the way.
+HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+_PORTS = {"http": 80, "https": 443}
+
+
+def origin(url: str) -> tuple[str, str, int] | None:
+    """An http(s) URL's origin: scheme, host and port (the default port written out); None for anything else."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port or _PORTS.get(parts.scheme)
+    except ValueError:
+        return None
+    if parts.scheme not in _PORTS or not parts.hostname or port is None:
+        return None
+    return parts.scheme, parts.hostname.lower(), port
 
 
 class SecurityHeaders:
-    """Strict headers on every response: CSP without inline code, no framing, no referrer."""
+    """Strict headers on every response: CSP without inline code, no framing, no referrer; HSTS over HTTPS
+    (when the public URL is https, or the request came over https)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, public_url: str | None = None) -> None:
         self.app = app
+        self.https = bool(public_url and public_url.startswith("https:"))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        headers = [*SECURITY_HEADERS, HSTS] if self.https or scope.get("scheme") == "https" else SECURITY_HEADERS
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+                message["headers"] = [*message.get("headers", []), *headers]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -46,20 +64,30 @@ class CrossOriginProtection:
     """CSRF protection without tokens or cookies: browsers say where a POST comes from.
 
     `Sec-Fetch-Site` must be same-origin (or none, for a typed address); without it, an
-    `Origin` header must name this host. Non-browser clients send neither and pass. This
-    keeps working inside an iframe, where the form posts to its own origin.
+    `Origin` header must be this site's origin, scheme and port included: the public URL's, or
+    the request's own (its Host, over https whenever the public URL is). Non-browser clients
+    send neither and pass. This keeps working inside an iframe, where the form posts to its
+    own origin.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, public_url: str | None = None) -> None:
         self.app = app
+        self.public_url = public_url
+
+    def ours(self, scope: Scope, sent: str, host: str) -> bool:
+        """Whether the `Origin` header `sent` is this site's."""
+        public = base_url(self.public_url, scope)
+        scheme = "https" if public.startswith("https:") else scope.get("scheme", "http")
+        found = origin(sent)  # "null" (a sandboxed or opaque page) is never ours
+        return found is not None and found in (origin(public), origin(f"{scheme}://{host}"))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] not in ("GET", "HEAD", "OPTIONS"):
             headers = {k.decode(): v.decode("latin-1") for k, v in scope["headers"]
                        if k in (b"sec-fetch-site", b"origin", b"host")}
-            site, origin = headers.get("sec-fetch-site"), headers.get("origin")
+            site, sent = headers.get("sec-fetch-site"), headers.get("origin")
             cross = site not in ("same-origin", "none") if site else bool(
-                origin and (origin == "null" or urlparse(origin).netloc != headers.get("host")))
+                sent and not self.ours(scope, sent, headers.get("host", "")))
             if cross:
                 request = Request(scope)
                 response = error_response(request, 403, [Problem("", text(language(request), "cross_origin"))])

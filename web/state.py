@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.requests import Request
+from starlette.types import Scope
 
 from lomake.errors import NotFound, PayloadTooLarge, Problem, UnsupportedMediaType
 from lomake.forms import Catalog, Form
@@ -65,6 +66,25 @@ class Lomake:
         if not values and not problems:
             self._blank_pages[key] = page
         return page
+
+
+def base_url(public: str | None, scope: Scope) -> str:
+    """Where absolute links point: the configured public URL, else the address the server is bound to.
+
+    Never the request's Host header: anyone can send `Host: attacker.example`."""
+    if public:
+        return public.rstrip("/")
+    scheme = scope.get("scheme", "http")
+    host, port = scope.get("server") or ("localhost", None)
+    host = f"[{host}]" if ":" in host else host
+    default = {"http": 80, "https": 443}.get(scheme)
+    return f"{scheme}://{host}" if port in (None, default) else f"{scheme}://{host}:{port}"
+
+
+def link(request: Request, name: str, **params: str) -> str:
+    """The absolute URL of the route `name`, on the public URL (see `base_url`)."""
+    path = request.app.url_path_for(name, **params)
+    return base_url(lomake(request).settings.public_url, request.scope) + str(path)
 
 
 def lomake(request: Request) -> Lomake:

@@ -141,3 +141,57 @@ def test_an_upload_is_held_by_who_uploaded_it_and_a_draft_takes_only_its_own(tmp
     assert storage.owned_attachments([held.id], mine.id) == []  # claimed: nobody's to keep any more
     assert storage.attachments([held.id], sent.id) == [held]
     storage.close()
+
+
+def test_api_keys_are_stored_as_hashes_and_can_be_revoked(tmp_path: Path) -> None:
+    import hashlib
+
+    from submission.keys import KEY
+
+    storage = SQLiteStorage(tmp_path / "k.sqlite3")
+    record, secret = storage.add_api_key("lvv", "asiointi")
+    other, other_secret = storage.add_api_key("espoo")
+    assert KEY.fullmatch(secret) and secret != other_secret
+    assert storage.agency_of_key(secret) == "lvv" and storage.agency_of_key(other_secret) == "espoo"
+    assert storage.agency_of_key(secret[:-1] + ("A" if secret[-1] != "A" else "B")) is None
+    assert [(k.id, k.agency, k.name, k.revoked_at) for k in storage.api_keys()] == [
+        (record.id, "lvv", "asiointi", None), (other.id, "espoo", "", None)]
+    assert storage.revoke_api_key(record.id) and not storage.revoke_api_key(record.id)
+    assert storage.agency_of_key(secret) is None and storage.agency_of_key(other_secret) == "espoo"
+    assert storage.api_keys()[0].revoked_at is not None
+    storage.close()
+    with sqlite3.connect(tmp_path / "k.sqlite3") as db:
+        rows = db.execute("SELECT * FROM api_keys").fetchall()
+    dump = repr(rows)
+    assert secret not in dump and secret[len("lomake_"):] not in dump  # only the hash is kept
+    assert hashlib.sha256(secret.encode()).hexdigest() in dump
+
+
+def test_a_handover_link_works_once_even_when_opened_twice_at_once(tmp_path: Path) -> None:
+    import threading
+
+    storage = SQLiteStorage(tmp_path / "h.sqlite3")
+    made = storage.add_draft("toive", "fi", 7, {"nimi": "Maija"}, {"/nimi": "Maija"}, (), handover=True)
+    assert made.handover is not None and made.handover != made.token
+    plain = storage.add_draft("toive", "fi", 7, {})
+    assert plain.handover is None
+    results: list[object] = []
+    start = threading.Barrier(8)
+
+    def open_link() -> None:
+        start.wait()
+        results.append(storage.hand_over(made.handover or ""))
+
+    threads = [threading.Thread(target=open_link) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    (taken,) = [r for r in results if r is not None]
+    assert results.count(None) == 7
+    assert taken.id == made.id and taken.data == {"nimi": "Maija"}  # type: ignore[attr-defined]
+    assert taken.token not in (made.token, made.handover) and taken.csrf != made.csrf  # type: ignore[attr-defined]
+    assert storage.draft(made.token) is None and storage.draft(made.handover or "") is None
+    assert storage.handed_over(made.handover or "") == "toive" and storage.handed_over(plain.token) is None
+    assert storage.hand_over(plain.token) is None  # a draft's own token is no handover link
+    storage.close()
