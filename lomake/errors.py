@@ -36,6 +36,12 @@ class NotFound(LomakeError):
     status = 404
 
 
+class RequestTimeout(LomakeError):
+    """The body did not arrive in time (a client that sends it slowly, or never finishes)."""
+
+    status = 408
+
+
 class PayloadTooLarge(LomakeError):
     status = 413
 

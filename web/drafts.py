@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import secrets
 from collections.abc import Mapping
 from dataclasses import replace
 from functools import partial
@@ -26,7 +25,7 @@ from renderer.answers import answers as answers_of
 from renderer.answers import show
 from renderer.fields import FormView
 from renderer.html import _target
-from submission.coerce import apply_action, coerce, form_values, parse_form
+from submission.coerce import apply_action, coerce, form_values
 from submission.journey import (
     REVIEW,
     applies,
@@ -44,8 +43,9 @@ from submission.journey import (
 from submission.store import Attachment, Draft, normalise_code
 from submission.uploads import references
 from submission.validate import accept
-from web.bodies import claimable, kept_uploads, read_answers
-from web.state import TOKEN, Lomake, language, lomake, read_body, require_media_type, store
+from web.bodies import claimable, kept_uploads, read_answers, read_form
+from web.security import same_token
+from web.state import TOKEN, Lomake, language, lomake, store
 
 DRAFT_COOKIE = "lomake_draft"
 #: From this long before a draft expires, its pages offer to keep it longer.
@@ -164,7 +164,7 @@ async def submit_page(request: Request) -> Response:
     view = asked_view(app, form, lang, page.properties, draft)
     data, upload_issues = await read_answers(request, app, view, lang)
     sent_csrf = (data.pop("_csrf", None) or [""])[0]
-    if draft is not None and not secrets.compare_digest(sent_csrf, draft.csrf):
+    if draft is not None and not same_token(sent_csrf, draft.csrf):
         raise Forbidden(text(lang, "stale_page"))
     action = (data.pop("_action", None) or [""])[0]
     back_to_review = (data.pop("_return", None) or [""])[0] == REVIEW
@@ -261,7 +261,7 @@ async def submit_review(request: Request) -> Response:
     app, form, lang, draft = await reviewed_draft(request)
     view = asked_view(app, form, lang, form.meta.review, draft)
     data, _ = await read_answers(request, app, view, lang)
-    if not secrets.compare_digest((data.pop("_csrf", None) or [""])[0], draft.csrf):
+    if not same_token((data.pop("_csrf", None) or [""])[0], draft.csrf):
         raise Forbidden(text(lang, "stale_page"))
     if draft.sent_receipt:
         return RedirectResponse(f"/receipts/{draft.sent_receipt}?lang={lang}", status_code=303)
@@ -287,10 +287,10 @@ async def extend_draft(request: Request) -> Response:
     form = app.form(request)
     lang = language(request, form.languages)
     draft = await current_draft(request, app, form)
-    data = parse_form(await read_body(request, app.settings.max_body_bytes, lang))
+    data = await read_form(request, app.settings.max_body_bytes, lang)
     if draft is None or draft.sent_receipt:
         raise NotFound(text(lang, "draft_gone"))
-    if not secrets.compare_digest((data.get("_csrf") or [""])[0], draft.csrf):
+    if not same_token((data.get("_csrf") or [""])[0], draft.csrf):
         raise Forbidden(text(lang, "stale_page"))
     back = (data.get("_back") or [""])[0]
     if not back.startswith(f"/forms/{form.id}/"):
@@ -345,8 +345,7 @@ async def resume(request: Request) -> Response:
     problems: list[Problem] = []
     typed = ""
     if request.method == "POST":
-        require_media_type(request, "application/x-www-form-urlencoded", lang)
-        typed = (parse_form(await read_body(request, 10_000, lang)).get("code") or [""])[0]
+        typed = ((await read_form(request, 10_000, lang)).get("code") or [""])[0]
         code = normalise_code(typed)
         draft = await run_in_threadpool(app.storage.draft_by_code, code) if len(code) == 14 else None
         if draft is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from urllib.parse import urlparse
 
 from starlette.requests import Request
@@ -21,6 +22,11 @@ SECURITY_HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 ]
+
+
+def same_token(sent: str, expected: str) -> bool:
+    """Whether a posted token is the expected one, in constant time, whatever characters it holds."""
+    return secrets.compare_digest(sent.encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass"))
 
 
 class SecurityHeaders:

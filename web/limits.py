@@ -1,0 +1,116 @@
+"""What one request may take: bytes counted as they arrive, time to send the body, JSON shape.
+
+Every limit holds while the body is read, so that a chunked body (no Content-Length) or a
+slow one meets the same limits as any other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from typing import Any
+
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from lomake.errors import BadRequest, PayloadTooLarge, RequestTimeout
+from lomake.messages import text
+from web.state import language
+
+#: Deepest nesting of arrays and objects a JSON body may have: more than any form's, far less than Python's stack.
+MAX_DEPTH = 64
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def capped(request: Request, limit: int, lang: str) -> Request:
+    """The same request, whose body is refused with 413 as soon as more than `limit` bytes of it arrived."""
+    received = 0
+
+    async def receive() -> Message:
+        nonlocal received
+        message = await request.receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise PayloadTooLarge(text(lang, "too_large", n=limit))
+        return message
+
+    return Request(request.scope, receive)
+
+
+class BodyTimeout:
+    """A request's whole body must arrive within `seconds` of the request's start, or it answers 408.
+
+    Half-sent bodies (slowloris) then hold a connection for at most that long. Once the body is
+    complete, waiting for the client to go away (`http.disconnect`) is not limited.
+    """
+
+    def __init__(self, app: ASGIApp, seconds: float) -> None:
+        self.app = app
+        self.seconds = seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.seconds
+        complete = False
+
+        async def timed_receive() -> Message:
+            nonlocal complete
+            if complete:
+                return await receive()
+            try:
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
+            except TimeoutError:
+                raise RequestTimeout(text(language(Request(scope)), "request_timeout")) from None
+            complete = message["type"] != "http.request" or not message.get("more_body", False)
+            return message
+
+        await self.app(scope, timed_receive, send)
+
+
+def parse_json(body: bytes, lang: str) -> Any:
+    """A JSON body as Python values; 400 in plain words if it is not UTF-8, not JSON, or nested too deep."""
+    try:
+        document = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest(text(lang, "json_encoding")) from None
+    try:
+        value = json.loads(document, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise BadRequest(text(lang, "malformed_json", line=exc.lineno, column=exc.colno)) from None
+    except _Constant as exc:
+        raise BadRequest(text(lang, "json_constant", name=str(exc))) from None
+    except RecursionError:
+        raise BadRequest(text(lang, "json_too_deep", n=MAX_DEPTH)) from None
+    json_issue(value, lang)
+    return value
+
+
+def json_issue(value: Any, lang: str) -> None:
+    """Raise 400 if `value` nests deeper than `MAX_DEPTH` or holds a lone surrogate (not text in any encoding).
+
+    Walks without recursion, so that no nesting can exhaust the stack."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                raise BadRequest(text(lang, "json_encoding"))
+        elif isinstance(item, dict | list):
+            if depth >= MAX_DEPTH:
+                raise BadRequest(text(lang, "json_too_deep", n=MAX_DEPTH))
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+
+
+class _Constant(ValueError):
+    pass
+
+
+def _reject_constant(name: str) -> None:
+    raise _Constant(name)
