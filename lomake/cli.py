@@ -26,16 +26,23 @@ def main() -> None:
               help="Database URL: sqlite:///relative/path or sqlite:////absolute/path.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-def serve(schemas_dir: Path, db_url: str, host: str, port: int) -> None:
+@click.option("--body-timeout", default=Settings.body_timeout, show_default=True, type=float,
+              help="Seconds a client has to send a request's body (then 408).")
+@click.option("--header-timeout", default=10.0, show_default=True, type=float,
+              help="Seconds a client has to send a request's headers (then the connection is closed).")
+def serve(schemas_dir: Path, db_url: str, host: str, port: int, body_timeout: float, header_timeout: float) -> None:
     """Serve the forms in SCHEMAS over HTTP."""
     import uvicorn
 
     from server import create_app
+    from web.limits import headers_in_time
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    app = create_app(Settings(schemas_dir=schemas_dir, db_url=db_url))
-    # No access log: receipt URLs are capabilities and must not end up in logs.
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="info")
+    app = create_app(Settings(schemas_dir=schemas_dir, db_url=db_url, body_timeout=body_timeout))
+    # No access log: receipt URLs are capabilities and must not end up in logs. Slow clients are
+    # cut off: headers within header_timeout, the body within body_timeout, idle connections after 5 s.
+    uvicorn.run(app, host=host, port=port, access_log=False, log_level="info", http=headers_in_time(header_timeout),
+                timeout_keep_alive=5)
 
 
 @main.command()

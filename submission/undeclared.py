@@ -4,9 +4,10 @@ The record holds only what the form asks. An object's property is described if a
 applies to the object names it in `properties`, matches it with `patternProperties`, or takes
 any property (`additionalProperties` or `unevaluatedProperties` that is not `false`). The schemas
 that apply are the object's own and, in place, its `$ref`, `allOf`, `then`/`else` and
-`dependentSchemas` (of the properties present), and of a `oneOf`/`anyOf` the options the object fits (those that describe all
-its properties; if none does, the one that leaves out fewest). An object whose schemas describe no
-property at all (`{"type": "object"}`, or `{}`) is a free-form answer and takes anything.
+`dependentSchemas` (of the properties present), and of a `oneOf`/`anyOf` the options the object
+fits (those that describe all its properties; if none does, the one that leaves out fewest).
+An object whose schemas describe no property at all (`{"type": "object"}`, or `{}`) is a
+free-form answer and takes anything.
 """
 
 from __future__ import annotations

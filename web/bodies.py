@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from lomake.errors import BadRequest, Invalid, PayloadTooLarge, Problem
-from lomake.messages import text
+from lomake.messages import file_size, text
 from lomake.schema import holder_of, places
 from renderer.fields import ITEM, Field, FormView, walk
 from submission.coerce import Issue, parse_form
@@ -141,6 +141,14 @@ async def _take_data_url(app: Lomake, f: Field, item: str, issues: list[Issue]) 
         return None
     kept = await run_in_threadpool(app.storage.add_attachment, name, media, decoded[1])
     return kept.reference
+
+
+async def within_draft_limit(app: Lomake, answers: dict[str, Any], lang: str) -> None:
+    """413 if the attachments a draft's answers refer to are more than `max_draft_bytes` in all."""
+    ids = list(dict.fromkeys(i for _, i in references(answers)))
+    held = sum(a.size for a in await run_in_threadpool(app.storage.attachments, ids))
+    if held > app.settings.max_draft_bytes:
+        raise PayloadTooLarge(text(lang, "draft_too_large", size=file_size(app.settings.max_draft_bytes, lang)))
 
 
 async def kept_uploads(app: Lomake, data: Mapping[str, list[str]]) -> dict[str, Attachment]:

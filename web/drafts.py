@@ -43,7 +43,7 @@ from submission.journey import (
 from submission.store import Attachment, Draft, normalise_code
 from submission.uploads import references
 from submission.validate import accept
-from web.bodies import claimable, kept_uploads, read_answers, read_form
+from web.bodies import claimable, kept_uploads, read_answers, read_form, within_draft_limit
 from web.security import same_token
 from web.state import TOKEN, Lomake, language, lomake, store
 
@@ -177,6 +177,7 @@ async def submit_page(request: Request) -> Response:
     instance, coerced = coerce(view.fields, data, base=others)
     answers = with_locked(merged(answers, page.properties, instance), draft.prefilled if draft else {},
                           draft.locked if draft else ())
+    await within_draft_limit(app, answers, lang)
     if draft is None:
         draft = await run_in_threadpool(app.storage.add_draft, form.id, lang, form.meta.draft_days, {})
     done = tuple(d for d in draft.done if d != page.id)

@@ -114,3 +114,39 @@ class _Constant(ValueError):
 
 def _reject_constant(name: str) -> None:
     raise _Constant(name)
+
+
+def headers_in_time(seconds: float) -> type[asyncio.Protocol]:
+    """uvicorn's httptools protocol, closing a connection whose request line and headers take longer than
+    `seconds` (uvicorn itself waits for them forever: a slowloris holds the connection)."""
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    class HeadersInTime(HttpToolsProtocol):
+        _due: asyncio.TimerHandle | None = None
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._wait_for_headers()
+
+        def on_message_begin(self) -> None:
+            super().on_message_begin()
+            self._wait_for_headers()
+
+        def on_headers_complete(self) -> None:
+            self._stop_waiting()
+            super().on_headers_complete()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._stop_waiting()
+            super().connection_lost(exc)
+
+        def _wait_for_headers(self) -> None:
+            self._stop_waiting()
+            self._due = self.loop.call_later(seconds, self.transport.close)
+
+        def _stop_waiting(self) -> None:
+            if self._due is not None:
+                self._due.cancel()
+                self._due = None
+
+    return HeadersInTime
