@@ -25,10 +25,10 @@ def sniffed_type(filename: str, content: bytes) -> str:
     """The media type of `content`; of the types its signature allows, the one `filename` names, if any."""
     named = type_of_name(filename)
     try:
-        matches = puremagic.magic_string(content[:_HEAD], filename if "." in filename else None)
+        matches = puremagic.magic_string(content[:_HEAD])  # with a file name, it guesses from the name too
     except (puremagic.PureError, ValueError):
         matches = []
-    found = [m.mime_type for m in matches if m.mime_type]
+    found = [m.mime_type for m in matches if m.mime_type and m.byte_match]
     if found:
         return named if named in found or (named and _zip_document(named, found)) else found[0]
     if _is_text(content):
