@@ -28,7 +28,7 @@ from lomake.settings import Settings
 from server import create_app
 from tests.conftest import serving
 from tests.samples import PDF
-from web.limits import MAX_DEPTH, parse_json
+from web.limits import MAX_DEPTH, BoundedFiles, parse_json
 
 PAGED = {
     "title": "Liitteet", "type": "object",
@@ -351,3 +351,26 @@ def test_the_json_reader_gives_a_value_or_a_plain_400(body: bytes) -> None:
         assert "Expecting" not in exc.message and "codec" not in exc.message
         return
     json.dumps(value).encode("utf-8")  # whatever is read can be stored
+
+
+def test_of_each_file_no_more_is_spooled_than_its_field_takes() -> None:
+    body = (b'--b\r\nContent-Disposition: form-data; name="pieni"; filename="a.pdf"\r\n\r\n' + b"x" * 300_000
+            + b'\r\n--b\r\nContent-Disposition: form-data; name="iso"; filename="b.pdf"\r\n\r\n' + b"y" * 300_000
+            + b'\r\n--b\r\nContent-Disposition: form-data; name="teksti"\r\n\r\nhei\r\n--b--\r\n')
+    chunks = [{"type": "http.request", "body": body[i:i + 5000], "more_body": i + 5000 < len(body)}
+              for i in range(0, len(body), 5000)]
+
+    async def receive() -> dict[str, Any]:
+        return chunks.pop(0)
+
+    async def parse() -> list[tuple[str, Any]]:
+        request = Request({"type": "http", "method": "POST", "headers": [
+            (b"content-type", b"multipart/form-data; boundary=b")]}, receive)
+        posted = await BoundedFiles(request, {"pieni": 2000, "iso": 1_000_000}.get).parse()
+        items = [(name, value if isinstance(value, str) else (value.size, await value.read()))
+                 for name, value in posted.multi_items()]
+        await posted.close()
+        return items
+
+    assert asyncio.run(parse()) == [("pieni", (2001, b"x" * 2001)), ("iso", (300_000, b"y" * 300_000)),
+                                    ("teksti", "hei")]

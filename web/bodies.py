@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
-from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 
 from lomake.errors import BadRequest, Invalid, PayloadTooLarge, Problem
@@ -26,7 +26,7 @@ from submission.uploads import (
     upload_issue,
 )
 from submission.validate import message
-from web.limits import capped
+from web.limits import BoundedFiles, capped
 from web.state import Lomake, content_type, read_body, require_media_type
 
 
@@ -55,19 +55,26 @@ async def read_multipart(
 ) -> tuple[dict[str, list[str]], list[Issue]]:
     """A multipart form: its fields as strings, and each uploaded file checked and kept as an attachment.
 
-    The body is counted as it arrives: past `max_upload_bytes` it is refused (413) before more is spooled."""
+    The body is counted as it arrives: past `max_upload_bytes` it is refused (413) before more is spooled;
+    of each file no more is kept than its field takes (and one byte, to tell it is too large)."""
     limit = app.settings.max_upload_bytes
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(text(lang, "too_large", n=limit))
+    by_name = {f.name: f for f in files}
+
+    def file_limit(name: str) -> int:
+        f = by_name.get(name) or by_name.get(ITEM.sub("/-", name))
+        return f.max_bytes if f is not None else 0
+
+    parser = BoundedFiles(capped(request, limit, lang), file_limit, max_files=50, max_fields=5000,
+                          max_part_size=app.settings.max_body_bytes)
     try:
-        posted = await capped(request, limit, lang).form(max_files=50, max_fields=5000,
-                                                         max_part_size=app.settings.max_body_bytes)
-    except HTTPException as exc:
+        posted = await parser.parse()
+    except MultiPartException as exc:
         raise BadRequest(text(lang, "bad_form_body")) from exc
     data: dict[str, list[str]] = {}
     issues: list[Issue] = []
-    by_name = {f.name: f for f in files}
     try:
         for name, value in posted.multi_items():
             if isinstance(value, str):

@@ -9,8 +9,10 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
+from starlette.formparsers import MultiPartParser
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -37,6 +39,29 @@ def capped(request: Request, limit: int, lang: str) -> Request:
         return message
 
     return Request(request.scope, receive)
+
+
+class BoundedFiles(MultiPartParser):
+    """Starlette's multipart parser, spooling at most `limit(field name) + 1` bytes of each file:
+    enough to tell that a file is too large, however large it is."""
+
+    def __init__(self, request: Request, limit: Callable[[str], int], **options: Any) -> None:
+        super().__init__(request.headers, request.stream(), **options)
+        self._limit = limit
+        self._kept = 0
+
+    def on_part_begin(self) -> None:
+        super().on_part_begin()
+        self._kept = 0
+
+    def on_part_data(self, data: bytes, start: int, end: int) -> None:
+        if self._current_part.file is not None:
+            room = self._limit(self._current_part.field_name) + 1 - self._kept
+            end = max(start, min(end, start + room))
+            self._kept += end - start
+            if end == start:
+                return
+        super().on_part_data(data, start, end)
 
 
 class BodyTimeout:
