@@ -374,3 +374,14 @@ def test_of_each_file_no_more_is_spooled_than_its_field_takes() -> None:
 
     assert asyncio.run(parse()) == [("pieni", (2001, b"x" * 2001)), ("iso", (300_000, b"y" * 300_000)),
                                     ("teksti", "hei")]
+
+
+@pytest.mark.parametrize("written", ['{"a": "\\ud800"}', "[" * 100_000 + "]" * 100_000, '{"a":' * 65 + "1" + "}" * 65])
+def test_an_answer_written_as_json_on_the_page_is_checked_like_an_api_body(tmp_path: Path, written: str) -> None:
+    (tmp_path / "vapaa.json").write_text(json.dumps(
+        {"title": "Vapaa", "type": "object", "properties": {"x": {"title": "Lisätiedot", "type": "object"}}}))
+    with TestClient(create_app(Settings(schemas_dir=tmp_path, db_url=f"sqlite:///{tmp_path}/x.db"))) as c:
+        response = c.post("/forms/vapaa", data={"/x": written})
+        assert response.status_code == 422
+        assert "Kirjoita ”Lisätiedot” JSON-muodossa." in response.text
+        assert c.post("/forms/vapaa", data={"/x": '{"a": [1]}'}, follow_redirects=False).status_code == 303

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -18,11 +17,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lomake.errors import BadRequest, PayloadTooLarge, RequestTimeout
 from lomake.messages import text
+from lomake.schema import MAX_JSON_DEPTH, json_fault
 from web.state import language
 
 #: Deepest nesting of arrays and objects a JSON body may have: more than any form's, far less than Python's stack.
-MAX_DEPTH = 64
-_SURROGATE = re.compile("[\ud800-\udfff]")
+MAX_DEPTH = MAX_JSON_DEPTH
 
 
 def capped(request: Request, limit: int, lang: str) -> Request:
@@ -117,20 +116,12 @@ def parse_json(body: bytes, lang: str) -> Any:
 
 
 def json_issue(value: Any, lang: str) -> None:
-    """Raise 400 if `value` nests deeper than `MAX_DEPTH` or holds a lone surrogate (not text in any encoding).
-
-    Walks without recursion, so that no nesting can exhaust the stack."""
-    stack: list[tuple[Any, int]] = [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, str):
-            if _SURROGATE.search(item):
-                raise BadRequest(text(lang, "json_encoding"))
-        elif isinstance(item, dict | list):
-            if depth >= MAX_DEPTH:
-                raise BadRequest(text(lang, "json_too_deep", n=MAX_DEPTH))
-            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
-            stack.extend((child, depth + 1) for child in children)
+    """Raise 400 if `value` nests deeper than `MAX_DEPTH` or holds a lone surrogate (not text in any encoding)."""
+    fault = json_fault(value, MAX_DEPTH)
+    if fault == "depth":
+        raise BadRequest(text(lang, "json_too_deep", n=MAX_DEPTH))
+    if fault == "encoding":
+        raise BadRequest(text(lang, "json_encoding"))
 
 
 class _Constant(ValueError):
