@@ -40,15 +40,17 @@ def _walk(schemas: list[Located], instance: Any, at: str, found: list[str], dept
     applied = _applied(schemas, instance)
     if isinstance(instance, list):
         for i, item in enumerate(instance):
-            _walk([s for located in applied for s in _item_schemas(located, i)], item, f"{at}/{i}", found, depth + 1)
+            if isinstance(item, dict | list):
+                _walk([s for located in applied for s in _item_schemas(located, i)], item, f"{at}/{i}", found,
+                      depth + 1)
         return
     known = _known(applied, instance)
     for name, value in instance.items():
-        where = f"{at}/{escape(name)}"
         if known is not None and name not in known:
-            found.append(where)
-            continue
-        _walk([s for located in applied for s in _property_schemas(located, name)], value, where, found, depth + 1)
+            found.append(f"{at}/{escape(name)}")
+        elif isinstance(value, dict | list):
+            _walk([s for located in applied for s in _property_schemas(located, name)], value,
+                  f"{at}/{escape(name)}", found, depth + 1)
 
 
 def _applied(schemas: list[Located], instance: Any) -> list[Located]:
