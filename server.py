@@ -22,7 +22,8 @@ from lomake.settings import Settings
 from renderer.html import Pages
 from submission.store import Storage, open_storage
 from web import api, drafts, pages
-from web.errors import http_error, lomake_error
+from web.errors import Failsafe, http_error, lomake_error
+from web.limits import BodyTimeout
 from web.security import CrossOriginProtection, SecurityHeaders
 from web.state import Lomake
 
@@ -81,5 +82,7 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Starlette:
     app.state.lomake = state
     app.router.redirect_slashes = False  # its redirect would name the request's Host: links use public_url only
     app.add_middleware(CrossOriginProtection, public_url=settings.public_url)
+    app.add_middleware(BodyTimeout, seconds=settings.body_timeout)
+    app.add_middleware(Failsafe)  # inside SecurityHeaders: even an unexpected error gets the headers
     app.add_middleware(SecurityHeaders, public_url=settings.public_url)
     return app

@@ -31,11 +31,17 @@ def main() -> None:
               help="The address people reach the service at, e.g. https://lomake.example.fi (behind a proxy); "
                    "receipt and resume links are built from it, never from the Host header. https turns on "
                    "HSTS.  [default: http://HOST:PORT]")
-def serve(schemas_dir: Path, db_url: str, host: str, port: int, public: str | None) -> None:
+@click.option("--body-timeout", default=Settings.body_timeout, show_default=True, type=float,
+              help="Seconds a client has to send a request's body (then 408).")
+@click.option("--header-timeout", default=10.0, show_default=True, type=float,
+              help="Seconds a client has to send a request's headers (then the connection is closed).")
+def serve(schemas_dir: Path, db_url: str, host: str, port: int, public: str | None, body_timeout: float,
+          header_timeout: float) -> None:
     """Serve the forms in SCHEMAS over HTTP."""
     import uvicorn
 
     from server import create_app
+    from web.limits import headers_in_time
 
     bound = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
     try:
@@ -45,9 +51,11 @@ def serve(schemas_dir: Path, db_url: str, host: str, port: int, public: str | No
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     if host in ("0.0.0.0", "::") and public == public_url(bound):
         logging.getLogger("lomake").warning("links will name %s: give --public-url", public)
-    app = create_app(Settings(schemas_dir=schemas_dir, db_url=db_url, public_url=public))
-    # No access log: receipt URLs are capabilities and must not end up in logs.
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="info")
+    app = create_app(Settings(schemas_dir=schemas_dir, db_url=db_url, public_url=public, body_timeout=body_timeout))
+    # No access log: receipt URLs are capabilities and must not end up in logs. Slow clients are
+    # cut off: headers within header_timeout, the body within body_timeout, idle connections after 5 s.
+    uvicorn.run(app, host=host, port=port, access_log=False, log_level="info", http=headers_in_time(header_timeout),
+                timeout_keep_alive=5)
 
 
 @main.command()

@@ -46,6 +46,12 @@ class Gone(LomakeError):
     status = 410
 
 
+class RequestTimeout(LomakeError):
+    """The body did not arrive in time (a client that sends it slowly, or never finishes)."""
+
+    status = 408
+
+
 class PayloadTooLarge(LomakeError):
     status = 413
 

@@ -65,6 +65,11 @@ _MESSAGES: dict[str, str] = {
     "file_type": "Valitse tiedosto, jonka tyyppi on {types}: ”{label}”.",
     "file_gone": "Lataa tiedosto uudelleen: ”{label}”.",
     "required_file": "Valitse tiedosto: ”{label}”.",
+    "file_data_url": "Lähetä ”{label}” tiedostona data-URL-muodossa: data:<tyyppi>;base64,<sisältö>.",
+    "file_active": (
+        "PDF-tiedostossa ei saa olla skriptejä, automaattisia toimintoja eikä upotettuja tiedostoja. Tulosta tai "
+        "tallenna se uudeksi PDF-tiedostoksi ja valitse se: ”{label}”."
+    ),
     "option": "Vaihtoehto {n}",
     "answer_if": "Vastaa, jos valitsit: {option}.",
     "add": "Lisää: {label}",
@@ -163,7 +168,15 @@ _MESSAGES: dict[str, str] = {
     "generic": "Tarkista ”{label}”.",
     "the_answers": "vastaukset",
     # API and request errors
-    "malformed_json": "Pyynnön runko ei ole kelvollista JSONia: {detail}",
+    "malformed_json": "Pyynnön runko ei ole kelvollista JSONia: tarkista rivi {line}, merkki {column}.",
+    "json_encoding": "Pyynnön rungon on oltava UTF-8-merkistössä, eikä siinä saa olla virheellisiä merkkejä.",
+    "json_constant": "Pyynnön rungossa on {name}, joka ei ole JSONissa luku. Lähetä luku tai null.",
+    "json_too_deep": "Pyynnön rungossa on liian monta sisäkkäistä tasoa: enintään {n}.",
+    "charset": "Lähetä {expected} UTF-8-merkistössä.",
+    "request_timeout": "Pyynnön lähettäminen kesti liian kauan. Lähetä se uudelleen.",
+    "server_error": "Palvelussa tapahtui virhe. Yritä hetken kuluttua uudelleen.",
+    "draft_too_large": "Luonnoksen liitteet ovat yhteensä liian suuria: enintään {size}. Poista jokin liite ennen "
+                       "kuin lisäät uuden.",
     "not_an_object": "Pyynnön rungon on oltava JSON-objekti.",
     "too_large": "Pyyntö on liian suuri: enintään {n} tavua.",
     "media_type": "Lähetä {expected}.",

@@ -44,6 +44,30 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+#: Deepest nesting of arrays and objects an answer may have: more than any form's, far less than Python's stack.
+MAX_JSON_DEPTH = 64
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_fault(value: Any, max_depth: int = MAX_JSON_DEPTH) -> str | None:
+    """What makes a parsed JSON value unfit to keep: `"depth"` (nested deeper than `max_depth`) or
+    `"encoding"` (a lone surrogate such as `"\\ud800"`: text in no encoding); None if it is fit.
+
+    Walks without recursion, so that no nesting can exhaust the stack."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return "encoding"
+        elif isinstance(item, dict | list):
+            if depth >= max_depth:
+                return "depth"
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return None
+
+
 def iter_subschemas(schema: Any, at: str = "") -> Iterator[tuple[Schema, str]]:
     """Every subschema of `schema` in the same document, with its JSON Pointer, itself first."""
     if not isinstance(schema, dict):

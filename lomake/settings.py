@@ -19,6 +19,10 @@ class Settings:
     max_body_bytes: int = 1_000_000
     #: Largest form with files, in bytes (each file also has its field's own limit).
     max_upload_bytes: int = 50_000_000
+    #: Most bytes of attachments one draft may hold, all its pages together.
+    max_draft_bytes: int = 100_000_000
+    #: Seconds a client has to send a request's whole body; a slower one answers 408.
+    body_timeout: float = 30.0
     #: Extra template folders searched before the built-in ones (an agency's own `form.html`).
     template_dirs: tuple[Path, ...] = field(default_factory=tuple)
     #: Seconds between purges of expired drafts and unclaimed uploads (each process purges; it is idempotent).

@@ -18,7 +18,7 @@ from urllib.parse import unquote_to_bytes
 
 from jsonschema import Draft202012Validator
 
-from lomake.schema import same_json
+from lomake.schema import json_fault, same_json
 from lomake.timezone import HELSINKI
 from renderer.fields import Field, chosen_branch, item_at, list_items, pair_rows, walk
 from submission.store import ATTACHMENT_PREFIX
@@ -38,6 +38,8 @@ _MONTHS = {
     ], start=1)
     for name in names
 }
+#: What a JSON answer that could not be read parses to.
+_UNREAD = object()
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 
 
@@ -227,10 +229,14 @@ def _coerce(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) 
     elif f.kind == "json":
         if raw.strip():
             try:
-                out[f.key] = json.loads(raw)
-            except ValueError:
+                parsed = json.loads(raw)
+            except (ValueError, RecursionError):
+                parsed = _UNREAD
+            if parsed is _UNREAD or json_fault(parsed):
                 out[f.key] = raw
                 issues.append(Issue(f.pointer, "json"))
+            else:
+                out[f.key] = parsed
     elif raw.strip():
         out[f.key] = _scalar(f, raw.strip(), issues)
     elif f.nullable and f.kind in ("text", "number"):

@@ -645,14 +645,17 @@ def _submission(row: Any) -> Submission:
 
 
 def _strings(value: Any) -> list[str]:
-    """Every string anywhere in a JSON value."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _strings(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
-    return []
+    """Every string anywhere in a JSON value (without recursion: no nesting exhausts the stack)."""
+    found, stack = [], [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
 
 
 def _connect(path: Path) -> sqlite3.Connection:

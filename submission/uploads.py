@@ -18,31 +18,39 @@ from urllib.parse import unquote
 from lomake.schema import escape
 from renderer.fields import Field
 from submission.coerce import Issue
+from submission.filetypes import pdf_active_content, sniffed_type, type_of_name
 from submission.store import ATTACHMENT_PREFIX
-
-#: Magic numbers of the common document types: what a file is, whatever its name says.
-_MAGIC = ((b"%PDF-", "application/pdf"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
 
 
 def media_type(filename: str, declared: str | None, content: bytes) -> str:
-    """The file's media type: its magic number if known, else what its name or the browser says."""
-    for magic, media in _MAGIC:
-        if content.startswith(magic):
-            return media
-    guessed = mimetypes.guess_type(filename)[0]
-    return guessed or (declared or "application/octet-stream").split(";")[0].strip().lower()
+    """The file's media type, by its content (`sniffed_type`): what the browser declared is not believed."""
+    return sniffed_type(filename, content)
 
 
 def upload_issue(f: Field, filename: str, media: str, size: int) -> Issue | None:
-    """Why the file cannot be taken for `f`, if it cannot."""
+    """Why the file cannot be taken for `f`, if it cannot: too large, or its content not of a type `f` takes."""
     if size > f.max_bytes:
         return Issue(f.pointer, "file_too_large", {"bytes": f.max_bytes})
-    accepted = [o.value for o in f.options]
-    extension = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if accepted and not any(a in (media, extension) or (a.endswith("/*") and media.startswith(a[:-1]))
-                            for a in accepted):
+    accepted = [str(o.value).lower() for o in f.options]
+    if accepted and not any(_takes(a, media) for a in accepted):
         return Issue(f.pointer, "file_type", {"types": ", ".join(o.label for o in f.options)})
     return None
+
+
+def content_issue(f: Field, media: str, content: bytes) -> Issue | None:
+    """Why the file's content cannot be taken: a PDF with scripts, actions or embedded files."""
+    if media == "application/pdf" and pdf_active_content(content):
+        return Issue(f.pointer, "file_active")
+    return None
+
+
+def _takes(accepted: str, media: str) -> bool:
+    """Whether an `accept` entry (`.pdf`, `image/png`, `image/*`) takes a file whose content is of type `media`."""
+    if accepted.startswith("."):
+        return type_of_name(f"file{accepted}") == media
+    if accepted.endswith("/*"):
+        return media.startswith(accepted[:-1])
+    return accepted == media
 
 
 def safe_name(filename: str) -> str:

@@ -23,14 +23,26 @@ from referencing.jsonschema import DRAFT202012
 from lomake.errors import Invalid, Problem
 from lomake.forms import Form
 from lomake.messages import file_size, has_text, text
-from lomake.schema import Schema, consts_as_enums, deref, effective_default, escape, holder_of, object_shape, pointer
+from lomake.schema import (
+    Schema,
+    consts_as_enums,
+    deref,
+    effective_default,
+    escape,
+    holder_of,
+    object_shape,
+    pointer,
+    unescape,
+)
 from renderer.fields import Field, FormView, walk
 from submission import identifiers
 from submission.coerce import Issue
+from submission.undeclared import undeclared
 
 #: Most important first: one message per field, the first that applies.
 _PRIORITY = (
-    "file_too_large", "file_type", "file_gone", "json", "integer", "number", "date_missing_part", "date_real",
+    "file_too_large", "file_type", "file_active", "file_data_url", "file_gone",
+    "json", "integer", "number", "date_missing_part", "date_real",
     "choice", "required", "type", "const", "enum", "oneOf", "anyOf", "format", "minLength", "maxLength", "pattern",
 )
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
@@ -229,7 +241,7 @@ def message(lang: str, issue: Issue, f: Field | None) -> str:
         return text(lang, code)
     if code == "file_too_large":
         return text(lang, code, label=label, size=file_size(int(issue.params["bytes"]), lang))
-    if code in ("file_type", "file_gone"):
+    if code in ("file_type", "file_gone", "file_active", "file_data_url"):
         return text(lang, code, **params)
     if code in ("choice", "integer", "number", "date_real", "json", "additionalProperties", "type",
                 "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
@@ -257,7 +269,7 @@ def accept(compiled: CompiledForms, form: Form, view: FormView, instance: Any, c
     """The answers with defaults applied, ready to store; raises `Invalid` listing every problem."""
     _prepare(view, instance)
     apply_defaults(compiled.defaults(form), instance)
-    found = validate(view, compiled.validator(form), instance, coerced)
+    found = validate(view, compiled.validator(form), instance, [*coerced, *undeclared_issues(form, instance)])
     if found:
         raise Invalid(found[0].message, found)
     return instance
@@ -266,10 +278,17 @@ def accept(compiled: CompiledForms, form: Form, view: FormView, instance: Any, c
 def accept_partial(compiled: CompiledForms, form: Form, view: FormView, instance: Any) -> Any:
     """Some of the answers (a prefill): each one given must be right, but none is required yet."""
     _prepare(view, instance)
-    found = problems(view, [i for i in issues(compiled.validator(form), instance) if i.code != "required"])
+    found = problems(view, [*undeclared_issues(form, instance),
+                            *(i for i in issues(compiled.validator(form), instance) if i.code != "required")])
     if found:
         raise Invalid(found[0].message, found)
     return instance
+
+
+def undeclared_issues(form: Form, instance: Any) -> list[Issue]:
+    """An issue for each answer the form does not ask for (see `submission.undeclared`)."""
+    return [Issue(at, "additionalProperties", {"name": unescape(at.rsplit("/", 1)[-1])})
+            for at in undeclared(form.document, form.resolver(), instance)]
 
 
 def _prepare(view: FormView, instance: Any) -> None:

@@ -152,7 +152,8 @@ def test_wrong_types_are_422_with_pointers(client: TestClient, settings: Setting
     response = client.post("/api/v1/forms/kantelu/submissions", json=answers)
     assert response.status_code == 422
     pointers = [e["pointer"] for e in response.json()["errors"]]
-    assert pointers == ["/kantelija/postinumero", "/aiemmat/muistutus"]
+    assert pointers == ["/kantelija/postinumero", "/aiemmat/muistutus", "/extra"]
+    assert response.json()["errors"][2]["message"] == "Lomakkeessa ei ole kohtaa ”extra”."
     assert client.post("/api/v1/forms/kantelu/submissions", json=[1]).status_code == 422
     assert stored(settings) == []
 

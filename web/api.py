@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from lomake.errors import BadRequest, Invalid, NotFound, Problem, Unauthorized
+from lomake.errors import Invalid, NotFound, Problem, Unauthorized
 from lomake.forms import Form
 from lomake.messages import text
 from submission.journey import prefilled_pointers
 from submission.keys import KEY
 from submission.validate import accept, accept_partial
 from web.bodies import claimable, take_data_urls
+from web.limits import parse_json
 from web.state import Lomake, language, link, lomake, read_body, require_media_type, store
 
 
@@ -95,17 +95,9 @@ async def agency_form(request: Request, app: Lomake) -> Form:
 
 
 async def read_json(request: Request, app: Lomake, lang: str) -> Any:
-    """The request's JSON body: 415 unless it says JSON, 413 if too large, 400 if not well-formed."""
+    """The request's JSON body: 415 unless it says JSON in UTF-8, 413 if too large, 400 if not well-formed."""
     require_media_type(request, "application/json", lang)
-    body = await read_body(request, app.settings.max_body_bytes, lang)
-    try:
-        return json.loads(body, parse_constant=_reject_constant)
-    except (ValueError, RecursionError) as exc:
-        raise BadRequest(text(lang, "malformed_json", detail=str(exc)[:200])) from exc
-
-
-def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not a JSON number")
+    return parse_json(await read_body(request, app.settings.max_body_bytes, lang), lang)
 
 
 async def healthz(request: Request) -> Response:

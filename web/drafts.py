@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import secrets
 from collections.abc import Mapping
 from dataclasses import replace
 from functools import partial
@@ -28,7 +27,7 @@ from renderer.answers import answers as answers_of
 from renderer.answers import show
 from renderer.fields import FormView
 from renderer.html import _target
-from submission.coerce import apply_action, coerce, form_values, parse_form
+from submission.coerce import apply_action, coerce, form_values
 from submission.journey import (
     REVIEW,
     applies,
@@ -46,8 +45,9 @@ from submission.journey import (
 from submission.store import Attachment, Draft, normalise_code
 from submission.uploads import references
 from submission.validate import accept
-from web.bodies import claimable, kept_uploads, read_answers
-from web.state import TOKEN, Lomake, base_url, language, link, lomake, read_body, require_media_type, store
+from web.bodies import claimable, kept_uploads, read_answers, read_form, within_draft_limit
+from web.security import same_token
+from web.state import TOKEN, Lomake, base_url, language, link, lomake, store
 
 DRAFT_COOKIE = "lomake_draft"
 #: From this long before a draft expires, its pages offer to keep it longer.
@@ -173,7 +173,7 @@ async def submit_page(request: Request) -> Response:
         app.storage.add_draft, form.id, lang, form.meta.draft_days, {})
     data, upload_issues = await read_answers(request, app, view, lang, draft.id)
     sent_csrf = (data.pop("_csrf", None) or [""])[0]
-    if known is not None and not secrets.compare_digest(sent_csrf, known.csrf):
+    if known is not None and not same_token(sent_csrf, known.csrf):
         raise Forbidden(text(lang, "stale_page"))
     action = (data.pop("_action", None) or [""])[0]
     back_to_review = (data.pop("_return", None) or [""])[0] == REVIEW
@@ -184,6 +184,7 @@ async def submit_page(request: Request) -> Response:
     others = {k: v for k, v in draft.data.items() if k not in page.properties}
     instance, coerced = coerce(view.fields, data, base=others)
     answers = with_locked(merged(draft.data, page.properties, instance), draft.prefilled, draft.locked)
+    await within_draft_limit(app, answers, lang)
     done = tuple(d for d in draft.done if d != page.id)
     if action == "save":
         draft = await run_in_threadpool(app.storage.save_draft, draft, answers, done, True)
@@ -266,7 +267,7 @@ async def submit_review(request: Request) -> Response:
     app, form, lang, draft = await reviewed_draft(request)
     view = asked_view(app, form, lang, form.meta.review, draft)
     data, _ = await read_answers(request, app, view, lang, draft.id)
-    if not secrets.compare_digest((data.pop("_csrf", None) or [""])[0], draft.csrf):
+    if not same_token((data.pop("_csrf", None) or [""])[0], draft.csrf):
         raise Forbidden(text(lang, "stale_page"))
     if draft.sent_receipt:
         return RedirectResponse(f"/receipts/{draft.sent_receipt}?lang={lang}", status_code=303)
@@ -292,10 +293,10 @@ async def extend_draft(request: Request) -> Response:
     form = app.form(request)
     lang = language(request, form.languages)
     draft = await current_draft(request, app, form)
-    data = parse_form(await read_body(request, app.settings.max_body_bytes, lang))
+    data = await read_form(request, app.settings.max_body_bytes, lang)
     if draft is None or draft.sent_receipt:
         raise NotFound(text(lang, "draft_gone"))
-    if not secrets.compare_digest((data.get("_csrf") or [""])[0], draft.csrf):
+    if not same_token((data.get("_csrf") or [""])[0], draft.csrf):
         raise Forbidden(text(lang, "stale_page"))
     back = (data.get("_back") or [""])[0]
     if not back.startswith(f"/forms/{form.id}/"):
@@ -358,8 +359,7 @@ async def resume(request: Request) -> Response:
     problems: list[Problem] = []
     typed = ""
     if request.method == "POST":
-        require_media_type(request, "application/x-www-form-urlencoded", lang)
-        typed = (parse_form(await read_body(request, 10_000, lang)).get("code") or [""])[0]
+        typed = ((await read_form(request, 10_000, lang)).get("code") or [""])[0]
         code = normalise_code(typed)
         draft = await run_in_threadpool(app.storage.draft_by_code, code) if len(code) == 14 else None
         if draft is not None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lomake.errors import LomakeError, Problem, Unauthorized
 from lomake.messages import text
@@ -14,6 +16,7 @@ from web.state import language, lomake
 
 #: The pages keep each option of a choice between objects under `/@<index>`; the JSON has no such level.
 _PSEUDO = re.compile(r"/@\d+(?=/|$)")
+log = logging.getLogger("lomake")
 
 
 def _wants_json(request: Request) -> bool:
@@ -25,6 +28,8 @@ async def lomake_error(request: Request, exc: Exception) -> Response:
     response = error_response(request, exc.status, exc.problems)
     if isinstance(exc, Unauthorized):
         response.headers["www-authenticate"] = "Bearer"
+    if exc.status in (408, 413):  # the rest of the body may still be on its way: do not wait for it
+        response.headers["connection"] = "close"
     return response
 
 
@@ -45,3 +50,46 @@ def error_response(request: Request, status: int, problems: list[Problem]) -> Re
     lines = [p.message for p in problems if p.message != heading] or [text(lang, "not_found_text")]
     html = lomake(request).pages.render("error.html", lang, heading=heading, lines=lines)
     return HTMLResponse(html, status_code=status)
+
+
+class Failsafe:
+    """Whatever a handler did not expect answers in the error shape of its path (JSON under `/api/`,
+    the error page elsewhere), inside `SecurityHeaders`, so with the usual headers.
+
+    The log line names only the exception's type and the handler: never the path (capabilities),
+    the query, the body or the exception's text (answers). A client that went away mid-body is no error.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched_send)
+        except ClientDisconnect:
+            return
+        except Exception as exc:  # noqa: BLE001 - the last line of defence: answer, log without personal data
+            endpoint = getattr(scope.get("endpoint"), "__name__", "?")
+            log.error("unexpected %s in %s %s", type(exc).__name__, scope.get("method", ""), endpoint)
+            if not started:
+                await server_error(scope)(scope, receive, send)
+
+
+def server_error(scope: Scope) -> Response:
+    """The 500 answer: the path's error shape, or plain text if even the error page fails."""
+    request = Request(scope)
+    lang = language(request)
+    try:
+        return error_response(request, 500, [Problem("", text(lang, "server_error"))])
+    except Exception:  # noqa: BLE001 - the error page itself failed
+        return PlainTextResponse(text(lang, "server_error"), status_code=500)

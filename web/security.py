@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
@@ -36,6 +37,11 @@ def origin(url: str) -> tuple[str, str, int] | None:
     if parts.scheme not in _PORTS or not parts.hostname or port is None:
         return None
     return parts.scheme, parts.hostname.lower(), port
+
+
+def same_token(sent: str, expected: str) -> bool:
+    """Whether a posted token is the expected one, in constant time, whatever characters it holds."""
+    return secrets.compare_digest(sent.encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass"))
 
 
 class SecurityHeaders:

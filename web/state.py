@@ -111,8 +111,19 @@ async def read_body(request: Request, limit: int, lang: str) -> bytes:
 
 
 def require_media_type(request: Request, expected: str, lang: str) -> None:
-    if request.headers.get("content-type", "").split(";")[0].strip().lower() != expected:
+    """415 unless the body is exactly of type `expected`, in UTF-8 if it names a character set."""
+    media, params = content_type(request)
+    if media != expected:
         raise UnsupportedMediaType(text(lang, "media_type", expected=expected))
+    if params.get("charset", "utf-8").lower() not in ("utf-8", "utf8"):
+        raise UnsupportedMediaType(text(lang, "charset", expected=expected))
+
+
+def content_type(request: Request) -> tuple[str, dict[str, str]]:
+    """The request's media type, lower case, and its parameters (`charset`, `boundary`) by lower-case name."""
+    media, *params = request.headers.get("content-type", "").split(";")
+    pairs = (p.partition("=") for p in params)
+    return media.strip().lower(), {k.strip().lower(): v.strip().strip('"') for k, _, v in pairs}
 
 
 async def store(app: Lomake, form: Form, instance: dict[str, Any], lang: str, draft: Draft | None = None) -> Submission:
