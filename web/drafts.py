@@ -1,4 +1,7 @@
-"""Long forms in the browser: one page at a time, the review, and drafts kept on the server.
+"""Forms in the browser as a journey: one page at a time, the review, and drafts kept on the server.
+
+A form without pages is filled in on one page (`ONE_PAGE`, at the form's own address); it goes
+this way once it has a draft or a review, and is sent from its page when it has no review.
 
 The draft is named by an HttpOnly, SameSite cookie scoped to the form's pages; every POST of a
 draft also carries the draft's own random token (CSRF). The final send happens once per draft.
@@ -26,7 +29,7 @@ from renderer.answers import answers as answers_of
 from renderer.answers import show
 from renderer.fields import FormView
 from renderer.html import _target
-from submission.coerce import apply_action, coerce, form_values, parse_form
+from submission.coerce import Issue, apply_action, coerce, form_values, parse_form
 from submission.journey import (
     REVIEW,
     applies,
@@ -37,6 +40,7 @@ from submission.journey import (
     page_of,
     page_view,
     pages_asked,
+    reviewed,
     sent_answers,
     step,
     with_locked,
@@ -55,8 +59,8 @@ WARN_BEFORE = dt.timedelta(days=1)
 
 
 def page_url(form: Form, page_id: str, lang: str, back_to_review: bool = False) -> str:
-    where = "review" if page_id == REVIEW else f"pages/{page_id}"
-    return f"/forms/{form.id}/{where}?lang={lang}" + ("&return=review" if back_to_review else "")
+    where = "/review" if page_id == REVIEW else "" if form.meta.one_page else f"/pages/{page_id}"
+    return f"/forms/{form.id}{where}?lang={lang}" + ("&return=review" if back_to_review else "")
 
 
 async def current_draft(request: Request, app: Lomake, form: Form) -> Draft | None:
@@ -109,6 +113,7 @@ def journey(app: Lomake, form: Form, lang: str, page_id: str, draft: Draft | Non
         "expires_at": draft.expires_at.isoformat() if draft else "",
         "expiring": bool(draft and draft.expires_at - now < WARN_BEFORE), "days": form.meta.draft_days,
         "extend_url": f"/forms/{form.id}/extend?lang={lang}", "here": page_url(form, page_id, lang, back_to_review),
+        "one_page": form.meta.one_page, "sends": not reviewed(form.meta),
     }
 
 
@@ -159,11 +164,14 @@ async def submit_page(request: Request) -> Response:
     lang = language(request, form.languages)
     page = page_meta(form, request.path_params.get("page") or form.meta.pages[0].id)
     draft = await current_draft(request, app, form)
-    if draft is not None and draft.sent_receipt:
+    sent = draft if draft is not None and draft.sent_receipt else None
+    if sent is not None:
         draft = None
     view = asked_view(app, form, lang, page.properties, draft)
     data, upload_issues = await read_answers(request, app, view, lang)
     sent_csrf = (data.pop("_csrf", None) or [""])[0]
+    if sent is not None and secrets.compare_digest(sent_csrf, sent.csrf):  # a page of a sent draft, posted again
+        return RedirectResponse(f"/receipts/{sent.sent_receipt}?lang={lang}", status_code=303)
     if draft is not None and not secrets.compare_digest(sent_csrf, draft.csrf):
         raise Forbidden(text(lang, "stale_page"))
     action = (data.pop("_action", None) or [""])[0]
@@ -177,6 +185,8 @@ async def submit_page(request: Request) -> Response:
     instance, coerced = coerce(view.fields, data, base=others)
     answers = with_locked(merged(answers, page.properties, instance), draft.prefilled if draft else {},
                           draft.locked if draft else ())
+    if action == "" and not reviewed(form.meta):
+        return await send_page(request, app, form, lang, page, view, draft, data, answers, [*coerced, *upload_issues])
     if draft is None:
         draft = await run_in_threadpool(app.storage.add_draft, form.id, lang, form.meta.draft_days, {})
     done = tuple(d for d in draft.done if d != page.id)
@@ -200,6 +210,32 @@ async def submit_page(request: Request) -> Response:
     following = first_unfinished(form.meta, answers, done) if back_to_review else step(
         form.meta, page.id, answers).following
     return with_cookie(RedirectResponse(page_url(form, following, lang), status_code=303), request, draft)
+
+
+async def send_page(request: Request, app: Lomake, form: Form, lang: str, page: PageMeta, view: FormView,
+                    draft: Draft | None, data: dict[str, list[str]], answers: dict[str, Any],
+                    issues: list[Issue]) -> Response:
+    """A one-page form without a review is sent from its page: at most once per draft; without a draft, none is made."""
+    full = app.view(form, lang)
+    try:
+        accepted = accept(app.compiled, form, full, copy.deepcopy(sent_answers(form.meta, full, answers)), issues)
+        await claimable(app, full, accepted)
+    except Invalid as invalid:
+        response = render_page(app, form, lang, page, view, draft, False, data, invalid.problems,
+                               await kept_uploads(app, data), status=422)
+        if draft is None:
+            return response
+        draft = await run_in_threadpool(app.storage.save_draft, draft, answers, draft.done)
+        return with_cookie(response, request, draft)
+    submission = await store(app, form, accepted, lang, draft)
+    return RedirectResponse(f"/receipts/{submission.receipt_token}?lang={lang}", status_code=303)
+
+
+async def keep_for_later(request: Request, app: Lomake, form: Form, lang: str, answers: dict[str, Any]) -> Response:
+    """"Save and continue later" on a form that has no draft yet: the answers kept as they are, checked or not."""
+    draft = await run_in_threadpool(app.storage.add_draft, form.id, lang, form.meta.draft_days, {})
+    draft = await run_in_threadpool(app.storage.save_draft, draft, answers, (), True)
+    return with_cookie(RedirectResponse(f"/forms/{form.id}/saved?lang={lang}", status_code=303), request, draft)
 
 
 def review_sections(app: Lomake, form: Form, lang: str, draft: Draft, files: Mapping[str, str]) -> list[dict[str, Any]]:
@@ -293,7 +329,7 @@ async def extend_draft(request: Request) -> Response:
     if not secrets.compare_digest((data.get("_csrf") or [""])[0], draft.csrf):
         raise Forbidden(text(lang, "stale_page"))
     back = (data.get("_back") or [""])[0]
-    if not back.startswith(f"/forms/{form.id}/"):
+    if not back.startswith((f"/forms/{form.id}/", f"/forms/{form.id}?")):
         back = page_url(form, first_unfinished(form.meta, draft.data, draft.done), lang)
     draft = await run_in_threadpool(app.storage.save_draft, draft, draft.data, draft.done)
     return with_cookie(RedirectResponse(back, status_code=303), request, draft)
