@@ -339,8 +339,8 @@ def load_form(
         return None, problems
     registry = crawl.registry.crawl()
     form = Form(
-        id=path.stem, path=path, document=document, meta=with_one_page(meta, document, document_resolver(registry, uri)),
-        agency=agency, uri=uri, registry=registry,
+        id=path.stem, path=path, document=document, agency=agency, uri=uri, registry=registry,
+        meta=with_one_page(meta, document, document_resolver(registry, uri)),
         parts=tuple(sorted(u[len(BASE_URI):] for u in crawl.documents if u != uri)),
         part_versions={u[len(BASE_URI):]: hashlib.sha256(canonical_json(doc).encode()).hexdigest()
                        for u, (_, doc) in sorted(crawl.documents.items()) if u != uri},
