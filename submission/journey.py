@@ -101,7 +101,8 @@ def page_view(view: FormView, properties: Sequence[str], answers: Mapping[str, A
         children = _asked_of(f.children, asked)
         if not children:
             continue
-        if f.condition is not None and not _rests_on(f.condition[0]) & asked:
+        rests = _rests_on(f.condition[0]) if f.condition is not None else set()
+        if f.condition is not None and rests and not rests & asked:  # (a condition on nothing named stays asked)
             if holds(f.condition, others):
                 fields += children
             continue

@@ -204,3 +204,19 @@ def test_a_review_on_a_one_page_form_must_name_its_properties(tmp_path: Path) ->
     (tmp_path / "rikki.json").write_text(json.dumps(broken))
     problems = [str(p) for p in load_catalog(tmp_path).problems]
     assert any("no property 'puuttuu'" in p for p in problems) and not any("on no page" in p for p in problems)
+
+
+def test_a_resumed_page_asks_what_the_blank_page_asks_and_keeps_the_draft_longer(tmp_path: Path) -> None:
+    form = {**PALAUTE, "if": {"anyOf": [{"required": ["sahkoposti"]}, {"required": ["hetu"]}]},
+            "then": {"properties": {"osoite": {"type": "string", "title": "Postiosoite"}}}}
+    with form_client(tmp_path, ehto=form) as client:
+        blank = [n for n, _ in read_form(client.get("/forms/ehto").text)[1]]
+        assert "/osoite" in blank
+        send(client, "/forms/ehto", {"/sahkoposti": "maija@", "/osoite": "Katu 1"}, _action="save")
+        resumed = client.get("/forms/ehto")
+        assert [n for n, _ in read_form(resumed.text)[1] if n != "_csrf"] == blank
+        assert values(resumed.text)["/osoite"] == "Katu 1"
+        keep = lxml.html.fromstring(resumed.text).xpath("//div[@id='draft-warning']//form")[0]
+        data = {i.get("name"): i.get("value") for i in keep.xpath(".//input")}
+        kept = client.post(keep.get("action"), data=data, follow_redirects=False)
+        assert kept.status_code == 303 and kept.headers["location"] == "/forms/ehto?lang=fi"
