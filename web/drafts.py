@@ -163,10 +163,8 @@ async def submit_page(request: Request) -> Response:
     form = app.form(request)
     lang = language(request, form.languages)
     page = page_meta(form, request.path_params.get("page") or form.meta.pages[0].id)
-    draft = await current_draft(request, app, form)
-    sent = draft if draft is not None and draft.sent_receipt else None
-    if sent is not None:
-        draft = None
+    found = await current_draft(request, app, form)
+    draft, sent = (None, found) if found is not None and found.sent_receipt else (found, None)
     view = asked_view(app, form, lang, page.properties, draft)
     data, upload_issues = await read_answers(request, app, view, lang)
     sent_csrf = (data.pop("_csrf", None) or [""])[0]
@@ -185,14 +183,13 @@ async def submit_page(request: Request) -> Response:
     instance, coerced = coerce(view.fields, data, base=others)
     answers = with_locked(merged(answers, page.properties, instance), draft.prefilled if draft else {},
                           draft.locked if draft else ())
-    if action == "" and not reviewed(form.meta):
+    if action == "save":
+        return await keep_for_later(request, app, form, lang, answers, draft, page.id)
+    if not reviewed(form.meta):
         return await send_page(request, app, form, lang, page, view, draft, data, answers, [*coerced, *upload_issues])
     if draft is None:
         draft = await run_in_threadpool(app.storage.add_draft, form.id, lang, form.meta.draft_days, {})
     done = tuple(d for d in draft.done if d != page.id)
-    if action == "save":
-        draft = await run_in_threadpool(app.storage.save_draft, draft, answers, done, True)
-        return with_cookie(RedirectResponse(f"/forms/{form.id}/saved?lang={lang}", status_code=303), request, draft)
     candidate = copy.deepcopy(sent_answers(form.meta, app.view(form, lang), answers))
     try:
         accept(app.compiled, form, app.view(form, lang), candidate, [*coerced, *upload_issues])
@@ -231,10 +228,14 @@ async def send_page(request: Request, app: Lomake, form: Form, lang: str, page: 
     return RedirectResponse(f"/receipts/{submission.receipt_token}?lang={lang}", status_code=303)
 
 
-async def keep_for_later(request: Request, app: Lomake, form: Form, lang: str, answers: dict[str, Any]) -> Response:
-    """"Save and continue later" on a form that has no draft yet: the answers kept as they are, checked or not."""
-    draft = await run_in_threadpool(app.storage.add_draft, form.id, lang, form.meta.draft_days, {})
-    draft = await run_in_threadpool(app.storage.save_draft, draft, answers, (), True)
+async def keep_for_later(request: Request, app: Lomake, form: Form, lang: str, answers: dict[str, Any],
+                         draft: Draft | None = None, page_id: str = "") -> Response:
+    """"Save and continue later": the answers kept as they are, checked or not, in the draft (a new one if there is
+    none); the page saved from is no longer passed."""
+    if draft is None:
+        draft = await run_in_threadpool(app.storage.add_draft, form.id, lang, form.meta.draft_days, {})
+    done = tuple(d for d in draft.done if d != page_id)
+    draft = await run_in_threadpool(app.storage.save_draft, draft, answers, done, True)
     return with_cookie(RedirectResponse(f"/forms/{form.id}/saved?lang={lang}", status_code=303), request, draft)
 
 
