@@ -116,7 +116,7 @@ def check_form(
             problems.append(FormProblem(shown, f"/{META_KEY}/agency", f"no agency {meta.agency!r} in agencies/"))
     if json_type(document) != "object":
         problems.append(FormProblem(shown, "", 'a form must be an object schema ("type": "object")'))
-    if meta is not None and meta.pages:
+    if meta is not None and (meta.pages or meta.review):
         problems += [FormProblem(shown, at, message) for at, message in _page_problems(meta, document)]
     if not (document.get("title") or document.get("ui:title")):
         problems.append(FormProblem(shown, "/title", "the form needs a title"))
@@ -132,7 +132,8 @@ def check_form(
 
 
 def _page_problems(meta: FormMeta, document: Schema) -> Iterator[tuple[str, str]]:
-    """Pages must share out the form's top-level properties: each on exactly one page (or the review)."""
+    """Pages must share out the form's top-level properties: each on exactly one page (or the review).
+    A form without pages asks on its one page whatever is not in the review."""
     declared = list((document.get("properties") or {}).keys())
     for key in ("then", "else"):
         declared += list(((document.get(key) or {}).get("properties") or {}).keys())
@@ -151,7 +152,7 @@ def _page_problems(meta: FormMeta, document: Schema) -> Iterator[tuple[str, str]
             elif name in seen:
                 yield f"{at}/properties/{j}" if "pages" in at else f"{at}/{j}", f"{name!r} is already on {seen[name]}"
             seen.setdefault(name, at)
-    for name in dict.fromkeys(declared):
+    for name in dict.fromkeys(declared) if meta.pages else ():  # without pages, the rest is on the one page
         if name not in seen:
             yield f"/{META_KEY}/pages", f"property {name!r} is on no page: add it to a page or to review"
 

@@ -21,12 +21,15 @@ from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012, UnknownDialect, specification_with
 
 from lomake.i18n import load_translations, translate
-from lomake.schema import Schema, canonical_json, escape, iter_subschemas
+from lomake.schema import Schema, canonical_json, deref, escape, iter_subschemas, object_shape
 
 #: The base URI every file below the schemas folder is known by, so relative `$ref`s resolve.
 BASE_URI = "https://lomake.invalid/schemas/"
 META_KEY = "x-lomake"
 Language = Literal["fi", "sv", "en"]
+#: The id of the one page a form without `pages` is filled in on. Page ids in form files cannot
+#: start with `_`, so it never names a page of the file.
+ONE_PAGE = "_form"
 ThemeKey = Literal["brand", "brand-dark", "text", "muted", "border", "error", "success", "focus", "bg", "panel-bg"]
 
 
@@ -94,6 +97,35 @@ class FormMeta(BaseModel):
     draft_days: int = Field(default=7, ge=1, le=365)
     #: JSON Pointers of answers that, when prefilled through the drafts API, the person cannot change.
     prefill_read_only: tuple[Annotated[str, StringConstraints(pattern=r"^(/[^/]+)+$")], ...] = ()
+
+    @property
+    def one_page(self) -> bool:
+        """Whether the form file names no pages: the loaded form then has one, `ONE_PAGE` (see `with_one_page`)."""
+        return not self.pages or self.pages[0].id == ONE_PAGE
+
+
+def with_one_page(meta: FormMeta, document: Schema, resolver: Resolver[Any]) -> FormMeta:
+    """A form without pages as a form with one: it asks every top-level property but the review's.
+
+    Drafts, resuming, prefill and the review then go the same way for every form."""
+    if meta.pages:
+        return meta
+    title = str(document.get("title") or document.get("ui:title") or "")
+    asked = tuple(name for name in top_level_properties(document, resolver) if name not in meta.review)
+    page = PageMeta.model_construct(id=ONE_PAGE, title=title, properties=asked, condition=None)
+    return meta.model_copy(update={"pages": (page,)})
+
+
+def top_level_properties(document: Schema, resolver: Resolver[Any]) -> list[str]:
+    """The top-level properties a form declares, also those that `allOf`, `if`/`then`/`else` or a dependency adds."""
+    root, resolver = deref(document, resolver)
+    names = list(object_shape(root, resolver).properties)
+    parts = [root] + [deref(p, resolver)[0] for p in root.get("allOf") or () if isinstance(p, dict)]
+    for part in parts:
+        branches = [part.get("then"), part.get("else"), *(part.get("dependentSchemas") or {}).values(),
+                    *(part.get("dependencies") or {}).values()]
+        names += [n for b in branches if isinstance(b, dict) for n in b.get("properties") or {}]
+    return list(dict.fromkeys(names))
 
 
 @dataclass(frozen=True)
@@ -305,9 +337,10 @@ def load_form(
     problems += more
     if meta is None or agency is None or any(not p.warning for p in problems):
         return None, problems
+    registry = crawl.registry.crawl()
     form = Form(
-        id=path.stem, path=path, document=document, meta=meta, agency=agency, uri=uri,
-        registry=crawl.registry.crawl(),
+        id=path.stem, path=path, document=document, agency=agency, uri=uri, registry=registry,
+        meta=with_one_page(meta, document, document_resolver(registry, uri)),
         parts=tuple(sorted(u[len(BASE_URI):] for u in crawl.documents if u != uri)),
         part_versions={u[len(BASE_URI):]: hashlib.sha256(canonical_json(doc).encode()).hexdigest()
                        for u, (_, doc) in sorted(crawl.documents.items()) if u != uri},

@@ -222,7 +222,6 @@ _MESSAGES: dict[str, str] = {
     "prefilled_locked": "Esitäytetty, et voi muuttaa tätä.",
     "answer_on_page": "{message} (sivu ”{page}”)",
     "no_prefill_here": "Kohtaa {pointer} ei voi esitäyttää: henkilö vastaa siihen itse tarkistussivulla.",
-    "not_paged": "Lomakkeella ei ole sivuja eikä luonnoksia.",
 }
 
 

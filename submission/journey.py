@@ -1,7 +1,8 @@
 """Long forms page by page: which pages apply, in what order, and what each page asks.
 
 A form's `x-lomake` block may share its top-level properties out into pages (`pages`) and
-the review page (`review`). A page may carry a condition, a JSON Schema that the answers so
+the review page (`review`); a form without pages has one (`ONE_PAGE`), and a review only if
+it names `review` properties. A page may carry a condition, a JSON Schema that the answers so
 far must match; when they do not, the page is skipped and its answers are not sent.
 Everything here is pure: form metadata and answers in, pages and views out.
 """
@@ -40,9 +41,15 @@ def pages_asked(meta: FormMeta, answers: Mapping[str, Any]) -> list[PageMeta]:
     return [page for page in meta.pages if applies(page, answers)]
 
 
+def reviewed(meta: FormMeta) -> bool:
+    """Whether the answers are reviewed before sending: always with pages; on a one-page form if it
+    names `review` properties. Without a review, the one page sends the form."""
+    return not meta.one_page or bool(meta.review)
+
+
 def step(meta: FormMeta, page_id: str, answers: Mapping[str, Any]) -> Step:
     """Where `page_id` (or the review) stands among the pages asked; the review is the last step."""
-    ids = [page.id for page in pages_asked(meta, answers)] + [REVIEW]
+    ids = [page.id for page in pages_asked(meta, answers)] + ([REVIEW] if reviewed(meta) else [])
     at = ids.index(page_id) if page_id in ids else 0
     return Step(at + 1, len(ids), ids[at - 1] if at > 0 else None, ids[min(at + 1, len(ids) - 1)])
 
@@ -94,7 +101,8 @@ def page_view(view: FormView, properties: Sequence[str], answers: Mapping[str, A
         children = _asked_of(f.children, asked)
         if not children:
             continue
-        if f.condition is not None and not _rests_on(f.condition[0]) & asked:
+        rests = _rests_on(f.condition[0]) if f.condition is not None else set()
+        if f.condition is not None and rests and not rests & asked:  # (a condition on nothing named stays asked)
             if holds(f.condition, others):
                 fields += children
             continue

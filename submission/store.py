@@ -153,6 +153,10 @@ class Storage(Protocol):
     def owned_attachments(self, ids: list[str], owner: str) -> list[Attachment]:
         """The unclaimed attachments with these ids that `owner` holds: the only ones a page may name as kept."""
 
+    def hand_on_attachments(self, owner: str, new_owner: str) -> None:
+        """The unclaimed uploads `owner` holds are held by `new_owner` from now on (a one-page form's
+        uploads go to the draft it is saved into)."""
+
     def add_draft(self, form_id: str, language: str, days: int, data: dict[str, Any],
                   prefilled: dict[str, Any] | None = None, locked: tuple[str, ...] = (),
                   handover: bool = False) -> Draft:
@@ -474,6 +478,11 @@ class SQLiteStorage:
             ).fetchall()
         found = {row[0]: Attachment(*row) for row in rows}
         return [found[i] for i in dict.fromkeys(ids) if i in found]
+
+    def hand_on_attachments(self, owner: str, new_owner: str) -> None:
+        with self._read_lock, _Transaction(self._side):
+            self._side.execute("UPDATE attachments SET draft_id = ? WHERE draft_id = ? AND submission_id IS NULL",
+                               (new_owner, owner))
 
     def attachments(self, ids: list[str], submission_id: str | None = None) -> list[Attachment]:
         if not ids:

@@ -470,3 +470,34 @@ def test_an_uploaded_decision_stays_when_going_back_from_the_review(
         result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json",
                                  str(tmp_path / "uploaded.html")], capture_output=True, text=True, timeout=600)
         assert json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"] == []
+
+
+def test_a_one_page_form_saved_and_resumed(site: str, browser: Any) -> None:
+    """The complaint, a one-page form: saved half done, resumed by its link in another browser with the
+    answers in place; axe-core checks the saved and the resumed page, both are photographed at 320 and 1280 px."""
+    require(AXE, "axe-core")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    problems: dict[str, list[str]] = {}
+    first = browser.new_context(bypass_csp=True, viewport={"width": 320, "height": 800})
+    page = first.new_page()
+    page.goto(f"{site}/forms/kantelu?lang=fi")
+    page.locator("[name='/kantelija/etunimet']").fill("Maija Liisa")
+    page.locator("[name='/mitaTapahtui']").fill("Lapseni ei saanut tukiopetusta.")
+    page.get_by_role("button", name="Tallenna ja jatka myöhemmin").click()
+    assert page.locator("h1").inner_text() == "Luonnos on tallennettu"
+    problems["saved"] = axe_violations(page)
+    link = page.locator("a.resume-link").inner_text()
+    first.close()
+    for width in (320, 1280):
+        other = browser.new_context(bypass_csp=True, viewport={"width": width, "height": 800})
+        page = other.new_page()
+        page.goto(link)
+        assert page.url.endswith("/forms/kantelu?lang=fi")
+        assert page.locator("[name='/kantelija/etunimet']").input_value() == "Maija Liisa"
+        assert page.locator("[name='/mitaTapahtui']").input_value() == "Lapseni ei saanut tukiopetusta."
+        assert page.get_by_role("button", name="Tallenna ja jatka myöhemmin").count() == 1
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        problems[f"resumed at {width}"] = axe_violations(page)
+        page.screenshot(path=str(SCREENSHOTS / f"kantelu-resumed-{width}.png"), full_page=True)
+        other.close()
+    assert {k: v for k, v in problems.items() if v} == {}

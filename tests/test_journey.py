@@ -313,13 +313,6 @@ def test_a_wrong_prefill_is_refused(client: TestClient, prefill: object, status:
     assert draft_rows(client) == []
 
 
-def test_a_one_page_form_has_no_drafts(tmp_path: Path) -> None:
-    with form_client(tmp_path, yksi={"title": "Yksi", "type": "object",
-                                        "properties": {"a": {"type": "string", "title": "A"}}}) as c:
-        assert c.post("/api/v1/forms/yksi/drafts", json={"a": "b"}, headers=api_key(c)).status_code == 422
-        assert c.get("/forms/yksi/review").status_code == 404
-
-
 def test_pages_that_do_not_share_out_the_properties_are_reported(tmp_path: Path) -> None:
     from lomake.forms import load_catalog
 

@@ -371,3 +371,20 @@ def test_a_one_page_form_keeps_its_uploads_for_its_own_browser_and_can_remove_th
     assert more.status_code == 303
     (answers,) = stored_answers(client)
     assert len(answers["muut"]) == 2 and f"attachment:{png}" not in answers["muut"]
+
+
+def test_a_one_page_form_saved_for_later_keeps_its_files_in_the_draft(client: TestClient) -> None:
+    """Files uploaded on a one-page form, then "save and continue later": the draft holds them, so the resumed
+    page shows them (in another browser too) and sending takes them."""
+    first = send(client, {"/nimi": "", "_action": "save"}, [("/paatos", ("päätös.pdf", PDF, "application/pdf"))])
+    assert first.status_code == 303 and first.headers["location"].startswith("/forms/oikaisu/saved")
+    saved = client.get(first.headers["location"])
+    link = lxml.html.fromstring(saved.text).xpath("string(//a[contains(@class, 'resume-link')])")
+    client.cookies.clear()  # another browser: only the link
+    resumed = client.get(link)
+    assert resumed.status_code == 200, resumed.text
+    assert shown_files(resumed.text) == ["Ladattu: päätös.pdf (1 kt)"]
+    sent = post_form(client, resumed.text, {"/nimi": "Maija"})
+    assert sent.status_code == 303, sent.text
+    (answers,) = stored_answers(client)
+    assert answers["paatos"].startswith("attachment:") and answers["nimi"] == "Maija"

@@ -54,8 +54,6 @@ async def api_draft(request: Request) -> Response:
     app = lomake(request)
     form = await agency_form(request, app)
     lang = language(request, form.languages)
-    if not form.meta.pages:
-        raise Invalid(text(lang, "not_paged"))
     instance = await read_json(request, app, lang)
     view = app.view(form, lang)
     if isinstance(instance, dict):

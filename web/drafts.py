@@ -1,4 +1,7 @@
-"""Long forms in the browser: one page at a time, the review, and drafts kept on the server.
+"""Forms in the browser as a journey: one page at a time, the review, and drafts kept on the server.
+
+A form without pages is filled in on one page (`ONE_PAGE`, at the form's own address); it goes
+this way once it has a draft or a review, and is sent from its page when it has no review.
 
 The draft is named by an HttpOnly, SameSite cookie scoped to the form's pages; every POST of a
 draft also carries the draft's own random token (CSRF). The final send happens once per draft.
@@ -27,7 +30,7 @@ from renderer.answers import answers as answers_of
 from renderer.answers import show
 from renderer.fields import FormView
 from renderer.html import _target
-from submission.coerce import apply_action, coerce, form_values
+from submission.coerce import Issue, apply_action, coerce, form_values
 from submission.journey import (
     REVIEW,
     applies,
@@ -38,6 +41,7 @@ from submission.journey import (
     page_of,
     page_view,
     pages_asked,
+    reviewed,
     sent_answers,
     step,
     with_locked,
@@ -57,8 +61,8 @@ WARN_BEFORE = dt.timedelta(days=1)
 
 
 def page_url(form: Form, page_id: str, lang: str, back_to_review: bool = False) -> str:
-    where = "review" if page_id == REVIEW else f"pages/{page_id}"
-    return f"/forms/{form.id}/{where}?lang={lang}" + ("&return=review" if back_to_review else "")
+    where = "/review" if page_id == REVIEW else "" if form.meta.one_page else f"/pages/{page_id}"
+    return f"/forms/{form.id}{where}?lang={lang}" + ("&return=review" if back_to_review else "")
 
 
 async def current_draft(request: Request, app: Lomake, form: Form) -> Draft | None:
@@ -113,6 +117,7 @@ def journey(app: Lomake, form: Form, lang: str, page_id: str, draft: Draft | Non
         "expires_at": draft.expires_at.isoformat() if draft else "",
         "expiring": bool(draft and draft.expires_at - now < WARN_BEFORE), "days": form.meta.draft_days,
         "extend_url": f"/forms/{form.id}/extend?lang={lang}", "here": page_url(form, page_id, lang, back_to_review),
+        "one_page": form.meta.one_page, "sends": not reviewed(form.meta),
     }
 
 
@@ -164,15 +169,16 @@ async def submit_page(request: Request) -> Response:
     form = app.form(request)
     lang = language(request, form.languages)
     page = page_meta(form, request.path_params.get("page") or form.meta.pages[0].id)
-    known = await current_draft(request, app, form)
-    if known is not None and known.sent_receipt:
-        known = None
+    found = await current_draft(request, app, form)
+    known, sent = (None, found) if found is not None and found.sent_receipt else (found, None)
     view = asked_view(app, form, lang, page.properties, known)
     # The draft holds the files uploaded on its pages: it is there before the first file is kept.
     draft = known if known is not None else await run_in_threadpool(
         app.storage.add_draft, form.id, lang, form.meta.draft_days, {})
     data, upload_issues = await read_answers(request, app, view, lang, draft.id)
     sent_csrf = (data.pop("_csrf", None) or [""])[0]
+    if sent is not None and same_token(sent_csrf, sent.csrf):  # a page of a sent draft, posted again
+        return RedirectResponse(f"/receipts/{sent.sent_receipt}?lang={lang}", status_code=303)
     if known is not None and not same_token(sent_csrf, known.csrf):
         raise Forbidden(text(lang, "stale_page"))
     action = (data.pop("_action", None) or [""])[0]
@@ -185,10 +191,11 @@ async def submit_page(request: Request) -> Response:
     instance, coerced = coerce(view.fields, data, base=others)
     answers = with_locked(merged(draft.data, page.properties, instance), draft.prefilled, draft.locked)
     await within_draft_limit(app, answers, lang)
-    done = tuple(d for d in draft.done if d != page.id)
     if action == "save":
-        draft = await run_in_threadpool(app.storage.save_draft, draft, answers, done, True)
-        return with_cookie(RedirectResponse(f"/forms/{form.id}/saved?lang={lang}", status_code=303), request, draft)
+        return await keep_for_later(request, app, form, lang, answers, draft, page.id)
+    if not reviewed(form.meta):
+        return await send_page(request, app, form, lang, page, view, draft, data, answers, [*coerced, *upload_issues])
+    done = tuple(d for d in draft.done if d != page.id)
     candidate = copy.deepcopy(sent_answers(form.meta, app.view(form, lang), answers))
     try:
         accept(app.compiled, form, app.view(form, lang), candidate, [*coerced, *upload_issues])
@@ -206,6 +213,36 @@ async def submit_page(request: Request) -> Response:
     following = first_unfinished(form.meta, answers, done) if back_to_review else step(
         form.meta, page.id, answers).following
     return with_cookie(RedirectResponse(page_url(form, following, lang), status_code=303), request, draft)
+
+
+async def send_page(request: Request, app: Lomake, form: Form, lang: str, page: PageMeta, view: FormView,
+                    draft: Draft, data: dict[str, list[str]], answers: dict[str, Any],
+                    issues: list[Issue]) -> Response:
+    """A one-page form without a review, resumed from a draft, is sent from its page: at most once per draft."""
+    full = app.view(form, lang)
+    try:
+        accepted = accept(app.compiled, form, full, copy.deepcopy(sent_answers(form.meta, full, answers)), issues)
+        await claimable(app, full, accepted, draft.id)
+    except Invalid as invalid:
+        response = render_page(app, form, lang, page, view, draft, False, data, invalid.problems,
+                               await kept_uploads(app, data, draft.id), status=422)
+        draft = await run_in_threadpool(app.storage.save_draft, draft, answers, draft.done)
+        return with_cookie(response, request, draft)
+    submission = await store(app, form, accepted, lang, draft)
+    return RedirectResponse(f"/receipts/{submission.receipt_token}?lang={lang}", status_code=303)
+
+
+async def keep_for_later(request: Request, app: Lomake, form: Form, lang: str, answers: dict[str, Any],
+                         draft: Draft | None = None, page_id: str = "", uploads_of: str | None = None) -> Response:
+    """"Save and continue later": the answers kept as they are, checked or not, in the draft (a new one if there is
+    none, which takes the files `uploads_of` holds); the page saved from is no longer passed."""
+    if draft is None:
+        draft = await run_in_threadpool(app.storage.add_draft, form.id, lang, form.meta.draft_days, {})
+        if uploads_of is not None:
+            await run_in_threadpool(app.storage.hand_on_attachments, uploads_of, draft.id)
+    done = tuple(d for d in draft.done if d != page_id)
+    draft = await run_in_threadpool(app.storage.save_draft, draft, answers, done, True)
+    return with_cookie(RedirectResponse(f"/forms/{form.id}/saved?lang={lang}", status_code=303), request, draft)
 
 
 def review_sections(app: Lomake, form: Form, lang: str, draft: Draft, files: Mapping[str, str]) -> list[dict[str, Any]]:
@@ -299,7 +336,7 @@ async def extend_draft(request: Request) -> Response:
     if not same_token((data.get("_csrf") or [""])[0], draft.csrf):
         raise Forbidden(text(lang, "stale_page"))
     back = (data.get("_back") or [""])[0]
-    if not back.startswith(f"/forms/{form.id}/"):
+    if not back.startswith((f"/forms/{form.id}/", f"/forms/{form.id}?")):
         back = page_url(form, first_unfinished(form.meta, draft.data, draft.done), lang)
     draft = await run_in_threadpool(app.storage.save_draft, draft, draft.data, draft.done)
     return with_cookie(RedirectResponse(back, status_code=303), request, draft)

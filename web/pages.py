@@ -20,7 +20,7 @@ from submission.store import UPLOAD_GRACE, Submission
 from submission.uploads import references
 from submission.validate import accept
 from web.bodies import claimable, kept_uploads, read_answers
-from web.drafts import show_page, submit_page
+from web.drafts import DRAFT_COOKIE, current_draft, keep_for_later, show_page, submit_page
 from web.state import TOKEN, Lomake, language, lomake, store
 
 #: The cookie holding a one-page form's upload key (see `upload_token`).
@@ -38,10 +38,19 @@ async def accessibility(request: Request) -> Response:
     return HTMLResponse(lomake(request).pages.render("accessibility.html", lang, languages=LANGUAGES))
 
 
+async def journeyed(request: Request, app: Lomake, form: Form, sent_too: bool = False) -> bool:
+    """Whether the form goes as a journey (web/drafts.py): it has pages or a review, or the cookie names
+    its draft (one not yet sent, or, with `sent_too`, any). Else it is one page, sent directly."""
+    if not form.meta.one_page or form.meta.review:
+        return True
+    draft = await current_draft(request, app, form) if DRAFT_COOKIE in request.cookies else None
+    return draft is not None and (sent_too or not draft.sent_receipt)
+
+
 async def show_form(request: Request) -> Response:
     app = lomake(request)
     form = app.form(request)
-    if form.meta.pages:
+    if await journeyed(request, app, form):
         return await show_page(request)
     return Response(app.form_page(form, language(request, form.languages)), media_type="text/html; charset=utf-8")
 
@@ -49,7 +58,7 @@ async def show_form(request: Request) -> Response:
 async def submit_form(request: Request) -> Response:
     app = lomake(request)
     form = app.form(request)
-    if form.meta.pages:
+    if await journeyed(request, app, form, sent_too=True):
         return await submit_page(request)
     lang = language(request, form.languages)
     view = app.view(form, lang)
@@ -57,6 +66,8 @@ async def submit_form(request: Request) -> Response:
     owner = hashlib.sha256(token.encode()).hexdigest()
     data, upload_issues = await read_answers(request, app, view, lang, owner)
     action = (data.pop("_action", None) or [""])[0]
+    if action == "save":  # "save and continue later": the answers as they are, in a new draft with their files
+        return await keep_for_later(request, app, form, lang, coerce(view.fields, data)[0], uploads_of=owner)
     problems: list[Problem] = []
     if action:  # a list's add or remove button: show the page again, changed, and keep every answer
         data = apply_action(data, action, view.fields)
