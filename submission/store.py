@@ -162,6 +162,12 @@ class Storage(Protocol):
     def purge(self, now: dt.datetime | None = None) -> tuple[int, int]:
         """Delete expired drafts and attachments nothing claims; how many of each."""
 
+    def receipt_pdf(self, submission_id: str, language: str) -> bytes | None:
+        """The receipt PDF kept for this submission in `language`, if one was rendered."""
+
+    def add_receipt_pdf(self, submission_id: str, language: str, pdf: bytes) -> bytes:
+        """Keep a rendered receipt; the one kept first wins, and is returned, so every GET gets the same bytes."""
+
     def ping(self) -> None:
         """Raise if the database cannot be reached."""
 
@@ -229,6 +235,13 @@ _SCHEMA = [
         year INTEGER NOT NULL,
         last INTEGER NOT NULL,
         PRIMARY KEY (agency, year)
+    )""",
+    """CREATE TABLE IF NOT EXISTS receipts (
+        submission_id TEXT NOT NULL REFERENCES submissions (id),
+        language TEXT NOT NULL,
+        pdf BLOB NOT NULL,
+        rendered_at TEXT NOT NULL,
+        PRIMARY KEY (submission_id, language)
     )""",
 ]
 
@@ -504,6 +517,20 @@ class SQLiteStorage:
                 (_stamp(moment - UPLOAD_GRACE),),
             ).rowcount
         return drafts, files
+
+    def receipt_pdf(self, submission_id: str, language: str) -> bytes | None:
+        with self._read_lock:
+            row = self._side.execute("SELECT pdf FROM receipts WHERE submission_id = ? AND language = ?",
+                                     (submission_id, language)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def add_receipt_pdf(self, submission_id: str, language: str, pdf: bytes) -> bytes:
+        with self._read_lock, _Transaction(self._side):
+            self._side.execute("INSERT OR IGNORE INTO receipts (submission_id, language, pdf, rendered_at) "
+                               "VALUES (?, ?, ?, ?)", (submission_id, language, pdf, _stamp(_now())))
+            row = self._side.execute("SELECT pdf FROM receipts WHERE submission_id = ? AND language = ?",
+                                     (submission_id, language)).fetchone()
+        return bytes(row[0])
 
     def ping(self) -> None:
         with self._read_lock:
