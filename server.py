@@ -47,6 +47,7 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Starlette:
         purging = asyncio.create_task(purge_now_and_then())
         yield
         purging.cancel()
+        state.receipts.close()
         state.storage.close()
 
     handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {

@@ -77,6 +77,9 @@ class PageMeta(BaseModel):
     properties: tuple[str, ...] = Field(min_length=1)
     #: A JSON Schema the answers so far must match for the page to be asked; it is skipped otherwise.
     condition: dict[str, Any] | None = Field(default=None, alias="if")
+    #: False for a part that is not public (the neighbours of a permit application): its answers are marked
+    #: "not public" on the review, the confirmation and the receipt.
+    public: bool = True
 
 
 class FormMeta(BaseModel):

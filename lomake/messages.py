@@ -98,6 +98,8 @@ _MESSAGES: dict[str, str] = {
     "not_examined": "Kuittaus osoittaa, että asiakirja on saapunut. Se ei tarkoita, että asia olisi jo tutkittu.",
     "supplement": "Voit täydentää tai peruuttaa asian ottamalla yhteyttä viranomaiseen ja mainitsemalla viitenumeron.",
     "answers": "Vastaukset",
+    "not_public": "Ei julkinen",
+    "declaration_section": "Vakuutus",
     "authority": "Vastaanottava viranomainen",
     "form": "Lomake",
     "form_version": "{id}, versio {version}",

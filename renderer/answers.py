@@ -1,4 +1,5 @@
-"""Instance in, answers out: every question with its answer as text, for the receipt and its page."""
+"""Instance in, answers out: every question with its answer as text, grouped as the form groups them, for the
+receipt, its confirmation page and the review."""
 
 from __future__ import annotations
 
@@ -26,50 +27,98 @@ class Answer:
     #: The id of the question's control on its page, for a link that changes the answer.
     target: str = ""
 
+    @property
+    def lines(self) -> list[str]:
+        """The answer's lines, each shown as a line of its own (one long block is slow to lay out in a PDF)."""
+        return self.value.split("\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Answers under one heading, in the form's order: a page, a nested object or one item of a list.
+    Answers that follow a nested group belong to this group, not to the nested one."""
+
+    label: str
+    items: tuple[Answer | Group, ...] = ()
+    #: The form marks this part not public (a page with `"public": false`).
+    non_public: bool = False
+    #: Where the person changes these answers (a page, on the review).
+    url: str = ""
+
+    @property
+    def runs(self) -> list[tuple[Answer, ...] | Group]:
+        """The items with consecutive answers put together: one list of answers between nested groups."""
+        runs: list[tuple[Answer, ...] | Group] = []
+        for item in self.items:
+            if isinstance(item, Group):
+                runs.append(item)
+            elif runs and isinstance(runs[-1], tuple):
+                runs[-1] = (*runs[-1], item)
+            else:
+                runs.append((item,))
+        return runs
+
+
+def answer_tree(fields: Sequence[Field], instance: Mapping[str, Any], lang: str,
+                files: Mapping[str, str] | None = None) -> tuple[Answer | Group, ...]:
+    """Every question of `fields` in page order with the answer given (or "Not answered"), nested objects and
+    list items as groups. `files` names each attachment reference (`attachment:<id>`) as the person knows it."""
+    return tuple(_named(item, files or {}) for item in _items(fields, instance, lang))
+
 
 def answers(fields: Sequence[Field], instance: Mapping[str, Any], lang: str,
             files: Mapping[str, str] | None = None) -> list[Answer]:
-    """Every question of the form in page order, with the answer given (or "Not answered").
-
-    `files` names each attachment reference (`attachment:<id>`) as the person knows it.
-    """
-    names = files or {}
-    return [Answer(a.label, "\n".join(names.get(line, line) for line in a.value.split("\n")), a.heading, a.target)
-            for a in _answers(fields, instance, lang)]
+    """The tree as one list, each group as a heading row before its answers."""
+    return list(_flat(answer_tree(fields, instance, lang, files)))
 
 
-def _answers(fields: Sequence[Field], instance: Mapping[str, Any], lang: str) -> Iterator[Answer]:
+def _flat(items: Sequence[Answer | Group]) -> Iterator[Answer]:
+    for item in items:
+        if isinstance(item, Group):
+            yield Answer(item.label, heading=True)
+            yield from _flat(item.items)
+        else:
+            yield item
+
+
+def _named(item: Answer | Group, files: Mapping[str, str]) -> Answer | Group:
+    if isinstance(item, Group):
+        return Group(item.label, tuple(_named(i, files) for i in item.items), item.non_public, item.url)
+    return Answer(item.label, "\n".join(files.get(line, line) for line in item.lines), item.heading, item.target)
+
+
+def _items(fields: Sequence[Field], instance: Mapping[str, Any], lang: str) -> Iterator[Answer | Group]:
     for f in fields:
         if f.kind == "hidden":
             continue
         value = instance.get(f.key)
         if f.kind == "conditional":
             # a group inside the group (conditions in a chain) decides for its own questions
-            yield from _answers([c for c in f.children if c.kind == "conditional" or c.key in instance],
-                                instance, lang)
+            yield from _items([c for c in f.children if c.kind == "conditional" or c.key in instance],
+                              instance, lang)
         elif f.kind == "alternatives" and isinstance(value, dict):
             branch = f.children[chosen_branch(f, value)]
             yield Answer(f.label, branch.label)
-            yield from _answers(branch.children, value, lang)
+            yield from _items(branch.children, value, lang)
         elif f.kind == "list" and isinstance(value, list) and value:
-            yield from _list_answers(f, value, lang)
+            yield from _list_items(f, value, lang)
         elif f.kind == "fieldset":
-            yield Answer(f.label, heading=True)
-            yield from _answers(f.children, value if isinstance(value, dict) else {}, lang)
+            yield Group(f.label, tuple(_items(f.children, value if isinstance(value, dict) else {}, lang)))
         else:
             yield Answer(f.label, text(lang, "not_answered") if f.key not in instance else show(f, value, lang),
                          target=f.id)
 
 
-def _list_answers(f: Field, items: list[Any], lang: str) -> Iterator[Answer]:
+def _list_items(f: Field, items: list[Any], lang: str) -> Iterator[Answer | Group]:
     fields = [f.prefix[i] if i < len(f.prefix) else item_at(f, i) for i in range(len(items))
               if i < len(f.prefix) or f.children]
     if not any(each.kind == "fieldset" for each in fields):
-        yield Answer(f.label, "\n".join(show(each, v, lang) for each, v in zip(fields, items, strict=False)))
+        yield Answer(f.label, "\n".join(show(each, v, lang) for each, v in zip(fields, items, strict=False)),
+                     target=f.id)
         return
-    for each, item in zip(fields, items, strict=False):
-        yield Answer(each.label, heading=True)
-        yield from _answers(each.children, item if isinstance(item, dict) else {}, lang)
+    yield Group(f.label, tuple(Group(each.label, tuple(_items(each.children, item if isinstance(item, dict) else {},
+                                                                lang)))
+                               for each, item in zip(fields, items, strict=False)))
 
 
 def show(f: Field, value: Any, lang: str) -> str:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from lomake.formats import moment_shown
-from lomake.forms import Form
+from lomake.forms import Form, PageMeta
 from lomake.messages import file_size, text
 from lomake.timezone import HELSINKI
-from renderer.answers import Answer, answers
+from renderer.answers import Group, answer_tree
 from renderer.fields import FormView
 from submission.acting import acting, described
+from submission.journey import page_view, pages_asked
 from submission.store import Attachment, Submission
 
 
@@ -26,7 +28,8 @@ class Receipt:
     reference: str
     received_at: str
     data_sha256: str
-    answers: tuple[Answer, ...]
+    #: The answers, a group per page of the form (one untitled group for a one-page form).
+    sections: tuple[Group, ...]
     attachments: tuple[Attachment, ...] = ()
     #: Who the sender acted for and on what ground, as a sentence; empty when the form does not ask.
     acting: str = ""
@@ -46,7 +49,29 @@ def receipt(form: Form, view: FormView, submission: Submission, attachments: Seq
         lang=lang, agency=form.agency.display_name(lang), form_title=view.title, form_id=submission.form_id,
         form_version=submission.form_version, reference=submission.reference,
         received_at=arrival_time(submission.received_at, lang), data_sha256=submission.data_sha256,
-        answers=tuple(answers(view.fields, submission.data, lang, files)), attachments=tuple(attachments),
+        sections=sections(form, view, submission.data, files), attachments=tuple(attachments),
         acting=described(acting(form, submission.data), lang, files),
     )
 
+
+
+def page_title(form: Form, page: PageMeta, lang: str) -> str:
+    """A page's title in `lang`."""
+    catalog = form.translations.get(lang) or {}
+    return catalog.get(page.title) or page.title
+
+
+def sections(form: Form, view: FormView, data: Mapping[str, Any], files: Mapping[str, str],
+             url: Callable[[PageMeta], str] | None = None) -> tuple[Group, ...]:
+    """The answers as the form declares them: a group per page asked, titled and marked not public as the page
+    is, then the review's own questions (the declaration); a one-page form's page as one untitled group.
+    `url` gives each page's address for changing its answers (the review)."""
+    lang = view.lang
+    shown = [Group("" if form.meta.one_page else page_title(form, page, lang),
+                   answer_tree(page_view(view, page.properties, data).fields, data, lang, files),
+                   non_public=not page.public, url=url(page) if url else "")
+             for page in pages_asked(form.meta, data)]
+    if form.meta.review and url is None:
+        closing = answer_tree(page_view(view, form.meta.review, data).fields, data, lang, files)
+        shown.append(Group(text(lang, "declaration_section"), closing))
+    return tuple(shown)

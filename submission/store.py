@@ -195,6 +195,12 @@ class Storage(Protocol):
     def revoke_api_key(self, key_id: str) -> bool:
         """Revoke a live key; False if there is no live key with that id."""
 
+    def receipt_pdf(self, submission_id: str, language: str) -> bytes | None:
+        """The receipt PDF kept for this submission in `language`, if one was rendered."""
+
+    def add_receipt_pdf(self, submission_id: str, language: str, pdf: bytes) -> bytes:
+        """Keep a rendered receipt; the one kept first wins, and is returned, so every GET gets the same bytes."""
+
     def ping(self) -> None:
         """Raise if the database cannot be reached."""
 
@@ -270,6 +276,13 @@ _SCHEMA = [
         year INTEGER NOT NULL,
         last INTEGER NOT NULL,
         PRIMARY KEY (agency, year)
+    )""",
+    """CREATE TABLE IF NOT EXISTS receipts (
+        submission_id TEXT NOT NULL REFERENCES submissions (id),
+        language TEXT NOT NULL,
+        pdf BLOB NOT NULL,
+        rendered_at TEXT NOT NULL,
+        PRIMARY KEY (submission_id, language)
     )""",
 ]
 
@@ -615,6 +628,20 @@ class SQLiteStorage:
         with self._read_lock, _Transaction(self._side):
             return self._side.execute("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
                                       (_stamp(_now()), key_id)).rowcount == 1
+
+    def receipt_pdf(self, submission_id: str, language: str) -> bytes | None:
+        with self._read_lock:
+            row = self._side.execute("SELECT pdf FROM receipts WHERE submission_id = ? AND language = ?",
+                                     (submission_id, language)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def add_receipt_pdf(self, submission_id: str, language: str, pdf: bytes) -> bytes:
+        with self._read_lock, _Transaction(self._side):
+            self._side.execute("INSERT OR IGNORE INTO receipts (submission_id, language, pdf, rendered_at) "
+                               "VALUES (?, ?, ?, ?)", (submission_id, language, pdf, _stamp(_now())))
+            row = self._side.execute("SELECT pdf FROM receipts WHERE submission_id = ? AND language = ?",
+                                     (submission_id, language)).fetchone()
+        return bytes(row[0])
 
     def ping(self) -> None:
         with self._read_lock:

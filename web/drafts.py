@@ -26,8 +26,7 @@ from lomake.errors import Forbidden, Gone, Invalid, NotFound, Problem
 from lomake.formats import moment_shown
 from lomake.forms import Form, PageMeta
 from lomake.messages import LANGUAGES, file_size, text
-from renderer.answers import answers as answers_of
-from renderer.answers import show
+from renderer.answers import Group, show
 from renderer.fields import FormView
 from renderer.html import _target
 from submission.coerce import Issue, apply_action, coerce, form_values
@@ -40,12 +39,12 @@ from submission.journey import (
     page_name,
     page_of,
     page_view,
-    pages_asked,
     reviewed,
     sent_answers,
     step,
     with_locked,
 )
+from submission.receipt import page_title, sections
 from submission.store import Attachment, Draft, normalise_code
 from submission.uploads import references
 from submission.validate import accept
@@ -111,6 +110,7 @@ def journey(app: Lomake, form: Form, lang: str, page_id: str, draft: Draft | Non
     back = REVIEW if back_to_review else where.previous
     return {
         "heading": heading, "number": where.number, "count": where.count,
+        "non_public": any(page.id == page_id and not page.public for page in form.meta.pages),
         "back": page_url(form, back, lang) if back else None,
         "csrf": draft.csrf if draft else "", "back_to_review": back_to_review,
         "expires": moment_shown(draft.expires_at, lang, seconds=False) if draft else "",
@@ -119,12 +119,6 @@ def journey(app: Lomake, form: Form, lang: str, page_id: str, draft: Draft | Non
         "extend_url": f"/forms/{form.id}/extend?lang={lang}", "here": page_url(form, page_id, lang, back_to_review),
         "one_page": form.meta.one_page, "sends": not reviewed(form.meta),
     }
-
-
-def page_title(form: Form, page: PageMeta, lang: str) -> str:
-    """A page's title in `lang`."""
-    catalog = form.translations.get(lang) or {}
-    return catalog.get(page.title) or page.title
 
 
 async def show_page(request: Request) -> Response:
@@ -245,17 +239,10 @@ async def keep_for_later(request: Request, app: Lomake, form: Form, lang: str, a
     return with_cookie(RedirectResponse(f"/forms/{form.id}/saved?lang={lang}", status_code=303), request, draft)
 
 
-def review_sections(app: Lomake, form: Form, lang: str, draft: Draft, files: Mapping[str, str]) -> list[dict[str, Any]]:
+def review_sections(app: Lomake, form: Form, lang: str, draft: Draft, files: Mapping[str, str]) -> tuple[Group, ...]:
     """Each page asked, with its answers and where to change them."""
-    full = app.view(form, lang)
-    sections = []
-    for page in pages_asked(form.meta, draft.data):
-        view = page_view(full, page.properties, draft.data)
-        sections.append({
-            "title": page_title(form, page, lang), "url": page_url(form, page.id, lang, back_to_review=True),
-            "answers": answers_of(view.fields, draft.data, lang, files),
-        })
-    return sections
+    return sections(form, app.view(form, lang), draft.data, files,
+                    url=lambda page: page_url(form, page.id, lang, back_to_review=True))
 
 
 async def review_page(app: Lomake, form: Form, lang: str, draft: Draft, values: Mapping[str, Any] | None = None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from functools import partial
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -125,8 +126,12 @@ async def confirmation(request: Request) -> Response:
 
 
 async def receipt_pdf_file(request: Request) -> Response:
+    """The receipt PDF: rendered on the first request for it (in the receipts' own pool), kept, then served."""
     app, form, submission, lang = await find_submission(request)
-    pdf = await run_in_threadpool(receipt_pdf, app.pages, await receipt_of(app, form, submission, lang))
+    pdf = await run_in_threadpool(app.storage.receipt_pdf, submission.id, lang)
+    if pdf is None:
+        shown = await receipt_of(app, form, submission, lang)
+        pdf = await app.receipts.pdf(app.storage, submission.id, lang, partial(receipt_pdf, app.pages, shown))
     name = re.sub(r"[^A-Za-z0-9_-]", "-", submission.reference)
     return Response(pdf, media_type="application/pdf", headers={
         "cache-control": "no-store", "content-disposition": f'inline; filename="receipt-{name}.pdf"'})

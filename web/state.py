@@ -16,6 +16,7 @@ from lomake.messages import LANGUAGES, pick_language, text
 from lomake.settings import Settings
 from renderer.fields import FormView
 from renderer.html import Pages
+from renderer.pdf import ReceiptPDFs
 from renderer.view import form_view
 from submission.acting import acting
 from submission.store import Attachment, Draft, NewSubmission, Storage, Submission
@@ -35,6 +36,8 @@ class Lomake:
     storage: Storage
     pages: Pages
     compiled: CompiledForms = field(default_factory=CompiledForms)
+    #: Receipt PDFs, rendered once each in a pool of their own; closed with the app.
+    receipts: ReceiptPDFs = field(default_factory=ReceiptPDFs)
     _views: dict[tuple[str, str, str], FormView] = field(default_factory=dict)
     _blank_pages: dict[tuple[str, str, str], bytes] = field(default_factory=dict)
 
