@@ -20,7 +20,7 @@ from referencing._core import Resolver
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
-from lomake.dialects import validator_class
+from lomake.dialects import search, validator_class
 from lomake.errors import Invalid, Problem
 from lomake.forms import Form
 from lomake.messages import file_size, has_text, text
@@ -138,7 +138,9 @@ def _issues(error: ValidationError, chosen: dict[str, int]) -> Iterable[Issue]:
             for n in needed if n not in instance
         ] or [Issue(at, keyword)]
     if keyword == "additionalProperties" and isinstance(instance, dict):
-        extra = [n for n in instance if n not in (error.schema.get("properties") or {})]
+        patterns = list(error.schema.get("patternProperties") or {})
+        extra = [n for n in instance if n not in (error.schema.get("properties") or {})
+                 and not any(search(p, n) for p in patterns)]
         return [Issue(f"{at}/{escape(n)}", "additionalProperties", {"name": n}) for n in extra]
     if keyword == "type":
         expected = value if isinstance(value, str) else next((t for t in value if t != "null"), "null")
