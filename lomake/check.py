@@ -1,6 +1,6 @@
 """`lomake check`: the JSON Schema meta-schema and Lomake's own rules for form files.
 
-Errors stop a form from being served; warnings (constructs not supported yet) do not.
+Errors stop a form from being served; warnings (fields without a title, constructs not supported yet) do not.
 """
 
 from __future__ import annotations
