@@ -125,7 +125,8 @@ def check_form(
     if meta is not None and meta.pages:
         problems += [FormProblem(shown, at, message) for at, message in _page_problems(meta, root)]
     if not (root.get("title") or root.get("ui:title")):
-        problems.append(FormProblem(shown, "/title", "the form needs a title"))
+        problems.append(FormProblem(shown, "/title", f"the form has no title: its heading is {humanise(form_id)!r}, "
+                                    "made from the file name; add a title", warning=True))
     languages = meta.languages if meta is not None else ()
     for uri, (path, doc) in crawl.documents.items():
         where = shown if uri == form_uri else str(path)

@@ -22,7 +22,7 @@ from referencing.jsonschema import DRAFT202012, UnknownDialect, specification_wi
 
 from lomake.dialects import DEFAULT_DIALECT, dialect, id_keyword
 from lomake.i18n import load_translations, translate, translate_labels
-from lomake.schema import Schema, canonical_json, deref, escape, iter_subschemas
+from lomake.schema import Schema, canonical_json, deref, escape, humanise, iter_subschemas
 
 #: The base URI every file below the schemas folder is known by, so relative `$ref`s resolve.
 BASE_URI = "https://lomake.invalid/schemas/"
@@ -131,7 +131,7 @@ class Form:
 
     @property
     def title(self) -> str:
-        return str(self.root.get("title") or self.id)
+        return str(self.root.get("title") or humanise(self.id))
 
     @property
     def root(self) -> Schema:

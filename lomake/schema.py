@@ -304,8 +304,9 @@ def option_places(document: Any) -> set[str]:
 
 
 def is_tag(schema: Schema) -> bool:
-    """A `const` that tells an option from the others (not a declaration to tick, not read-only text)."""
-    return "const" in schema and schema["const"] is not True and not schema.get("readOnly")
+    """A `const` (or one-value `enum`) that tells an option from the others (not a declaration to tick,
+    not read-only text)."""
+    return ("const" in schema and schema["const"] is not True or _single_enum(schema)) and not schema.get("readOnly")
 
 
 def local_target(document: Any, schema: Schema) -> Schema | None:

@@ -324,9 +324,10 @@ def _alternatives(
 
 
 def _set_by_option(f: Field) -> Field:
-    """An option's tag (a `const` property, as in OpenAPI's tagged unions) is no question: choosing
+    """An option's tag (a `const` or one-value `enum` property, as in OpenAPI's tagged unions) is no question: choosing
     the option sets it, so it is a hidden field whose value the server fills in."""
-    if f.kind == "fixed" and f.options and ("readonly", "true") not in f.attrs:
+    if (f.kind == "fixed" and f.options and ("readonly", "true") not in f.attrs) or (
+            f.kind in ("radios", "select") and len(f.options) == 1):
         return replace(f, kind="hidden", required=True, hint="")
     return f
 

@@ -33,7 +33,7 @@ FORM = {
     "definitions": {
         "Address": {"type": "object", "properties": {"addressLine2": {"type": "string"}}},
         "Company": {"title": "Yritys", "type": "object", "required": ["kind"],
-                    "properties": {"kind": {"type": "string", "const": "company"}, "vat": {"type": "string"}}},
+                    "properties": {"kind": {"type": "string", "enum": ["company"]}, "vat": {"type": "string"}}},
     },
 }
 
@@ -108,3 +108,10 @@ def test_humanised_labels_are_extracted_and_translated_in_every_language(tmp_pat
         assert "Födelsedatum" in swedish and "Ansökan" in swedish and "Syntymäaika" not in swedish
         sent = client.post("/api/v1/forms/f/submissions", json={"payer": {"kind": "company"}})
         assert [e["message"] for e in sent.json()["errors"]] == ["Kirjoita ”Syntymäaika” päivänä, kuukautena ja vuotena."]
+
+
+def test_a_form_without_a_title_is_headed_by_its_file_name(tmp_path: Path) -> None:
+    with form_client(tmp_path, **{"kela-hakemus_2": {"type": "object", "properties": {"x": {"type": "string"}}}}) as client:
+        page = lxml.html.fromstring(client.get("/forms/kela-hakemus_2").text)
+        assert page.xpath("string(//h1)").strip() == "Kela hakemus 2"
+        assert client.post("/api/v1/forms/kela-hakemus_2/submissions", json={"x": "y"}).status_code == 201

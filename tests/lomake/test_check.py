@@ -74,7 +74,8 @@ def test_cli_prints_problems_and_exits_1(tmp_path: Path) -> None:
     ({**form(), "x-lomake": {"agency": "nobody"}}, "a.json: /x-lomake/agency: no agency 'nobody' in agencies/"),
     ({**form(), "x-lomake": {"languages": ["de"], "colour": 1}},
      "a.json: /x-lomake/languages/0: Input should be 'fi', 'sv' or 'en'"),
-    ({"type": "object", "properties": {}}, "a.json: /title: the form needs a title"),
+    ({"type": "object", "properties": {}},
+     "a.json: /title: warning: the form has no title: its heading is 'A', made from the file name; add a title"),
     ({"title": "T", "type": "string"}, 'a.json: /: a form must be an object schema ("type": "object")'),
 ])
 def test_each_rule_names_the_file_and_pointer(tmp_path: Path, schema: Any, expected: str) -> None:
@@ -193,4 +194,5 @@ def test_a_root_ref_is_followed(tmp_path: Path) -> None:
     assert lines(tmp_path, "a.json") == []
     write(tmp_path, "a.json", {"$ref": "#/definitions/Form", "definitions": {"Form": {"type": "string"}}})
     assert lines(tmp_path, "a.json") == ['a.json: /: a form must be an object schema ("type": "object")',
-                                         "a.json: /title: the form needs a title"]
+                                         "a.json: /title: warning: the form has no title: its heading is 'A', "
+                                         "made from the file name; add a title"]
