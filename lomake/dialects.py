@@ -17,6 +17,7 @@ import functools
 from collections.abc import Iterator
 from typing import Any
 
+import attrs
 import regress
 from jsonschema import (
     Draft4Validator,
@@ -135,7 +136,20 @@ def _ecma(cls: type[Validator]) -> type[Validator]:
     checker.checks("regex", raises=ValueError)(lambda value: not isinstance(value, str) or bool(ecma_regex(value)))
     keywords = {"pattern": _pattern, "patternProperties": _pattern_properties,
                 "additionalProperties": _additional_properties}
-    return validators.extend(cls, keywords, format_checker=checker)  # type: ignore[no-any-return]
+    extended: type[Validator] = validators.extend(cls, keywords, format_checker=checker)
+    extended.evolve = _evolve
+    return extended
+
+
+def _evolve(self: Validator, **changes: Any) -> Validator:
+    """jsonschema's `evolve`, which switches class where a subschema names its `$schema` (a shared part's
+    root, say): here to that draft's ECMA-262 class, never back to Python's `re`."""
+    schema = changes.setdefault("schema", self.schema)
+    plain = validators.validator_for(schema, default=type(self))
+    for each in attrs.fields(type(self)):
+        if each.init and each.alias not in changes:
+            changes[each.alias] = getattr(self, each.name)
+    return _ECMA.get(plain, plain)(**changes)
 
 
 _ECMA: dict[type[Validator], type[Validator]] = {cls: _ecma(cls) for _, cls in _DRAFTS.values()}

@@ -3,6 +3,7 @@ ECMA-262 regular expressions, a root `$ref` is followed; through the API and thr
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -124,3 +125,15 @@ def test_a_root_ref_is_the_form(tmp_path: Path) -> None:
         assert sent(client, "juuri", {"nimi": "Maija"})[0] == 201
         assert send_answers(client, "juuri", {"/nimi": "Matti", "/ika": ""}).status_code == 303  # type: ignore[attr-defined]
         assert stored_answers(client) == [{"nimi": "Maija", "ika": 18}, {"nimi": "Matti", "ika": 18}]
+
+
+def test_a_shared_part_of_another_draft_keeps_ecma_patterns(tmp_path: Path) -> None:
+    """A part that names its own `$schema` is validated by that draft's rules, still with ECMA-262 patterns."""
+    (tmp_path / "common").mkdir()
+    (tmp_path / "common" / "koodi.json").write_text(json.dumps({
+        "$schema": "http://json-schema.org/draft-07/schema#", "title": "Koodi", "type": "string",
+        "pattern": r"^\d{5}$"}))
+    schema = {"title": "Osa", "type": "object", "properties": {"koodi": {"$ref": "common/koodi.json"}}}
+    with form_client(tmp_path, osa=schema) as client:
+        assert sent(client, "osa", {"koodi": "١٢٣٤٥"}) == (422, ["/koodi"])
+        assert sent(client, "osa", {"koodi": "00100"})[0] == 201
