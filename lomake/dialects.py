@@ -146,10 +146,15 @@ def _evolve(self: Validator, **changes: Any) -> Validator:
     root, say): here to that draft's ECMA-262 class, never back to Python's `re`."""
     schema = changes.setdefault("schema", self.schema)
     plain = validators.validator_for(schema, default=type(self))
-    for each in attrs.fields(type(self)):
-        if each.init and each.alias not in changes:
-            changes[each.alias] = getattr(self, each.name)
+    for name, alias in _init_fields(type(self)):
+        if alias not in changes:
+            changes[alias] = getattr(self, name)
     return _ECMA.get(plain, plain)(**changes)
+
+
+@functools.cache
+def _init_fields(cls: type[Validator]) -> tuple[tuple[str, str], ...]:
+    return tuple((each.name, each.alias) for each in attrs.fields(cls) if each.init)
 
 
 _ECMA: dict[type[Validator], type[Validator]] = {cls: _ecma(cls) for _, cls in _DRAFTS.values()}
