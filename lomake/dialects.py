@@ -146,7 +146,7 @@ def _evolve(self: Validator, **changes: Any) -> Validator:
     root, say): here to that draft's ECMA-262 class, never back to Python's `re`."""
     schema = changes.setdefault("schema", self.schema)
     plain = validators.validator_for(schema, default=type(self))
-    for name, alias in _init_fields(type(self)):
+    for name, alias in _init_fields(type(self)):  # type: ignore[arg-type]  # a class is hashable
         if alias not in changes:
             changes[alias] = getattr(self, name)
     return _ECMA.get(plain, plain)(**changes)
