@@ -178,17 +178,19 @@ def check_document(shown: str, document: Any, crawl: Crawl, uri: str,
     """The rules every schema file obeys, form or shared part: every problem, not just the first."""
     if not isinstance(document, dict):
         return [FormProblem(shown, "", "a schema file must be a JSON object")]
-    problems = _dialect_problems(shown, document) + [
+    meta = _meta_problems(shown, document)
+    problems = _dialect_problems(shown, document) + meta + [
         FormProblem(shown, place, message)
         for sub, at in iter_subschemas(document) for place, message in _regex_problems(sub, at)
     ]
-    if any(not p.warning for p in problems):
-        return problems
+    for sub, at in iter_subschemas(document):  # with meta-schema errors too: the `ui:` keys are Lomake's own
+        problems += [FormProblem(shown, p, m) for p, m in _ui_problems(sub, at)]
+    if meta:
+        return problems  # the rest reads the schema as valid JSON Schema
     cls = validator_class(crawl.registry.contents(uri))
     root = cls(crawl.registry.contents(uri), registry=crawl.registry.crawl())
     resolver = document_resolver(crawl.registry.crawl(), uri)
     for sub, at in iter_subschemas(document):
-        problems += [FormProblem(shown, p, m) for p, m in _ui_problems(sub, at)]
         problems += [FormProblem(shown, p, m, warning=True) for p, m in _unsupported(sub, at)]
         if "default" in sub and not any(problem.pointer == at + "/$ref" for problem in crawl.problems):
             error = best_match(root.evolve(schema=sub).iter_errors(effective_default(sub)))
@@ -199,20 +201,20 @@ def check_document(shown: str, document: Any, crawl: Crawl, uri: str,
 
 
 def _dialect_problems(shown: str, document: Schema) -> list[FormProblem]:
-    """Its `$schema` names a draft Lomake serves, and it is valid under that draft's meta-schema
-    (2020-12's when the draft is unknown): every meta-schema error, each at its own place."""
-    problems: list[FormProblem] = []
-    canonical = dialect(document.get("$schema"))
-    if canonical is None:
-        problems.append(FormProblem(shown, "/$schema", f"unknown JSON Schema draft {document.get('$schema')!r}; "
-                                    f"use one of {draft_names()} (checked here as 2020-12)"))
-    cls = validator_class({"$schema": canonical} if canonical else {})
+    """Its `$schema` names a draft Lomake serves."""
+    if dialect(document.get("$schema")) is not None:
+        return []
+    return [FormProblem(shown, "/$schema", f"unknown JSON Schema draft {document.get('$schema')!r}; "
+                        f"use one of {draft_names()} (checked here as 2020-12)")]
+
+
+def _meta_problems(shown: str, document: Schema) -> list[FormProblem]:
+    """Every error under its draft's meta-schema (2020-12's when the draft is unknown), each at its place."""
+    cls = validator_class({"$schema": dialect(document.get("$schema"))})
     meta = validators.validator_for(cls.META_SCHEMA)(cls.META_SCHEMA)
     errors = sorted(meta.iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path])
-    return problems + [
-        FormProblem(shown, pointer(list(err.absolute_path)), f"not valid JSON Schema: {_short(err.message)}")
-        for err in errors
-    ]
+    return [FormProblem(shown, pointer(list(err.absolute_path)), f"not valid JSON Schema: {_short(err.message)}")
+            for err in errors]
 
 
 def _short(message: str, most: int = 300) -> str:
@@ -239,11 +241,11 @@ def _ui_problems(sub: Schema, at: str) -> Iterator[tuple[str, str]]:
             hint = f"; did you mean {close[0]!r}?" if close else ""
             yield f"{at}/{escape(key)}", f"unknown key {key!r}{hint}"
     widget = sub.get("ui:widget")
-    if widget is not None and widget not in KNOWN_WIDGETS:
+    if widget is not None and (not isinstance(widget, str) or widget not in KNOWN_WIDGETS):
         yield f"{at}/ui:widget", f"unknown widget {widget!r}; known: {', '.join(sorted(KNOWN_WIDGETS))}"
     order = sub.get("ui:order")
     if order is not None:
-        names = set(sub.get("properties") or {})
+        names = set(sub["properties"]) if isinstance(sub.get("properties"), dict) else set()
         if not isinstance(order, list) or not all(isinstance(n, str) for n in order):
             yield f"{at}/ui:order", "ui:order must be a list of property names"
         else:

@@ -177,7 +177,7 @@ def test_every_problem_of_a_file_is_listed_with_its_place(tmp_path: Path) -> Non
     write(tmp_path, "a.json", {"$schema": "http://json-schema.org/schema#", **form(
         a={"title": "A", "type": "strin"}, b={"title": "B", "type": "string", "minLength": -1},
         c={"title": "C", "type": "object", "required": "x"},
-        d={"title": "D", "type": "string", "pattern": "[z-a]"})})
+        d={"title": "D", "type": "string", "pattern": "[z-a]"}, e={"title": "E", "ui:widjet": "textarea"})})
     assert lines(tmp_path, "a.json") == [
         "a.json: /$schema: unknown JSON Schema draft 'http://json-schema.org/schema#'; "
         "use one of draft-04, draft-06, draft-07, 2019-09, 2020-12 (checked here as 2020-12)",
@@ -186,6 +186,7 @@ def test_every_problem_of_a_file_is_listed_with_its_place(tmp_path: Path) -> Non
         "a.json: /properties/c/required: not valid JSON Schema: 'x' is not of type 'array'",
         "a.json: /properties/d/pattern: the pattern is not an ECMA-262 regular expression: "
         "Range values reversed, start char code is greater than end char code.",
+        "a.json: /properties/e/ui:widjet: unknown key 'ui:widjet'; did you mean 'ui:widget'?",
     ]
 
 
