@@ -268,10 +268,11 @@ def _title_problems(document: Schema, resolver: Any, languages: tuple[str, ...])
             return None  # reported as an unresolvable $ref
 
     catalogs = " or ".join(f"schemas/locale/{lang}.po" for lang in languages) or "schemas/locale/<lang>.po"
+    extract = f"lomake i18n extract --lang {languages[0]}" if languages else "lomake i18n extract"
     for name, _, at in untitled(document, follow):
         label = humanise(name)
         yield at, (f"the field {name!r} has no title: it is shown as {label!r}; add a title, or translate "
-                   f"the text {label!r} in {catalogs} (`lomake i18n extract` puts it in forms.pot)")
+                   f"the text {label!r} in {catalogs} (`{extract}` puts it there)")
 
 
 def _unsupported(sub: Schema, at: str) -> Iterator[tuple[str, str]]:

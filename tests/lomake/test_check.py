@@ -87,9 +87,9 @@ def test_problems_in_a_shared_part_name_the_part(tmp_path: Path) -> None:
     write(tmp_path, "common/person.json", {"type": "object", "properties": {"n": {"type": "string"}}})
     write(tmp_path, "a.json", form(p={"title": "P", "$ref": "common/person.json"}))
     expected = ("common/person.json: /properties/n: warning: the field 'n' has no title: it is shown as 'N'; "
-                "add a title, or translate the text 'N' in schemas/locale/{} (`lomake i18n extract` puts it in forms.pot)")
-    assert lines(tmp_path, "a.json") == [expected.format("fi.po")]
-    assert lines(tmp_path, "common/person.json") == [expected.format("<lang>.po")]
+                "add a title, or translate the text 'N' in schemas/locale/{} puts it there)")
+    assert lines(tmp_path, "a.json") == [expected.format("fi.po (`lomake i18n extract --lang fi`")]
+    assert lines(tmp_path, "common/person.json") == [expected.format("<lang>.po (`lomake i18n extract`")]
 
 
 def test_titles_may_come_from_the_referenced_part(tmp_path: Path) -> None:
@@ -133,7 +133,7 @@ def test_untitled_fields_are_served_with_a_warning_each_but_option_tags_need_non
     result = CliRunner().invoke(main, ["check", str(tmp_path / "a.json")])
     assert result.exit_code == 0
     warnings = [line.split(": ", 2)[1:] for line in result.output.splitlines() if "has no title" in line]
-    hint = "in schemas/locale/fi.po or schemas/locale/en.po (`lomake i18n extract` puts it in forms.pot)"
+    hint = "in schemas/locale/fi.po or schemas/locale/en.po (`lomake i18n extract --lang fi` puts it there)"
     assert warnings == [
         ["/properties/dateOfBirth", "warning: the field 'dateOfBirth' has no title: it is shown as 'Date of birth'; "
          f"add a title, or translate the text 'Date of birth' {hint}"],
