@@ -1,6 +1,6 @@
 """`lomake check`: the JSON Schema meta-schema and Lomake's own rules for form files.
 
-Errors stop a form from being served; warnings (constructs not supported yet) do not.
+Errors stop a form from being served; warnings (fields without a title, constructs not supported yet) do not.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from jsonschema.exceptions import best_match
 from pydantic import ValidationError
 from referencing.exceptions import Unresolvable
 
+from lomake.dialects import dialect, draft_names, pattern_problem, validator_class
 from lomake.forms import (
     META_KEY,
     Agency,
@@ -31,14 +32,17 @@ from lomake.forms import (
     read_json,
 )
 from lomake.i18n import load_translations, texts
-from lomake.schema import Schema, deref, effective_default, escape, iter_subschemas, json_type, pointer
-
-#: Subschemas that state conditions or constraints rather than declare fields: no titles needed.
-_CONDITION = re.compile(r"/(if|not|contains|propertyNames|then|else|dependentSchemas|dependencies)(/|$)")
-DIALECTS = {
-    "https://json-schema.org/draft/2020-12/schema": "2020-12",
-    "http://json-schema.org/draft-07/schema": "draft-07",
-}
+from lomake.schema import (
+    Schema,
+    deref,
+    effective_default,
+    escape,
+    humanise,
+    iter_subschemas,
+    json_type,
+    pointer,
+    untitled,
+)
 
 #: The rjsf uiSchema vocabulary, plus Lomake's `ui:messages`.
 KNOWN_UI_KEYS = frozenset({
@@ -114,21 +118,34 @@ def check_form(
         agency = agencies.get(meta.agency or "lomake")
         if agency is None:
             problems.append(FormProblem(shown, f"/{META_KEY}/agency", f"no agency {meta.agency!r} in agencies/"))
-    if json_type(document) != "object":
+    form_uri = next(iter(crawl.documents))
+    root = form_root(document, crawl, form_uri)
+    if json_type(root) != "object":
         problems.append(FormProblem(shown, "", 'a form must be an object schema ("type": "object")'))
     if meta is not None and (meta.pages or meta.review):
-        problems += [FormProblem(shown, at, message) for at, message in _page_problems(meta, document)]
-    if not (document.get("title") or document.get("ui:title")):
-        problems.append(FormProblem(shown, "/title", "the form needs a title"))
-    form_uri = next(iter(crawl.documents))
+        problems += [FormProblem(shown, at, message) for at, message in _page_problems(meta, root)]
+    if not (root.get("title") or root.get("ui:title")):
+        problems.append(FormProblem(shown, "/title", f"the form has no title: its heading is {humanise(form_id)!r}, "
+                                    "made from the file name; add a title", warning=True))
+    languages = meta.languages if meta is not None else ()
     for uri, (path, doc) in crawl.documents.items():
         where = shown if uri == form_uri else str(path)
-        problems += check_document(where, doc, crawl, uri)
+        problems += check_document(where, doc, crawl, uri, languages)
         for lang in meta.languages[1:] if meta is not None else ():
             catalog = translations.get(lang, {})
             problems += [FormProblem(where, at, f"no {lang} translation for {source!r} (locale/{lang}.po)",
                                      warning=True) for source, at in texts(doc) if source not in catalog]
     return meta, agency, problems
+
+
+def form_root(document: Schema, crawl: Crawl, uri: str) -> Schema:
+    """The schema the form asks: the file's own, or what a root `$ref` points to."""
+    if "$ref" not in document:
+        return document
+    try:
+        return deref(document, document_resolver(crawl.registry.crawl(), uri))[0]
+    except (Unresolvable, RecursionError):
+        return document  # reported as an unresolvable $ref
 
 
 def _page_problems(meta: FormMeta, document: Schema) -> Iterator[tuple[str, str]]:
@@ -157,32 +174,65 @@ def _page_problems(meta: FormMeta, document: Schema) -> Iterator[tuple[str, str]
             yield f"/{META_KEY}/pages", f"property {name!r} is on no page: add it to a page or to review"
 
 
-def check_document(shown: str, document: Any, crawl: Crawl, uri: str) -> list[FormProblem]:
-    """The rules every schema file obeys, form or shared part."""
+def check_document(shown: str, document: Any, crawl: Crawl, uri: str,
+                   languages: tuple[str, ...] = ()) -> list[FormProblem]:
+    """The rules every schema file obeys, form or shared part: every problem, not just the first."""
     if not isinstance(document, dict):
         return [FormProblem(shown, "", "a schema file must be a JSON object")]
-    dialect = document.get("$schema", "https://json-schema.org/draft/2020-12/schema")
-    if str(dialect).rstrip("#") not in DIALECTS:
-        return [FormProblem(shown, "/$schema", f"use JSON Schema 2020-12 or draft-07, not {dialect!r}")]
-    cls = validators.validator_for(document)
-    problems = [
-        FormProblem(shown, pointer(list(err.absolute_path)), f"not valid JSON Schema: {err.message}")
-        for err in validators.validator_for(cls.META_SCHEMA)(cls.META_SCHEMA).iter_errors(document)
+    meta = _meta_problems(shown, document)
+    problems = _dialect_problems(shown, document) + meta + [
+        FormProblem(shown, place, message)
+        for sub, at in iter_subschemas(document) for place, message in _regex_problems(sub, at)
     ]
-    if problems:
-        return problems
+    for sub, at in iter_subschemas(document):  # with meta-schema errors too: the `ui:` keys are Lomake's own
+        problems += [FormProblem(shown, p, m) for p, m in _ui_problems(sub, at)]
+    if meta:
+        return problems  # the rest reads the schema as valid JSON Schema
+    cls = validator_class(crawl.registry.contents(uri))
     root = cls(crawl.registry.contents(uri), registry=crawl.registry.crawl())
     resolver = document_resolver(crawl.registry.crawl(), uri)
     for sub, at in iter_subschemas(document):
-        problems += [FormProblem(shown, p, m) for p, m in _ui_problems(sub, at)]
-        if not _CONDITION.search(at):
-            problems += [FormProblem(shown, p, m) for p, m in _title_problems(sub, at, resolver)]
         problems += [FormProblem(shown, p, m, warning=True) for p, m in _unsupported(sub, at)]
         if "default" in sub and not any(problem.pointer == at + "/$ref" for problem in crawl.problems):
             error = best_match(root.evolve(schema=sub).iter_errors(effective_default(sub)))
             if error is not None:
                 problems.append(FormProblem(shown, f"{at}/default", f"the default is not valid: {error.message}"))
+    problems += [FormProblem(shown, p, m, warning=True) for p, m in _title_problems(document, resolver, languages)]
     return problems
+
+
+def _dialect_problems(shown: str, document: Schema) -> list[FormProblem]:
+    """Its `$schema` names a draft Lomake serves."""
+    if dialect(document.get("$schema")) is not None:
+        return []
+    return [FormProblem(shown, "/$schema", f"unknown JSON Schema draft {document.get('$schema')!r}; "
+                        f"use one of {draft_names()} (checked here as 2020-12)")]
+
+
+def _meta_problems(shown: str, document: Schema) -> list[FormProblem]:
+    """Every error under its draft's meta-schema (2020-12's when the draft is unknown), each at its place."""
+    cls = validator_class({"$schema": dialect(document.get("$schema"))})
+    meta = validators.validator_for(cls.META_SCHEMA)(cls.META_SCHEMA)
+    errors = sorted(meta.iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path])
+    return [FormProblem(shown, pointer(list(err.absolute_path)), f"not valid JSON Schema: {_short(err.message)}")
+            for err in errors]
+
+
+def _short(message: str, most: int = 300) -> str:
+    return message if len(message) <= most else message[:most] + "…"
+
+
+def _regex_problems(sub: Schema, at: str) -> Iterator[tuple[str, str]]:
+    """`pattern` and `patternProperties` are ECMA-262 regular expressions, as JSON Schema says."""
+    found = pattern_problem(sub.get("pattern"))
+    if found is not None:
+        yield f"{at}/pattern", f"the pattern is not an ECMA-262 regular expression: {found}"
+    names = sub.get("patternProperties")
+    for name in names if isinstance(names, dict) else ():
+        found = pattern_problem(name)
+        if found is not None:
+            yield (f"{at}/patternProperties/{escape(name)}",
+                   f"the property name pattern is not an ECMA-262 regular expression: {found}")
 
 
 def _ui_problems(sub: Schema, at: str) -> Iterator[tuple[str, str]]:
@@ -192,11 +242,11 @@ def _ui_problems(sub: Schema, at: str) -> Iterator[tuple[str, str]]:
             hint = f"; did you mean {close[0]!r}?" if close else ""
             yield f"{at}/{escape(key)}", f"unknown key {key!r}{hint}"
     widget = sub.get("ui:widget")
-    if widget is not None and widget not in KNOWN_WIDGETS:
+    if widget is not None and (not isinstance(widget, str) or widget not in KNOWN_WIDGETS):
         yield f"{at}/ui:widget", f"unknown widget {widget!r}; known: {', '.join(sorted(KNOWN_WIDGETS))}"
     order = sub.get("ui:order")
     if order is not None:
-        names = set(sub.get("properties") or {})
+        names = set(sub["properties"]) if isinstance(sub.get("properties"), dict) else set()
         if not isinstance(order, list) or not all(isinstance(n, str) for n in order):
             yield f"{at}/ui:order", "ui:order must be a list of property names"
         else:
@@ -210,18 +260,20 @@ def _ui_problems(sub: Schema, at: str) -> Iterator[tuple[str, str]]:
         yield f"{at}/ui:messages", "ui:messages maps a JSON Schema keyword to the message people see"
 
 
-def _title_problems(sub: Schema, at: str, resolver: Any) -> Iterator[tuple[str, str]]:
-    for name, prop in (sub.get("properties") or {}).items():
-        if not isinstance(prop, dict) or prop.get("title") or prop.get("ui:title"):
-            continue
-        if prop.get("ui:widget") == "hidden":
-            continue
+def _title_problems(document: Schema, resolver: Any, languages: tuple[str, ...]) -> Iterator[tuple[str, str]]:
+    """Each field without a title: shown with its humanised name, which the catalogs can translate."""
+    def follow(prop: Schema) -> Schema | None:
         try:
-            target, _ = deref(prop, resolver)
+            return deref(prop, resolver)[0]
         except (Unresolvable, RecursionError):
-            continue  # reported as an unresolvable $ref
-        if not (target.get("title") or target.get("ui:title")):
-            yield f"{at}/properties/{escape(name)}", f"the field {name!r} needs a title, the label people see"
+            return None  # reported as an unresolvable $ref
+
+    catalogs = " or ".join(f"schemas/locale/{lang}.po" for lang in languages) or "schemas/locale/<lang>.po"
+    extract = f"lomake i18n extract --lang {languages[0]}" if languages else "lomake i18n extract"
+    for name, _, at in untitled(document, follow):
+        label = humanise(name)
+        yield at, (f"the field {name!r} has no title: it is shown as {label!r}; add a title, or translate "
+                   f"the text {label!r} in {catalogs} (`{extract}` puts it there)")
 
 
 def _unsupported(sub: Schema, at: str) -> Iterator[tuple[str, str]]:

@@ -20,8 +20,9 @@ from referencing._core import Resolver
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012, UnknownDialect, specification_with
 
-from lomake.i18n import load_translations, translate
-from lomake.schema import Schema, canonical_json, deref, escape, iter_subschemas, object_shape
+from lomake.dialects import DEFAULT_DIALECT, dialect, id_keyword
+from lomake.i18n import load_translations, translate, translate_labels
+from lomake.schema import Schema, canonical_json, deref, escape, humanise, iter_subschemas, object_shape
 
 #: The base URI every file below the schemas folder is known by, so relative `$ref`s resolve.
 BASE_URI = "https://lomake.invalid/schemas/"
@@ -165,7 +166,17 @@ class Form:
 
     @property
     def title(self) -> str:
-        return str(self.document.get("title") or self.id)
+        return str(self.root.get("title") or humanise(self.id))
+
+    @property
+    def root(self) -> Schema:
+        """The schema the form asks: the document, or what its root `$ref` points to."""
+        if "$ref" not in self.document:
+            return self.document
+        try:
+            return deref(self.document, self.resolver())[0]
+        except (Unresolvable, RecursionError):
+            return self.document
 
     @property
     def version(self) -> str:
@@ -190,15 +201,17 @@ class Form:
         return document_resolver(self.registry, self.uri)
 
     def in_language(self, lang: str) -> Form:
-        """The form with its texts (and those of the parts it reaches) in `lang`; itself in its first language."""
+        """The form with its texts (and those of the parts it reaches) in `lang`; in its first language, only
+        the labels of fields without a title can come from a catalog (`<lang>.po` translates their names)."""
         catalog = self.translations.get(lang)
-        if not catalog or lang == self.languages[0]:
+        if not catalog:
             return self
+        change = translate if lang != self.languages[0] else translate_labels
         registry: Registry[Any] = Registry().with_resources(
-            (uri, Resource.from_contents(translate(resource.contents, catalog), default_specification=DRAFT202012))
+            (uri, Resource.from_contents(change(resource.contents, catalog), default_specification=DRAFT202012))
             for uri, resource in self.registry.items()
         )
-        return replace(self, document=translate(self.document, catalog), registry=registry.crawl())
+        return replace(self, document=change(self.document, catalog), registry=registry.crawl())
 
 
 
@@ -247,11 +260,16 @@ def file_uri(root: Path, path: Path) -> str:
 
 
 def _resource(uri: str, document: Any) -> tuple[Any, Resource[Any]]:
-    """The document as registered (a relative or missing `$id` made `uri`) and its resource."""
+    """The document as registered and its resource: `$schema` spelled as its draft's own URI (so that
+    `https://…/draft-07/schema` is draft-07), a relative or missing `$id` (draft-04: `id`) made `uri`."""
     if isinstance(document, dict):
-        own_id = document.get("$id")
+        canonical = dialect(document.get("$schema"))
+        if canonical is not None:
+            document = {**document, "$schema": canonical}
+        key = id_keyword(canonical or DEFAULT_DIALECT)
+        own_id = document.get(key)
         if not (isinstance(own_id, str) and urldefrag(own_id)[0].startswith(("https:", "http:", "urn:"))):
-            document = {**document, "$id": uri}
+            document = {**document, key: uri}
         try:
             spec = specification_with(document.get("$schema", ""), default=DRAFT202012)
         except UnknownDialect:
@@ -273,9 +291,9 @@ class Crawl:
         self.documents[uri] = (path, document)
         if not isinstance(document, dict):
             return  # check_form reports it
-        registered, resource = _resource(uri, document)
+        _, resource = _resource(uri, document)
         self.registry = self.registry.with_resource(uri, resource)
-        own_id = registered.get("$id") if isinstance(registered, dict) else None
+        own_id = resource.id()
         if own_id and urldefrag(own_id)[0] != uri:
             self.registry = self.registry.with_resource(urldefrag(own_id)[0], resource)
         for ref, _ in _refs(document):
@@ -348,7 +366,8 @@ def load_form(
         part_versions={u[len(BASE_URI):]: hashlib.sha256(canonical_json(doc).encode()).hexdigest()
                        for u, (_, doc) in sorted(crawl.documents.items()) if u != uri},
         hash=schema_hash(crawl.documents),
-        translations={lang: (translations or {}).get(lang, {}) for lang in meta.languages[1:]},
+        translations={lang: (translations or {}).get(lang, {}) for lang in meta.languages
+                      if lang != meta.languages[0] or lang in (translations or {})},
     )
     return form, problems
 

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
-from lomake.schema import escape, iter_subschemas
+from lomake.schema import escape, humanise, iter_subschemas, untitled
 
 #: The keys whose string values people read.
 _TEXT_KEYS = ("title", "description", "ui:title", "ui:description", "ui:help")
@@ -47,6 +47,8 @@ def texts(document: Any) -> Iterator[tuple[str, str]]:
         submit = (sub.get("ui:submitButtonOptions") or {}).get("submitText")
         if isinstance(submit, str):
             yield submit, f"{at}/ui:submitButtonOptions/submitText"
+    for name, _, at in untitled(document):
+        yield humanise(name), at  # the label a field without a title is shown with
     pages = (document.get("x-lomake") or {}).get("pages") if isinstance(document, dict) else None
     for i, page in enumerate(pages if isinstance(pages, list) else ()):
         if isinstance(page, dict) and isinstance(page.get("title"), str):
@@ -71,7 +73,21 @@ def translate(document: Any, catalog: Mapping[str, str]) -> Any:
     for page in pages if isinstance(pages, list) else ():
         if isinstance(page, dict):
             page["title"] = _in(catalog, page.get("title"))
-    return translated
+    return _labelled(translated, catalog)
+
+
+def translate_labels(document: Any, catalog: Mapping[str, str]) -> Any:
+    """A copy of `document` where each field without a title has the catalog's translation of its
+    humanised name as its title (a form's own language can name its untitled fields this way)."""
+    return _labelled(copy.deepcopy(document), catalog)
+
+
+def _labelled(document: Any, catalog: Mapping[str, str]) -> Any:
+    for name, prop, _ in list(untitled(document)):
+        label = catalog.get(humanise(name))
+        if label:
+            prop["title"] = label
+    return document
 
 
 def _in(catalog: Mapping[str, str], value: Any) -> Any:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -279,3 +279,92 @@ def holder_of(instance: Any, at: str) -> tuple[dict[str, Any] | None, str]:
         else:
             holder = holder.get(part) if isinstance(holder, dict) else None
     return (holder if isinstance(holder, dict) else None), key
+
+
+#: Subschemas that state conditions or constraints rather than declare fields: no titles needed.
+CONDITIONS = re.compile(r"/(if|not|contains|propertyNames|then|else|dependentSchemas|dependencies)(/|$)")
+
+
+def humanise(name: str) -> str:
+    """The label a property without a title is shown with: its name as words, in sentence case
+    (`dateOfBirth` → "Date of birth", `postal_code` → "Postal code", `addressLine2` → "Address line 2";
+    acronyms such as `SSN` kept)."""
+    words = [w for part in re.split(r"[\s_.\-]+", name) for run in re.findall(r"[^\W\d_]+|\d+", part)
+             for w in _camel_words(run)]
+    if not words:
+        return name
+    shown = [w if len(w) > 1 and w.isupper() else w.lower() for w in words]
+    shown[0] = shown[0][:1].upper() + shown[0][1:]
+    return " ".join(shown)
+
+
+def _camel_words(run: str) -> list[str]:
+    """`addressLine` → address, Line; `HTMLParser` → HTML, Parser."""
+    words, start = [], 0
+    for i in range(1, len(run)):
+        before, here, after = run[i - 1], run[i], run[i + 1:i + 2]
+        if here.isupper() and (before.islower() or (before.isupper() and after.islower())):
+            words.append(run[start:i])
+            start = i
+    return [*words, run[start:]]
+
+
+def titled(schema: Any) -> bool:
+    return isinstance(schema, dict) and bool(schema.get("title") or schema.get("ui:title"))
+
+
+def option_places(document: Any) -> set[str]:
+    """The pointers of the schemas that are options of a `oneOf`/`anyOf` (and of those a local `$ref` of an
+    option reaches), where a `const` property is the tag that choosing the option sets."""
+    found: set[str] = set()
+    for sub, at in iter_subschemas(document):
+        for key in ("oneOf", "anyOf"):
+            for i, branch in enumerate(sub.get(key) or () if isinstance(sub.get(key), list) else ()):
+                found.add(f"{at}/{key}/{i}")
+                ref = branch.get("$ref") if isinstance(branch, dict) else None
+                if isinstance(ref, str) and ref.startswith("#/"):
+                    found.add(ref[1:])
+    return found
+
+
+def is_tag(schema: Schema) -> bool:
+    """A `const` (or one-value `enum`) that tells an option from the others (not a declaration to tick,
+    not read-only text)."""
+    return ("const" in schema and schema["const"] is not True or _single_enum(schema)) and not schema.get("readOnly")
+
+
+def local_target(document: Any, schema: Schema) -> Schema | None:
+    """`schema` with its `$ref`s inside the same document followed; None for another document's or a broken one."""
+    for _ in range(32):
+        ref = schema.get("$ref")
+        if not isinstance(ref, str):
+            return schema
+        if ref != "#" and not ref.startswith("#/"):
+            return None
+        target: Any = document
+        for part in ref[2:].split("/") if ref != "#" else ():
+            target = target.get(unescape(part)) if isinstance(target, dict) else None
+        if not isinstance(target, dict):
+            return None
+        schema = {**target, **{k: v for k, v in schema.items() if k in _OVERLAY or k.startswith("ui:")}}
+    return None
+
+
+def untitled(document: Any, follow: Callable[[Schema], Schema | None] | None = None
+             ) -> Iterator[tuple[str, Schema, str]]:
+    """The properties shown with a humanised name for a label: no `title` of their own nor of their
+    `$ref`'s target (`follow` reaches it: by default only inside the document); each with its schema
+    and pointer. Hidden fields, conditions and the tags of options need no label."""
+    options = option_places(document)
+    for sub, at in iter_subschemas(document):
+        properties = sub.get("properties")
+        if CONDITIONS.search(at) or not isinstance(properties, dict):
+            continue
+        for name, prop in properties.items():
+            if not isinstance(prop, dict) or titled(prop) or prop.get("ui:widget") == "hidden":
+                continue
+            target = follow(prop) if follow is not None else local_target(document, prop)
+            if target is None or titled(target) or target.get("ui:widget") == "hidden" or (
+                    at in options and is_tag(target)):
+                continue
+            yield name, prop, f"{at}/properties/{escape(name)}"

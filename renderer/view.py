@@ -22,6 +22,7 @@ from lomake.schema import (
     choices,
     deref,
     escape,
+    humanise,
     iter_subschemas,
     json_type,
     object_shape,
@@ -201,7 +202,7 @@ def _label(name: str, declared: Mapping[str, tuple[Schema, Resolver[Any]]]) -> s
     if name not in declared:
         return name
     schema = deref(*declared[name])[0]
-    return str(schema.get("ui:title") or schema.get("title") or name)
+    return str(schema.get("ui:title") or schema.get("title") or humanise(name))
 
 
 def _pairs(schema: Schema, resolver: Resolver[Any], at: str, lang: str, depth: int) -> Field | None:
@@ -249,7 +250,7 @@ def _field(
     widget = schema.get("ui:widget") or options.get("widget")
     base: dict[str, Any] = {
         "key": name, "pointer": at, "id": html_id(at), "required": required,
-        "label": str(schema.get("ui:title") or schema.get("title") or name),
+        "label": str(schema.get("ui:title") or schema.get("title") or humanise(name)),
         "messages": tuple((str(k), str(v)) for k, v in (schema.get("ui:messages") or {}).items()),
         "nullable": isinstance(schema.get("type"), list) and "null" in schema["type"],
     }
@@ -313,13 +314,22 @@ def _alternatives(
         at = f"{base['pointer']}/@{k}"
         shared = [c for c in _children({k: v for k, v in schema.items() if k not in ("oneOf", "anyOf")},
                                        resolver, at, lang, depth) if c.kind != "pairs"]
-        own = list(_children(branch_schema, branch_resolver, at, lang, depth))
+        own = [_set_by_option(c) for c in _children(branch_schema, branch_resolver, at, lang, depth)]
         label = str(branch_schema.get("title") or text(lang, "option", n=k + 1))
         branches.append(Field("fieldset", f"@{k}", at, html_id(at), label, children=tuple(shared + own),
                               json_type="object", hint=text(lang, "answer_if", option=label)))
     options = tuple(Option(str(k), b.label, k) for k, b in enumerate(branches))
     return Field("alternatives", json_type="object", hint=" ".join(hints), options=options,
                  children=tuple(branches), **base)
+
+
+def _set_by_option(f: Field) -> Field:
+    """An option's tag (a `const` or one-value `enum` property, as in OpenAPI's tagged unions) is no question: choosing
+    the option sets it, so it is a hidden field whose value the server fills in."""
+    if (f.kind == "fixed" and f.options and ("readonly", "true") not in f.attrs) or (
+            f.kind in ("radios", "select") and len(f.options) == 1):
+        return replace(f, kind="hidden", required=True, hint="")
+    return f
 
 
 def _has_object_branches(schema: Schema) -> bool:

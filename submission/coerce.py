@@ -16,8 +16,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
-from jsonschema import Draft202012Validator
+from jsonschema.protocols import Validator
 
+from lomake.dialects import validator_class
 from lomake.schema import json_fault, same_json
 from lomake.timezone import HELSINKI
 from renderer.fields import Field, chosen_branch, item_at, list_items, pair_rows, walk
@@ -167,7 +168,7 @@ def _coerce(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) 
         kept = [f"{ATTACHMENT_PREFIX}{i}" for i in data.get(f"{f.name}[kept]") or () if i]
         if kept:
             out[f.key] = kept if f.json_type == "array" else kept[-1]
-    elif f.kind == "fixed":
+    elif f.kind == "fixed" or (f.kind == "hidden" and f.options):  # an option's tag is hidden, and fixed too
         if f.required and f.options:  # never read from the page: the schema says what it is
             out[f.key] = f.options[0].data
     elif f.kind == "conditional":
@@ -250,8 +251,8 @@ def holds(condition: tuple[str, bool], answers: Mapping[str, Any]) -> bool:
 
 
 @functools.lru_cache(maxsize=1024)
-def _condition(schema: str) -> Draft202012Validator:
-    return Draft202012Validator(json.loads(schema))
+def _condition(schema: str) -> Validator:
+    return validator_class({})(json.loads(schema))  # 2020-12, with ECMA-262 patterns
 
 
 def _answered(value: Any) -> bool:
@@ -346,7 +347,7 @@ def form_values(fields: Sequence[Field], instance: Mapping[str, Any]) -> dict[st
 
 
 def _values(f: Field, value: Any, out: dict[str, list[str]]) -> None:
-    if f.kind == "fixed":
+    if f.kind == "fixed" or (f.kind == "hidden" and f.options):
         return  # nothing on the page to fill
     if f.kind == "file":
         refs = value if isinstance(value, list) else [value]

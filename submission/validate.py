@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker, validators
+from jsonschema import FormatChecker
 from jsonschema.exceptions import ValidationError
 from jsonschema.protocols import Validator
 from referencing import Registry, Resource
@@ -20,6 +20,7 @@ from referencing._core import Resolver
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
+from lomake.dialects import search, validator_class
 from lomake.errors import Invalid, Problem
 from lomake.forms import Form
 from lomake.messages import file_size, has_text, text
@@ -48,11 +49,11 @@ _PRIORITY = (
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 
 
-def format_checker(cls: type[Validator] = Draft202012Validator) -> FormatChecker:
+def format_checker(cls: type[Validator] | None = None) -> FormatChecker:
     """The format checks of the schema's own draft (a bare `FormatChecker()` mixes drafts: its "time" is
     draft 3's, without an offset), with an e-mail check stricter than "contains an @"."""
     checker = FormatChecker(formats=())
-    checker.checkers = dict(cls.FORMAT_CHECKER.checkers)
+    checker.checkers = dict((cls or validator_class({})).FORMAT_CHECKER.checkers)
     checker.checks("email")(lambda value: not isinstance(value, str) or bool(_EMAIL.match(value)))
     for fmt in identifiers.FORMATS:
         checker.checks(fmt, raises=ValueError)(partial(_identifier, fmt))
@@ -82,7 +83,7 @@ class CompiledForms:
                 for uri, resource in form.registry.items()
             )
             schema = registry.contents(form.uri)
-            cls = validators.validator_for(schema, default=Draft202012Validator)
+            cls = validator_class(schema)
             validator = cls(schema, registry=registry, format_checker=format_checker(cls))
             self._validators[key] = validator
         return validator
@@ -149,12 +150,16 @@ def _issues(error: ValidationError, chosen: dict[str, int]) -> Iterable[Issue]:
             for n in needed if n not in instance
         ] or [Issue(at, keyword)]
     if keyword == "additionalProperties" and isinstance(instance, dict):
-        extra = [n for n in instance if n not in (error.schema.get("properties") or {})]
+        patterns = list(error.schema.get("patternProperties") or {})
+        extra = [n for n in instance if n not in (error.schema.get("properties") or {})
+                 and not any(search(p, n) for p in patterns)]
         return [Issue(f"{at}/{escape(n)}", "additionalProperties", {"name": n}) for n in extra]
     if keyword == "type":
         expected = value if isinstance(value, str) else next((t for t in value if t != "null"), "null")
         code = expected if expected in ("integer", "number") else "type"
         return [Issue(at, code, {"type": expected})]
+    if keyword in ("minimum", "maximum") and error.schema.get("exclusive" + keyword.title()) is True:
+        return [Issue(at, "exclusive" + keyword.title(), {"n": value})]  # draft-04: a flag beside the bound
     if keyword == "format":
         return [Issue(at, "format", {"format": value, "reason": str(error.cause) if error.cause else ""})]
     if keyword in ("oneOf", "anyOf") and error.context:

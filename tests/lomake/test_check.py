@@ -34,12 +34,13 @@ def test_the_sample_schemas_pass_with_every_text_translated() -> None:
 
 
 def test_cli_prints_problems_and_exits_1(tmp_path: Path) -> None:
-    write(tmp_path, "a.json", form(x={"type": "string"}))
+    write(tmp_path, "a.json", form(x={"title": "X", "type": "strin"}))
     write(tmp_path, "b.json", form(x={"title": "X", "type": "string"}))
     runner = CliRunner()
     failing = runner.invoke(main, ["check", str(tmp_path / "a.json"), str(tmp_path / "b.json")])
     assert failing.exit_code == 1
-    assert failing.output == f"{tmp_path}/a.json: /properties/x: the field 'x' needs a title, the label people see\n"
+    assert failing.output == (f"{tmp_path}/a.json: /properties/x/type: not valid JSON Schema: "
+                              "'strin' is not valid under any of the given schemas\n")
     passing = runner.invoke(main, ["check", str(tmp_path / "b.json")])
     assert (passing.exit_code, passing.output) == (0, "")
 
@@ -47,8 +48,14 @@ def test_cli_prints_problems_and_exits_1(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("schema", "expected"), [
     ('{"title": "x",', "a.json: /: not valid JSON: line 1 column 15: Expecting property name enclosed in double quotes"),
     ([1], "a.json: /: a form file must be a JSON object"),
-    ({"$schema": "http://json-schema.org/draft-04/schema#", **form()},
-     "a.json: /$schema: use JSON Schema 2020-12 or draft-07, not 'http://json-schema.org/draft-04/schema#'"),
+    ({"$schema": "http://json-schema.org/draft-03/schema#", **form()},
+     "a.json: /$schema: unknown JSON Schema draft 'http://json-schema.org/draft-03/schema#'; "
+     "use one of draft-04, draft-06, draft-07, 2019-09, 2020-12 (checked here as 2020-12)"),
+    (form(x={"title": "X", "type": "string", "pattern": "(a"}),
+     "a.json: /properties/x/pattern: the pattern is not an ECMA-262 regular expression: Unbalanced parenthesis"),
+    ({**form(), "patternProperties": {"^x(?<=y": {}}},
+     "a.json: /patternProperties/^x(?<=y: the property name pattern is not an ECMA-262 regular expression: "
+     "Unbalanced parenthesis"),
     (form(x={"title": "X", "type": "strin"}),
      "a.json: /properties/x/type: not valid JSON Schema: 'strin' is not valid under any of the given schemas"),
     (form(x={"title": "X", "$ref": "#/$defs/missing"}), "a.json: /properties/x/$ref: $ref '#/$defs/missing' does not resolve"),
@@ -67,7 +74,8 @@ def test_cli_prints_problems_and_exits_1(tmp_path: Path) -> None:
     ({**form(), "x-lomake": {"agency": "nobody"}}, "a.json: /x-lomake/agency: no agency 'nobody' in agencies/"),
     ({**form(), "x-lomake": {"languages": ["de"], "colour": 1}},
      "a.json: /x-lomake/languages/0: Input should be 'fi', 'sv' or 'en'"),
-    ({"type": "object", "properties": {}}, "a.json: /title: the form needs a title"),
+    ({"type": "object", "properties": {}},
+     "a.json: /title: warning: the form has no title: its heading is 'A', made from the file name; add a title"),
     ({"title": "T", "type": "string"}, 'a.json: /: a form must be an object schema ("type": "object")'),
 ])
 def test_each_rule_names_the_file_and_pointer(tmp_path: Path, schema: Any, expected: str) -> None:
@@ -78,9 +86,10 @@ def test_each_rule_names_the_file_and_pointer(tmp_path: Path, schema: Any, expec
 def test_problems_in_a_shared_part_name_the_part(tmp_path: Path) -> None:
     write(tmp_path, "common/person.json", {"type": "object", "properties": {"n": {"type": "string"}}})
     write(tmp_path, "a.json", form(p={"title": "P", "$ref": "common/person.json"}))
-    expected = "common/person.json: /properties/n: the field 'n' needs a title, the label people see"
-    assert lines(tmp_path, "a.json") == [expected]
-    assert lines(tmp_path, "common/person.json") == [expected]
+    expected = ("common/person.json: /properties/n: warning: the field 'n' has no title: it is shown as 'N'; "
+                "add a title, or translate the text 'N' in schemas/locale/{} puts it there)")
+    assert lines(tmp_path, "a.json") == [expected.format("fi.po (`lomake i18n extract --lang fi`")]
+    assert lines(tmp_path, "common/person.json") == [expected.format("<lang>.po (`lomake i18n extract`")]
 
 
 def test_titles_may_come_from_the_referenced_part(tmp_path: Path) -> None:
@@ -109,3 +118,82 @@ def test_broken_agency_files_are_reported(tmp_path: Path) -> None:
     write(tmp_path, "a.json", form())
     assert lines(tmp_path, "a.json") == [
         "agencies/x.json: /reference: Value error, the reference pattern needs both {seq} and {year}"]
+
+
+def test_untitled_fields_are_served_with_a_warning_each_but_option_tags_need_none(tmp_path: Path) -> None:
+    write(tmp_path, "a.json", {**form(
+        dateOfBirth={"type": "string", "format": "date"}, postal_code={"type": "string"},
+        osoite={"title": "Osoite", "type": "object", "properties": {"addressLine2": {"type": "string"}}},
+        payer={"title": "Maksaja", "oneOf": [
+            {"title": "Henkilö", "type": "object", "properties": {"kind": {"const": "person"}, "SSN": {"type": "string"}}},
+            {"$ref": "#/definitions/Company"}]},
+    ), "definitions": {"Company": {"title": "Yritys", "type": "object", "required": ["kind"],
+                                   "properties": {"kind": {"const": "company"}, "vat": {"title": "ALV", "type": "string"}}}},
+        "x-lomake": {"languages": ["fi", "en"]}})
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "a.json")])
+    assert result.exit_code == 0
+    warnings = [line.split(": ", 2)[1:] for line in result.output.splitlines() if "has no title" in line]
+    hint = "in schemas/locale/fi.po or schemas/locale/en.po (`lomake i18n extract --lang fi` puts it there)"
+    assert warnings == [
+        ["/properties/dateOfBirth", "warning: the field 'dateOfBirth' has no title: it is shown as 'Date of birth'; "
+         f"add a title, or translate the text 'Date of birth' {hint}"],
+        ["/properties/postal_code", "warning: the field 'postal_code' has no title: it is shown as 'Postal code'; "
+         f"add a title, or translate the text 'Postal code' {hint}"],
+        ["/properties/osoite/properties/addressLine2", "warning: the field 'addressLine2' has no title: it is shown "
+         f"as 'Address line 2'; add a title, or translate the text 'Address line 2' {hint}"],
+        ["/properties/payer/oneOf/0/properties/SSN", "warning: the field 'SSN' has no title: it is shown as 'SSN'; "
+         f"add a title, or translate the text 'SSN' {hint}"],
+    ]
+
+
+@pytest.mark.parametrize("dialect", [
+    "http://json-schema.org/draft-04/schema#", "https://json-schema.org/draft-04/schema",
+    "http://json-schema.org/draft-06/schema", "https://json-schema.org/draft-07/schema#",
+    "http://json-schema.org/draft-07/schema", "http://json-schema.org/draft/2019-09/schema",
+    "https://json-schema.org/draft/2020-12/schema#", None,
+])
+def test_every_draft_is_accepted_however_its_uri_is_spelled(tmp_path: Path, dialect: str | None) -> None:
+    definitions = {"definitions": {"d": {"title": "D", "type": "string"}}}
+    declared = {"$schema": dialect} if dialect else {}
+    write(tmp_path, "a.json", {**declared, **form(x={"title": "X", "$ref": "#/definitions/d"}), **definitions})
+    assert lines(tmp_path, "a.json") == []
+
+
+def test_a_draft_04_form_is_checked_under_draft_04(tmp_path: Path) -> None:
+    write(tmp_path, "a.json", {
+        "$schema": "http://json-schema.org/draft-04/schema#", "id": "http://example.gov/forms/a.json#", **form(
+            n={"title": "N", "type": "number", "maximum": 10, "exclusiveMaximum": True},
+            d={"title": "D", "$ref": "#/definitions/d"}),
+        "definitions": {"d": {"type": "string", "default": "x", "maxLength": 3}}})
+    assert lines(tmp_path, "a.json") == []
+    write(tmp_path, "a.json", {"$schema": "http://json-schema.org/draft-04/schema#",
+                               **form(n={"title": "N", "type": "number", "exclusiveMaximum": 10})})
+    assert lines(tmp_path, "a.json") == [
+        "a.json: /properties/n: not valid JSON Schema: 'maximum' is a dependency of 'exclusiveMaximum'",
+        "a.json: /properties/n/exclusiveMaximum: not valid JSON Schema: 10 is not of type 'boolean'"]
+
+
+def test_every_problem_of_a_file_is_listed_with_its_place(tmp_path: Path) -> None:
+    write(tmp_path, "a.json", {"$schema": "http://json-schema.org/schema#", **form(
+        a={"title": "A", "type": "strin"}, b={"title": "B", "type": "string", "minLength": -1},
+        c={"title": "C", "type": "object", "required": "x"},
+        d={"title": "D", "type": "string", "pattern": "[z-a]"}, e={"title": "E", "ui:widjet": "textarea"})})
+    assert lines(tmp_path, "a.json") == [
+        "a.json: /$schema: unknown JSON Schema draft 'http://json-schema.org/schema#'; "
+        "use one of draft-04, draft-06, draft-07, 2019-09, 2020-12 (checked here as 2020-12)",
+        "a.json: /properties/a/type: not valid JSON Schema: 'strin' is not valid under any of the given schemas",
+        "a.json: /properties/b/minLength: not valid JSON Schema: -1 is less than the minimum of 0",
+        "a.json: /properties/c/required: not valid JSON Schema: 'x' is not of type 'array'",
+        "a.json: /properties/d/pattern: the pattern is not an ECMA-262 regular expression: "
+        "Range values reversed, start char code is greater than end char code.",
+        "a.json: /properties/e/ui:widjet: unknown key 'ui:widjet'; did you mean 'ui:widget'?",
+    ]
+
+
+def test_a_root_ref_is_followed(tmp_path: Path) -> None:
+    write(tmp_path, "a.json", {"$ref": "#/definitions/Form", "definitions": {"Form": form(x={"title": "X"})}})
+    assert lines(tmp_path, "a.json") == []
+    write(tmp_path, "a.json", {"$ref": "#/definitions/Form", "definitions": {"Form": {"type": "string"}}})
+    assert lines(tmp_path, "a.json") == ['a.json: /: a form must be an object schema ("type": "object")',
+                                         "a.json: /title: warning: the form has no title: its heading is 'A', "
+                                         "made from the file name; add a title"]
