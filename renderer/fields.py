@@ -162,6 +162,11 @@ def item_at(f: Field, i: int) -> Field:
                    label=f"{template.label} {i + 1}")
 
 
+def moved_to(field: Field, pointer: str) -> Field:
+    """A field of a list's item template (pointer with `/-`) placed at `pointer`, an item's real place."""
+    return _moved(field, field.pointer, pointer)
+
+
 def _moved(field: Field, old: str, new: str) -> Field:
     pointer = new + field.pointer[len(old):]
     return replace(field, pointer=pointer, id=html_id(pointer),

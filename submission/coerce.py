@@ -20,7 +20,7 @@ from jsonschema import Draft202012Validator
 
 from lomake.schema import same_json
 from lomake.timezone import HELSINKI
-from renderer.fields import Field, chosen_branch, item_at, list_items, pair_rows, walk
+from renderer.fields import ITEM, Field, chosen_branch, item_at, list_items, moved_to, pair_rows, walk
 from submission.store import ATTACHMENT_PREFIX
 
 #: Posted form data: each control name with every value sent for it.
@@ -57,19 +57,20 @@ class Issue:
 def apply_action(data: dict[str, list[str]], action: str, fields: Sequence[Field]) -> dict[str, list[str]]:
     """The form data after an add or remove button of a list: `add /pointer`, `remove /pointer/3`."""
     verb, _, target = action.partition(" ")
-    pairs = {f.name: f for f in walk(fields) if f.kind == "pairs"}
     row = re.fullmatch(r"(.*)\[(\d+)\]", target)
-    if verb == "remove" and row and row.group(1) in pairs:
+    if verb == "remove" and row and _placed_field(fields, row.group(1), "pairs"):
         return _without_row(data, row.group(1), int(row.group(2)))
-    if target in pairs:  # adding a row: the page always ends with a blank one, so showing it again adds it
-        return {**data, **{f"{target}[{len(pair_rows(pairs[target], data)) - 1}][key]": [""]}}
-    lists = {f.pointer: f for f in walk(fields) if f.kind == "list"}
-    if verb == "add" and target in lists:
-        count = len(list_items(lists[target], data))
+    pairs = _placed_field(fields, target, "pairs")
+    if pairs is not None:  # adding a row: the page always ends with a blank one, so showing it again adds it
+        return {**data, **{f"{target}[{len(pair_rows(pairs, data)) - 1}][key]": [""]}}
+    added = _placed_field(fields, target, "list") if verb == "add" else None
+    if added is not None:
+        count = len(list_items(added, data))
         return {**data, f"{target}[count]": [str(count + 1)]}
     parent, _, index = target.rpartition("/")
-    if verb == "remove" and parent in lists and index.isdigit():
-        count, gone = len(list_items(lists[parent], data)), int(index)
+    removed = _placed_field(fields, parent, "list") if verb == "remove" and index.isdigit() else None
+    if removed is not None:
+        count, gone = len(list_items(removed, data)), int(index)
         kept: dict[str, list[str]] = {}
         for name, values in data.items():
             at = _item_index(name, parent)
@@ -82,6 +83,17 @@ def apply_action(data: dict[str, list[str]], action: str, fields: Sequence[Field
         kept[f"{parent}[count]"] = [str(max(count - 1, 0))]
         return kept
     return data
+
+
+def _placed_field(fields: Sequence[Field], name: str, kind: str) -> Field | None:
+    """The list or "pairs" field whose control is `name`, at any depth: inside list items the
+    view model holds a template (`/a/-/b`), made the field of item `/a/3/b` here."""
+    found = [f for f in walk(fields) if f.kind == kind]
+    exact = next((f for f in found if f.name == name), None)
+    if exact is not None:
+        return exact
+    template = ITEM.sub("/-", name)
+    return next((moved_to(f, name) for f in found if not f.control and ITEM.sub("/-", f.pointer) == template), None)
 
 
 def _without_row(data: dict[str, list[str]], name: str, gone: int) -> dict[str, list[str]]:
