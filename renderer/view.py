@@ -28,7 +28,7 @@ from lomake.schema import (
     same_json,
 )
 from renderer.autocomplete import inferred_autocomplete
-from renderer.fields import Field, FormView, Option, html_id, renamed, walk
+from renderer.fields import Field, FormView, Option, emptied, html_id, renamed, walk
 from renderer.scalars import (
     boolean_field,
     choice_field,
@@ -272,6 +272,8 @@ def _field(
             return json_field(base, hints, lang)
         children = tuple(_children(schema, resolver, at, lang, depth))
         off = (("autocomplete", "off"),) if schema.get("ui:autocomplete") == "off" else ()
+        if not required:
+            children = tuple(emptied(c) for c in children)
         return Field("fieldset", json_type="object", hint=" ".join(hints), children=children, attrs=off, **base)
     if kind_of == "array":
         return _array(base, hints, schema, resolver, widget, lang, depth)

@@ -159,7 +159,7 @@ def _coerce(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) 
         fields: dict[str, Any] = {}
         for child in f.children:
             _coerce(child, data, fields, issues)
-        if f.required or _answered(fields):
+        if f.required or _given(f.children, fields):
             out[f.key] = fields
     elif f.kind == "checkbox":
         out[f.key] = raw == "true"
@@ -256,11 +256,30 @@ def _condition(schema: str) -> Draft202012Validator:
     return Draft202012Validator(json.loads(schema))
 
 
-def _answered(value: Any) -> bool:
-    """Whether a nested object holds any answer: an unticked checkbox or an empty object is none."""
-    if isinstance(value, dict):
-        return any(_answered(v) for v in value.values())
-    return value is not False
+def _given(fields: Sequence[Field], answers: Mapping[str, Any]) -> bool:
+    """Whether the person answered anything in an optional group: an unticked checkbox, a fixed
+    value, an empty list or a blank item the page showed by itself is no answer."""
+    for f in fields:
+        if f.kind == "conditional":
+            if _given(f.children, answers):
+                return True
+        elif f.kind == "pairs":
+            if set(answers) - {c.key for c in fields}:
+                return True
+        elif f.key in answers and _answer_given(f, answers[f.key]):
+            return True
+    return False
+
+
+def _answer_given(f: Field, value: Any) -> bool:
+    if f.kind in ("fixed", "hidden") or value is None or (f.kind == "checkbox" and value is False):
+        return False
+    if f.kind == "fieldset" and isinstance(value, dict):
+        return _given(f.children, value)
+    if f.kind == "list" and isinstance(value, list):
+        return any(_answer_given(item, v) for item, v in zip(
+            [*f.prefix, *list(f.children[:1]) * (len(value) - len(f.prefix))], value, strict=False))
+    return True
 
 
 def _option_data(f: Field, raw: str, issues: list[Issue]) -> Any:
