@@ -158,6 +158,8 @@ _MESSAGES: dict[str, str] = {
     "fi-postal-code:format": "Kirjoita postinumero viidellä numerolla, esimerkiksi 00100.",
     "phone:format": "Kirjoita puhelinnumero, esimerkiksi 040 123 4567 tai +358 40 123 4567.",
     "generic": "Tarkista ”{label}”.",
+    "not_values": "”{label}” ei voi olla {values}.",
+    "union_values": "Voit kirjoittaa myös {values}.",
     "the_answers": "vastaukset",
     # API and request errors
     "malformed_json": "Pyynnön runko ei ole kelvollista JSONia: {detail}",

@@ -66,6 +66,8 @@ class Field:
     #: A list inside an optional group: a new page shows none of its items until the person adds one,
     #: so that the group stays unanswered (and absent) when left alone.
     starts_empty: bool = False
+    #: A "json" field's reason: the schema construct the page has no control for (`lomake check` names it).
+    construct: str = ""
 
     @property
     def name(self) -> str:

@@ -302,6 +302,12 @@ def _scalar(f: Field, raw: str, issues: list[Issue]) -> Any:
             number = float(digits)
             return int(number) if number.is_integer() and "." not in digits and "e" not in digits.lower() else number
         issues.append(Issue(f.pointer, "number"))
+    elif f.json_type == "scalar":  # a union of numbers and strings: a number when it reads as one
+        digits = _SPACES.sub("", raw).replace("\u2212", "-").replace(",", ".")
+        if re.fullmatch(r"[+-]?\d+", digits):
+            return int(digits)
+        if re.fullmatch(r"[+-]?(\d+\.\d*|\.\d+)", digits):
+            return float(digits)
     elif f.json_type == "boolean" and raw in ("true", "false"):
         return raw == "true"
     elif f.json_type == "time":
