@@ -160,6 +160,10 @@ _MESSAGES: dict[str, str] = {
     "generic": "Tarkista ”{label}”.",
     "not_values": "”{label}” ei voi olla {values}.",
     "union_values": "Voit kirjoittaa myös {values}.",
+    "and": " ja ",
+    "give_one_of": "Anna joko {options}.",
+    "give_any_of": "Anna ainakin yksi näistä: {options}.",
+    "give_only_one": "Anna vain yksi näistä: {options}.",
     "the_answers": "vastaukset",
     # API and request errors
     "malformed_json": "Pyynnön runko ei ole kelvollista JSONia: {detail}",

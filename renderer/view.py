@@ -29,6 +29,7 @@ from lomake.schema import (
 )
 from renderer.autocomplete import inferred_autocomplete
 from renderer.constructs import implied, not_message, scalar_union, union_field
+from renderer.either import requirement_choices, with_requirements
 from renderer.fields import Field, FormView, Option, emptied, html_id, renamed, walk
 from renderer.scalars import (
     boolean_field,
@@ -62,6 +63,11 @@ def form_view(form: Form, lang: str) -> FormView:
 
 
 def _children(schema: Schema, resolver: Resolver[Any], at: str, lang: str, depth: int) -> Iterator[Field]:
+    fields = list(_own_children(schema, resolver, at, lang, depth))
+    yield from with_requirements(fields, schema, at, lang) if requirement_choices(schema) else fields
+
+
+def _own_children(schema: Schema, resolver: Resolver[Any], at: str, lang: str, depth: int) -> Iterator[Field]:
     shape = object_shape(schema, resolver)
     conditional = _conditionals(schema, resolver, at, lang, depth, shape.properties)
     for name in _ordered(list(shape.properties), schema.get("ui:order")):

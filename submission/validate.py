@@ -24,6 +24,7 @@ from lomake.errors import Invalid, Problem
 from lomake.forms import Form
 from lomake.messages import file_size, has_text, text
 from lomake.schema import Schema, consts_as_enums, deref, effective_default, escape, holder_of, object_shape, pointer
+from renderer.either import requirement_only
 from renderer.fields import Field, FormView, walk
 from submission import identifiers
 from submission.coerce import Issue
@@ -145,6 +146,9 @@ def _issues(error: ValidationError, chosen: dict[str, int]) -> Iterable[Issue]:
         return [Issue(at, code, {"type": expected})]
     if keyword == "format":
         return [Issue(at, "format", {"format": value, "reason": str(error.cause) if error.cause else ""})]
+    if keyword in ("oneOf", "anyOf") and isinstance(instance, dict) and all(requirement_only(b) for b in value):
+        met = sum(all(n in instance for n in b["required"]) for b in value)  # give one (or more, for anyOf)
+        return [Issue(f"{at}/{escape(value[0]['required'][0])}", "either_both" if met > 1 else "either_missing")]
     if keyword in ("oneOf", "anyOf") and error.context:
         return _branch_issues(error, at, chosen)
     return [Issue(at, keyword, {"n": value})]

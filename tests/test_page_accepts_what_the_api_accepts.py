@@ -26,6 +26,7 @@ from tests.conftest import SCHEMAS, form_client, read_form, stored_answers
 from tests.instances import Generator
 from tests.test_conformance import SAMPLES as CORPUS_SAMPLES
 from tests.test_constructs import FORM as CONSTRUCTS
+from tests.test_either import FORM as EITHER
 from tests.test_nested_lists import FORM as NESTED_LISTS
 
 #: The rjsf playground corpus, also when the tests run in a git worktree beside the shared folder.
@@ -53,7 +54,7 @@ OPTIONAL_GROUPS = {
         "tulot": {"title": "Tulot", "type": "array", "items": {"title": "Tulo", "type": "integer", "minimum": 0}},
     },
 }
-INLINE = {"jaksot": NESTED_LISTS, "ryhmat": OPTIONAL_GROUPS, "rakenteet": CONSTRUCTS}
+INLINE = {"jaksot": NESTED_LISTS, "ryhmat": OPTIONAL_GROUPS, "rakenteet": CONSTRUCTS, "yhteys": EITHER}
 #: Where the page still stores something else than the API, or the generator makes no valid instance.
 KNOWN = {
     "rjsf-all-of": "a boolean merged from allOf parts with a const true is stored false by the page",
