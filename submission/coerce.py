@@ -218,7 +218,7 @@ def _coerce(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) 
                 issues.append(Issue(f.pointer, "pair_key"))
     elif f.kind == "checkboxes":
         chosen = [_option_data(f, v, issues) for v in data.get(f.name) or () if v]
-        if chosen:
+        if chosen or f.required:  # a required list of choices may be empty, unless `minItems` says otherwise
             out[f.key] = chosen
     elif f.kind == "date":
         value = _date(f, data, issues)
@@ -272,7 +272,7 @@ def _given(fields: Sequence[Field], answers: Mapping[str, Any]) -> bool:
 
 
 def _answer_given(f: Field, value: Any) -> bool:
-    if f.kind in ("fixed", "hidden") or value is None or (f.kind == "checkbox" and value is False):
+    if f.kind in ("fixed", "hidden") or value is None or value == [] or (f.kind == "checkbox" and value is False):
         return False
     if f.kind == "fieldset" and isinstance(value, dict):
         return _given(f.children, value)

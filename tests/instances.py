@@ -10,6 +10,7 @@ absent (so those are either left out or given something).
 from __future__ import annotations
 
 import random
+import re
 import string
 import warnings
 from typing import Any
@@ -19,6 +20,9 @@ from referencing.exceptions import Unresolvable
 
 from lomake.schema import Schema, choices, deref, json_type, object_shape
 
+#: Strings tried first for a `pattern` (what happens to match it), so that runs repeat.
+CANDIDATES = ["00100", "12345", "040 1234567", "+358401234567", "FI-00100", "AB123", "abc", "Abc", "A", "1",
+              "2024-01-31", "12:30", "1234567-8", "010190-123A", "maija@example.fi", "https://example.fi"]
 WORDS = ["Etanoli", "Oy Yhtiö Ab", "Kauppakatu 5", "Åsa", "Jyväskylä", "x", "42 kpl"]
 FORMATS = {"date": lambda r: f"{r.randint(1950, 2030)}-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}",
            "email": lambda r: f"{r.choice(['maija', 'e.virtanen'])}@example.fi",
@@ -78,12 +82,15 @@ class Generator:
         if "pattern" in schema:
             if examples:
                 return r.choice(examples)
+            fitting = [c for c in CANDIDATES if re.search(schema["pattern"], c)]
+            if fitting:
+                return r.choice(fitting)
             from hypothesis import strategies
 
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 made: str = strategies.from_regex(schema["pattern"], fullmatch=True).filter(
-                    lambda s: s == s.strip() and s.isprintable()).example()
+                    lambda s: s == s.strip() and s.isascii() and s.isprintable()).example()
             return made
         if schema.get("format") in FORMATS:
             return str(FORMATS[schema["format"]](r))
