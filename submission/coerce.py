@@ -205,7 +205,8 @@ def _coerce(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) 
                 items.append(answer.get(item.key, {}))
             elif answer.get(item.key) is not None:
                 items.append(answer[item.key])
-        if any(i is not None for i in items) or f.required:
+        given = any(_answer_given(p, v) for p, v in zip(f.prefix, items, strict=False))  # not an unticked box
+        if f.required or given or any(i is not None for i in items[len(f.prefix):]):
             out[f.key] = items
     elif f.kind == "pairs":
         for key_field, value_field in pair_rows(f, data)[:-1]:

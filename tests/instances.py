@@ -109,12 +109,12 @@ class Generator:
             except (Unresolvable, RecursionError):
                 continue
             if target.get("readOnly") or "contentMediaType" in target or target.get("format") == "data-url" or (
-                    "const" in target and name not in shape.required):  # an optional fixed value is never sent
-                continue
+                    ("const" in target or target.get("type") == "null") and name not in shape.required):
+                continue  # read-only, a file (sent as an upload), or an optional fixed value (never sent)
             boolean = json_type(target) == "boolean" and choices(target) is None
             if name in shape.required or boolean or (depth < 4 and self.random.random() < 0.6):
                 value = self.value(sub, sub_resolver, depth + 1)
-                if name not in shape.required and nothing(value):
+                if name not in shape.required and isinstance(value, dict | list) and nothing(value):
                     continue  # an optional group left empty (or all unticked) is no answer on a page
                 out[name] = value
         return out

@@ -58,12 +58,10 @@ OPTIONAL_GROUPS = {
 INLINE = {"jaksot": NESTED_LISTS, "ryhmat": OPTIONAL_GROUPS, "rakenteet": CONSTRUCTS, "yhteys": EITHER}
 #: Where the page still stores something else than the API, or the generator makes no valid instance.
 KNOWN = {
-    "rjsf-all-of": "a boolean that allOf parts declare twice (one with a default) is stored false by the page",
     "rjsf-any-of": "the page keeps one anyOf option's answers; the API keeps answers that fit several options",
-    "rjsf-arrays": "empty object items and lists of lists do not come back from the page as the API stores them",
     "rjsf-files": "file answers go through uploads, never typed on the page",
     "rjsf-if-then-else": "the generator makes no valid instance for its if/then/else rules",
-    "rjsf-one-of": "a oneOf of objects sharing no property: the page refuses answers the API accepts",
+    "rjsf-one-of": "a oneOf of objects at the root: the page shows no choice for it, so refuses what the API accepts",
 }
 
 
