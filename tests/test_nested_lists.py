@@ -87,3 +87,21 @@ def test_an_add_for_a_list_that_is_not_there_changes_nothing(tmp_path: Path) -> 
         for action in ("add /tyopaikat/7/jaksot", "add /tyopaikat/x/jaksot", "add /tyopaikat/0/jaksot/0/-"):
             after = press(client, pairs, action)
             assert [n for n, _ in after] == [n for n, _ in pairs]
+
+
+def test_name_value_rows_inside_a_list_item_are_added_there(tmp_path: Path) -> None:
+    form = {"title": "Laitteet", "type": "object", "properties": {"laitteet": {
+        "title": "Laitteet", "type": "array", "items": {"title": "Laite", "type": "object", "properties": {
+            "nimi": {"title": "Nimi", "type": "string"},
+            "mitat": {"title": "Mitat", "type": "object", "additionalProperties": {"type": "integer"}}}}}}}
+    with form_client(tmp_path, jaksot=form) as client:
+        pairs = read_form(client.get("/forms/jaksot").text)[1]
+        pairs = press(client, pairs, "add /laitteet")
+        typed = {"/laitteet/0/nimi": "Pumppu", "/laitteet/0/mitat/*[0][key]": "leveys",
+                 "/laitteet/0/mitat/*[0][value]": "40"}
+        pairs = press(client, [(n, typed.get(n, v)) for n, v in pairs], "add /laitteet/0/mitat/*")
+        assert "/laitteet/0/mitat/*[1][key]" in dict(pairs)
+        pairs = [(n, {"/laitteet/0/mitat/*[1][key]": "korkeus", "/laitteet/0/mitat/*[1][value]": "90"}.get(n, v))
+                 for n, v in pairs]
+        assert post(client, pairs).status_code == 303
+        assert stored_answers(client) == [{"laitteet": [{"nimi": "Pumppu", "mitat": {"leveys": 40, "korkeus": 90}}]}]
