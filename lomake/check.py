@@ -21,6 +21,7 @@ from lomake.forms import (
     META_KEY,
     Agency,
     Crawl,
+    Form,
     FormMeta,
     FormProblem,
     _pydantic_problems,
@@ -72,15 +73,33 @@ def check_paths(paths: list[Path]) -> list[FormProblem]:
             agencies, more = load_agencies(path)
             problems += more
             for file in form_files(path):
-                problems += load_form(file, path, agencies, translations)[1]
+                problems += _loaded_form_problems(file, path, agencies, translations)
             for part in sorted((path / "common").rglob("*.json")):
                 problems += check_part(part, path)
         elif path.parent.name == "common":
             problems += check_part(path, path.parent.parent)
         else:
             agencies, more = load_agencies(path.parent)
-            problems += more + load_form(path, path.parent, agencies, translations)[1]
+            problems += more + _loaded_form_problems(path, path.parent, agencies, translations)
     return list(dict.fromkeys(problems))
+
+
+def _loaded_form_problems(path: Path, root: Path, agencies: Mapping[str, Agency],
+                          translations: Mapping[str, Mapping[str, str]]) -> list[FormProblem]:
+    form, problems = load_form(path, root, agencies, translations)
+    return problems + (raw_json_warnings(form) if form is not None else [])
+
+
+def raw_json_warnings(form: Form) -> list[FormProblem]:
+    """A warning for every question the page still asks as JSON text, naming the construct."""
+    from renderer.fields import walk
+    from renderer.view import form_view
+
+    return [
+        FormProblem(str(form.path), f.pointer, f"the field {f.label!r} is shown as a JSON text field: "
+                    f"{f.construct or 'this schema'} has no control yet", warning=True)
+        for f in walk(form_view(form, form.meta.languages[0]).fields) if f.kind == "json"
+    ]
 
 
 def check_part(path: Path, root: Path) -> list[FormProblem]:
@@ -193,6 +212,7 @@ def check_document(shown: str, document: Any, crawl: Crawl, uri: str,
     resolver = document_resolver(crawl.registry.crawl(), uri)
     for sub, at in iter_subschemas(document):
         problems += [FormProblem(shown, p, m, warning=True) for p, m in _unsupported(sub, at)]
+        problems += [FormProblem(shown, p, m, warning=True) for p, m in _empty_objects(sub, at)]
         if "default" in sub and not any(problem.pointer == at + "/$ref" for problem in crawl.problems):
             error = best_match(root.evolve(schema=sub).iter_errors(effective_default(sub)))
             if error is not None:
@@ -276,14 +296,18 @@ def _title_problems(document: Schema, resolver: Any, languages: tuple[str, ...])
                    f"the text {label!r} in {catalogs} (`{extract}` puts it there)")
 
 
+def _empty_objects(sub: Schema, at: str) -> Iterator[tuple[str, str]]:
+    """Objects with nothing to ask: the page leaves them out (or, when required, sends `{}`)."""
+    for name, prop in (sub.get("properties") or {}).items():
+        if isinstance(prop, dict) and prop.get("type") == "object" and prop.get("properties") == {} and not any(
+                k in prop for k in ("patternProperties", "oneOf", "anyOf", "allOf", "if", "$ref")) and (
+                prop.get("additionalProperties") in (None, False)):
+            yield (f"{at}/properties/{escape(name)}",
+                   f"the object {name!r} has no properties: nothing to ask, so the page leaves it out")
+
+
 def _unsupported(sub: Schema, at: str) -> Iterator[tuple[str, str]]:
-    later = "is not supported yet; it is shown as a JSON text field"
-    for key in ("oneOf", "anyOf"):
-        branches = sub.get(key)
-        if isinstance(branches, list) and any(
-            isinstance(b, dict) and ("properties" in b or b.get("type") == "object") for b in branches
-        ) and not all(isinstance(b, dict) and b.get("type", "object") == "object" for b in branches):
-            yield f"{at}/{key}", f"{key} of objects and other types {later}"
+    later = "is not supported yet; it is shown as a JSON text field"  # fields: see raw_json_warnings
     for key in ("then", "else"):
         if isinstance(sub.get(key), dict) and any(
             isinstance(b, dict) and ("properties" in b or b.get("type") == "object")

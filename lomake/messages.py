@@ -168,6 +168,12 @@ _MESSAGES: dict[str, str] = {
     "fi-postal-code:format": "Kirjoita postinumero viidellä numerolla, esimerkiksi 00100.",
     "phone:format": "Kirjoita puhelinnumero, esimerkiksi 040 123 4567 tai +358 40 123 4567.",
     "generic": "Tarkista ”{label}”.",
+    "not_values": "”{label}” ei voi olla {values}.",
+    "union_values": "Voit kirjoittaa myös {values}.",
+    "and": " ja ",
+    "give_one_of": "Anna joko {options}.",
+    "give_any_of": "Anna ainakin yksi näistä: {options}.",
+    "give_only_one": "Anna vain yksi näistä: {options}.",
     "the_answers": "vastaukset",
     # API and request errors
     "malformed_json": "Pyynnön runko ei ole kelvollista JSONia: tarkista rivi {line}, merkki {column}.",

@@ -63,6 +63,11 @@ class Field:
     #: A conditional group's condition: a JSON Schema (as JSON text) the object must (True) or must not
     #: (False) match for the group's questions to apply.
     condition: tuple[str, bool] | None = None
+    #: A list inside an optional group: a new page shows none of its items until the person adds one,
+    #: so that the group stays unanswered (and absent) when left alone.
+    starts_empty: bool = False
+    #: A "json" field's reason: the schema construct the page has no control for (`lomake check` names it).
+    construct: str = ""
 
     @property
     def name(self) -> str:
@@ -151,7 +156,8 @@ def list_items(f: Field, values: Mapping[str, Sequence[str]]) -> list[Field]:
         return []  # a tuple that takes no more items
     sent = (values.get(f"{f.name}[count]") or [""])[0]
     start = len(f.prefix)
-    count = int(sent) if sent.isdigit() else max(f.min_items - start, 0 if start else 1) if f.required else 0
+    count = int(sent) if sent.isdigit() else max(f.min_items - start, 0 if start else 1) if (
+        f.required and not f.starts_empty) else 0
     return [item_at(f, start + i) for i in range(min(count, 500))]
 
 
@@ -160,6 +166,18 @@ def item_at(f: Field, i: int) -> Field:
     template = f.children[0]
     return replace(_moved(template, template.pointer, f"{f.pointer}/{i}"), key=str(i),
                    label=f"{template.label} {i + 1}")
+
+
+def emptied(f: Field) -> Field:
+    """A field of an optional group: its lists (outside list items) start with no item."""
+    if f.kind == "list":
+        return replace(f, starts_empty=True, prefix=tuple(emptied(c) for c in f.prefix))
+    return replace(f, children=tuple(emptied(c) for c in f.children))
+
+
+def moved_to(field: Field, pointer: str) -> Field:
+    """A field of a list's item template (pointer with `/-`) placed at `pointer`, an item's real place."""
+    return _moved(field, field.pointer, pointer)
 
 
 def _moved(field: Field, old: str, new: str) -> Field:

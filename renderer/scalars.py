@@ -91,10 +91,11 @@ def _shown(value: Any) -> str:
     return value if isinstance(value, str) else "—" if value is None else json.dumps(value, ensure_ascii=False)
 
 
-def json_field(base: dict[str, Any], hints: list[str], lang: str) -> Field:
-    """The fallback for what has no component yet: the answer written as JSON."""
+def json_field(base: dict[str, Any], hints: list[str], lang: str, construct: str = "") -> Field:
+    """The fallback for what has no component yet: the answer written as JSON (`construct` says why,
+    for `lomake check`)."""
     return Field("json", json_type="json", hint=" ".join([*hints, text(lang, "json_hint")]),
-                 attrs=(("spellcheck", "false"),), **base)
+                 attrs=(("spellcheck", "false"),), construct=construct, **base)
 
 
 def options_for(values: list[tuple[Any, str | None]]) -> tuple[Option, ...]:

@@ -29,7 +29,9 @@ from lomake.schema import (
     same_json,
 )
 from renderer.autocomplete import inferred_autocomplete
-from renderer.fields import Field, FormView, Option, html_id, renamed, walk
+from renderer.constructs import implied, not_message, scalar_union, union_field
+from renderer.either import requirement_choices, with_requirements
+from renderer.fields import Field, FormView, Option, emptied, html_id, renamed, walk
 from renderer.scalars import (
     boolean_field,
     choice_field,
@@ -62,6 +64,11 @@ def form_view(form: Form, lang: str) -> FormView:
 
 
 def _children(schema: Schema, resolver: Resolver[Any], at: str, lang: str, depth: int) -> Iterator[Field]:
+    fields = list(_own_children(schema, resolver, at, lang, depth))
+    yield from with_requirements(fields, schema, at, lang) if requirement_choices(schema) else fields
+
+
+def _own_children(schema: Schema, resolver: Resolver[Any], at: str, lang: str, depth: int) -> Iterator[Field]:
     shape = object_shape(schema, resolver)
     conditional = _conditionals(schema, resolver, at, lang, depth, shape.properties)
     for name in _ordered(list(shape.properties), schema.get("ui:order")):
@@ -216,7 +223,8 @@ def _pairs(schema: Schema, resolver: Resolver[Any], at: str, lang: str, depth: i
                    True, lang, depth + 1)
     if value is None or value.kind not in ("text", "number", "checkbox", "select", "textarea", "json"):
         value = json_field({"key": "value", "pointer": f"{at}/*/value", "id": html_id(f"{at}/*/value"),
-                             "required": True, "label": "value"}, [], lang)
+                             "required": True, "label": "value"}, [], lang, "additionalProperties whose values are "
+                           "objects, lists or choices")
     names = choices(schema.get("propertyNames") or {})
     key: Field = Field("select" if names else "text", "key", f"{at}/*/key", html_id(f"{at}/*/key"),
                        text(lang, "pair_name"), required=True, options=options_for(names) if names else (),
@@ -246,6 +254,7 @@ def _field(
         schema, resolver = deref(schema, resolver)
     except (Unresolvable, RecursionError):
         schema = {}
+    schema = implied(schema, resolver)
     options = schema.get("ui:options") or {}
     widget = schema.get("ui:widget") or options.get("widget")
     base: dict[str, Any] = {
@@ -254,25 +263,33 @@ def _field(
         "messages": tuple((str(k), str(v)) for k, v in (schema.get("ui:messages") or {}).items()),
         "nullable": isinstance(schema.get("type"), list) and "null" in schema["type"],
     }
+    base["messages"] += not_message(base, schema, lang)
     hints = [str(h) for h in (schema.get("ui:description") or schema.get("description"), schema.get("ui:help")) if h]
     kind_of = json_type(schema)
     if depth > MAX_DEPTH:
-        return json_field(base, hints, lang)
+        return json_field(base, hints, lang, "a schema nested more than 12 levels deep (recursive)")
     if widget == "hidden":
         return Field("hidden", json_type=kind_of or "string", **base)
     fixed = fixed_field(base, hints, schema, kind_of, lang)
     if fixed is not None:
         return fixed
     values = choices(schema)
-    if values is not None and kind_of not in ("object", "array"):
+    if values is not None and (kind_of not in ("object", "array") or "enum" in schema and "properties" not in schema):
         return choice_field(base, hints, values, kind_of or "string", widget, lang)
-    if _has_object_branches(schema) and not _adds_fields(schema):
+    union = scalar_union(schema, resolver) if kind_of is None or kind_of in ("string", "number", "integer") else None
+    if union is not None:
+        return union_field(base, hints, union, lang)
+    if _has_object_branches(schema, resolver) and not _adds_fields(schema):
         return _alternatives(base, hints, schema, resolver, lang, depth)
     if kind_of == "object":
-        if not object_shape(schema, resolver).properties or _has_object_branches(schema) or _adds_fields(schema):
-            return json_field(base, hints, lang)
+        if _has_object_branches(schema, resolver) or _adds_fields(schema):
+            return json_field(base, hints, lang, "a choice between objects that only a condition adds")
         children = tuple(_children(schema, resolver, at, lang, depth))
+        if not children:  # nothing to ask (`lomake check` warns): left off the page, or fixed as `{}`
+            return Field("fixed", json_type="object", options=(Option("—", "—", {}),), **base) if required else None
         off = (("autocomplete", "off"),) if schema.get("ui:autocomplete") == "off" else ()
+        if not required:
+            children = tuple(emptied(c) for c in children)
         return Field("fieldset", json_type="object", hint=" ".join(hints), children=children, attrs=off, **base)
     if kind_of == "array":
         return _array(base, hints, schema, resolver, widget, lang, depth)
@@ -281,9 +298,21 @@ def _field(
     if kind_of in ("integer", "number"):
         mode = "numeric" if kind_of == "integer" else "decimal"
         return Field("number", json_type=kind_of, hint=" ".join(hints), attrs=(("inputmode", mode),), **base)
-    if kind_of == "string" and not _has_object_branches(schema):
+    if kind_of == "string" and not _has_object_branches(schema, resolver):
         return string_field(base, hints, schema, widget, options, lang)
-    return json_field(base, hints, lang)
+    return json_field(base, hints, lang, construct_of(schema))
+
+
+def construct_of(schema: Schema) -> str:
+    """The construct that leaves a field as JSON text, in the words of `lomake check`."""
+    for key in ("oneOf", "anyOf"):
+        if isinstance(schema.get(key), list):
+            return f"{key} of objects and other types"
+    if isinstance(schema.get("type"), list) and len([t for t in schema["type"] if t != "null"]) > 1:
+        return f"a type list {schema['type']}"
+    if schema.get("not") is not None:
+        return "not (other than a list of refused values)"
+    return "a schema without type" if "type" not in schema else f"type {schema.get('type')!r} as given here"
 
 
 def _adds_fields(schema: Schema) -> bool:
@@ -308,9 +337,9 @@ def _alternatives(
         try:
             branch_schema, branch_resolver = deref(branch, resolver)
         except (Unresolvable, RecursionError):
-            return json_field(base, hints, lang)
+            return json_field(base, hints, lang, "a oneOf/anyOf option that cannot be read (unresolvable $ref)")
         if not isinstance(branch_schema, dict) or json_type(branch_schema) not in ("object", None):
-            return json_field(base, hints, lang)
+            return json_field(base, hints, lang, "oneOf/anyOf of objects and other types")
         at = f"{base['pointer']}/@{k}"
         shared = [c for c in _children({k: v for k, v in schema.items() if k not in ("oneOf", "anyOf")},
                                        resolver, at, lang, depth) if c.kind != "pairs"]
@@ -332,11 +361,16 @@ def _set_by_option(f: Field) -> Field:
     return f
 
 
-def _has_object_branches(schema: Schema) -> bool:
-    return any(
-        isinstance(b, dict) and ("properties" in b or b.get("type") == "object")
-        for key in ("oneOf", "anyOf") for b in schema.get(key) or ()
-    )
+def _has_object_branches(schema: Schema, resolver: Resolver[Any] | None = None) -> bool:
+    """Whether a `oneOf`/`anyOf` offers objects (following `$ref`s when a resolver is given)."""
+    def is_object(b: Any) -> bool:
+        if isinstance(b, dict) and "$ref" in b and resolver is not None:
+            try:
+                b = deref(b, resolver)[0]
+            except (Unresolvable, RecursionError):
+                return False
+        return isinstance(b, dict) and ("properties" in b or b.get("type") == "object")
+    return any(is_object(b) for key in ("oneOf", "anyOf") for b in schema.get(key) or ())
 
 
 def _array(
@@ -352,7 +386,7 @@ def _array(
         try:
             item_schema, item_resolver = deref(items, resolver)
         except (Unresolvable, RecursionError):
-            return json_field(base, hints, lang)
+            return json_field(base, hints, lang, "array items that cannot be read (unresolvable $ref)")
         values = choices(item_schema)
         if values is not None:
             options = options_for(values)
@@ -365,7 +399,8 @@ def _array(
             item = replace(item, label=label, required=False)
             return Field("list", json_type="array", hint=" ".join(hints), children=(item,),
                          min_items=int(schema.get("minItems") or 0), **base)
-    return json_field(base, hints, lang)
+    return json_field(base, hints, lang,
+                      "an array whose items have no control (lists of lists, of JSON or of free-form entries)")
 
 
 def _tuple(
@@ -378,13 +413,13 @@ def _tuple(
         built = _field(str(i), position if isinstance(position, dict) else {}, resolver, f"{base['pointer']}/{i}",
                        False, lang, depth + 1)
         if built is None or built.kind in ("hidden", "pairs", "list"):
-            return json_field(base, hints, lang)
+            return json_field(base, hints, lang, "a tuple position holding a list or free-form entries")
         prefix.append(replace(built, label=built.label if built.label != str(i) else f"{base['label']} {i + 1}"))
     rest = schema.get("items") if "prefixItems" in schema else schema.get("additionalItems")
     template = _field("-", rest, resolver, base["pointer"] + "/-", False, lang, depth + 1) if isinstance(
         rest, dict) else None
     if template is not None and template.kind in ("json", "hidden", "pairs", "list"):
-        return json_field(base, hints, lang)
+        return json_field(base, hints, lang, "a tuple whose further items have no control")
     children = (replace(template, label=str(rest.get("title") or base["label"])),) if template and isinstance(
         rest, dict) else ()
     return Field("list", json_type="array", hint=" ".join(hints), children=children, prefix=tuple(prefix),

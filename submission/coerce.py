@@ -21,7 +21,7 @@ from jsonschema.protocols import Validator
 from lomake.dialects import validator_class
 from lomake.schema import json_fault, same_json
 from lomake.timezone import HELSINKI
-from renderer.fields import Field, chosen_branch, item_at, list_items, pair_rows, walk
+from renderer.fields import ITEM, Field, chosen_branch, item_at, list_items, moved_to, pair_rows, walk
 from submission.store import ATTACHMENT_PREFIX
 
 #: Posted form data: each control name with every value sent for it.
@@ -64,19 +64,20 @@ def apply_action(data: dict[str, list[str]], action: str, fields: Sequence[Field
     if verb == "remove-file":
         name, _, dropped = target.rpartition(" ")
         return {**data, f"{name}[kept]": [i for i in data.get(f"{name}[kept]", []) if i != dropped]}
-    pairs = {f.name: f for f in walk(fields) if f.kind == "pairs"}
     row = re.fullmatch(r"(.*)\[(\d+)\]", target)
-    if verb == "remove" and row and row.group(1) in pairs:
+    if verb == "remove" and row and _placed_field(fields, row.group(1), "pairs"):
         return _without_row(data, row.group(1), int(row.group(2)))
-    if target in pairs:  # adding a row: the page always ends with a blank one, so showing it again adds it
-        return {**data, **{f"{target}[{len(pair_rows(pairs[target], data)) - 1}][key]": [""]}}
-    lists = {f.pointer: f for f in walk(fields) if f.kind == "list"}
-    if verb == "add" and target in lists:
-        count = len(list_items(lists[target], data))
+    pairs = _placed_field(fields, target, "pairs")
+    if pairs is not None:  # adding a row: the page always ends with a blank one, so showing it again adds it
+        return {**data, **{f"{target}[{len(pair_rows(pairs, data)) - 1}][key]": [""]}}
+    added = _placed_field(fields, target, "list") if verb == "add" else None
+    if added is not None:
+        count = len(list_items(added, data))
         return {**data, f"{target}[count]": [str(count + 1)]}
     parent, _, index = target.rpartition("/")
-    if verb == "remove" and parent in lists and index.isdigit():
-        count, gone = len(list_items(lists[parent], data)), int(index)
+    removed = _placed_field(fields, parent, "list") if verb == "remove" and index.isdigit() else None
+    if removed is not None:
+        count, gone = len(list_items(removed, data)), int(index)
         kept: dict[str, list[str]] = {}
         for name, values in data.items():
             at = _item_index(name, parent)
@@ -89,6 +90,17 @@ def apply_action(data: dict[str, list[str]], action: str, fields: Sequence[Field
         kept[f"{parent}[count]"] = [str(max(count - 1, 0))]
         return kept
     return data
+
+
+def _placed_field(fields: Sequence[Field], name: str, kind: str) -> Field | None:
+    """The list or "pairs" field whose control is `name`, at any depth: inside list items the
+    view model holds a template (`/a/-/b`), made the field of item `/a/3/b` here."""
+    found = [f for f in walk(fields) if f.kind == kind]
+    exact = next((f for f in found if f.name == name), None)
+    if exact is not None:
+        return exact
+    template = ITEM.sub("/-", name)
+    return next((moved_to(f, name) for f in found if not f.control and ITEM.sub("/-", f.pointer) == template), None)
 
 
 def _without_row(data: dict[str, list[str]], name: str, gone: int) -> dict[str, list[str]]:
@@ -154,7 +166,7 @@ def _coerce(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) 
         fields: dict[str, Any] = {}
         for child in f.children:
             _coerce(child, data, fields, issues)
-        if f.required or _answered(fields):
+        if f.required or _given(f.children, fields):
             out[f.key] = fields
     elif f.kind == "checkbox":
         out[f.key] = raw == "true"
@@ -200,7 +212,8 @@ def _coerce(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) 
                 items.append(answer.get(item.key, {}))
             elif answer.get(item.key) is not None:
                 items.append(answer[item.key])
-        if any(i is not None for i in items) or f.required:
+        given = any(_answer_given(p, v) for p, v in zip(f.prefix, items, strict=False))  # not an unticked box
+        if f.required or given or any(i is not None for i in items[len(f.prefix):]):
             out[f.key] = items
     elif f.kind == "pairs":
         for key_field, value_field in pair_rows(f, data)[:-1]:
@@ -213,7 +226,7 @@ def _coerce(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) 
                 issues.append(Issue(f.pointer, "pair_key"))
     elif f.kind == "checkboxes":
         chosen = [_option_data(f, v, issues) for v in data.get(f.name) or () if v]
-        if chosen:
+        if chosen or f.required:  # a required list of choices may be empty, unless `minItems` says otherwise
             out[f.key] = chosen
     elif f.kind == "date":
         value = _date(f, data, issues)
@@ -255,11 +268,30 @@ def _condition(schema: str) -> Validator:
     return validator_class({})(json.loads(schema))  # 2020-12, with ECMA-262 patterns
 
 
-def _answered(value: Any) -> bool:
-    """Whether a nested object holds any answer: an unticked checkbox or an empty object is none."""
-    if isinstance(value, dict):
-        return any(_answered(v) for v in value.values())
-    return value is not False
+def _given(fields: Sequence[Field], answers: Mapping[str, Any]) -> bool:
+    """Whether the person answered anything in an optional group: an unticked checkbox, a fixed
+    value, an empty list or a blank item the page showed by itself is no answer."""
+    for f in fields:
+        if f.kind == "conditional":
+            if _given(f.children, answers):
+                return True
+        elif f.kind == "pairs":
+            if set(answers) - {c.key for c in fields}:
+                return True
+        elif f.key in answers and _answer_given(f, answers[f.key]):
+            return True
+    return False
+
+
+def _answer_given(f: Field, value: Any) -> bool:
+    if f.kind in ("fixed", "hidden") or value is None or value == [] or (f.kind == "checkbox" and value is False):
+        return False
+    if f.kind == "fieldset" and isinstance(value, dict):
+        return _given(f.children, value)
+    if f.kind == "list" and isinstance(value, list):
+        return any(_answer_given(item, v) for item, v in zip(
+            [*f.prefix, *list(f.children[:1]) * (len(value) - len(f.prefix))], value, strict=False))
+    return True
 
 
 def _option_data(f: Field, raw: str, issues: list[Issue]) -> Any:
@@ -282,6 +314,12 @@ def _scalar(f: Field, raw: str, issues: list[Issue]) -> Any:
             number = float(digits)
             return int(number) if number.is_integer() and "." not in digits and "e" not in digits.lower() else number
         issues.append(Issue(f.pointer, "number"))
+    elif f.json_type == "scalar":  # a union of numbers and strings: a number when it reads as one
+        digits = _SPACES.sub("", raw).replace("\u2212", "-").replace(",", ".")
+        if re.fullmatch(r"[+-]?\d+", digits):
+            return int(digits)
+        if re.fullmatch(r"[+-]?(\d+\.\d*|\.\d+)", digits):
+            return float(digits)
     elif f.json_type == "boolean" and raw in ("true", "false"):
         return raw == "true"
     elif f.json_type == "time":

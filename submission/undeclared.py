@@ -12,12 +12,12 @@ free-form answer and takes anything.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from referencing._core import Resolver
 from referencing.exceptions import Unresolvable
 
+from lomake.dialects import search
 from lomake.schema import Schema, deref, escape
 
 Located = tuple[Schema, Resolver[Any]]
@@ -143,9 +143,10 @@ def _matches(schema: Schema, name: str) -> bool:
 
 
 def _search(pattern: str, name: str) -> bool:
+    """ECMA-262, as the validator matches `patternProperties`."""
     try:
-        return re.search(pattern, name) is not None
-    except (re.error, TypeError):
+        return search(pattern, name)
+    except (ValueError, TypeError):
         return False
 
 

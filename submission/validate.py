@@ -35,6 +35,7 @@ from lomake.schema import (
     pointer,
     unescape,
 )
+from renderer.either import requirement_only
 from renderer.fields import Field, FormView, walk
 from submission import identifiers
 from submission.coerce import Issue
@@ -162,6 +163,9 @@ def _issues(error: ValidationError, chosen: dict[str, int]) -> Iterable[Issue]:
         return [Issue(at, "exclusive" + keyword.title(), {"n": value})]  # draft-04: a flag beside the bound
     if keyword == "format":
         return [Issue(at, "format", {"format": value, "reason": str(error.cause) if error.cause else ""})]
+    if keyword in ("oneOf", "anyOf") and isinstance(instance, dict) and all(requirement_only(b) for b in value):
+        met = sum(all(n in instance for n in b["required"]) for b in value)  # give one (or more, for anyOf)
+        return [Issue(f"{at}/{escape(value[0]['required'][0])}", "either_both" if met > 1 else "either_missing")]
     if keyword in ("oneOf", "anyOf") and error.context:
         return _branch_issues(error, at, chosen)
     return [Issue(at, keyword, {"n": value})]

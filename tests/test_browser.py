@@ -28,10 +28,11 @@ from tests.test_conformance import SAMPLES
 from tests.test_fixed import FORM as FIXED_FORM
 from tests.test_journey import TOIVE
 from tests.test_lists import FORM as LIST_FORM
+from tests.test_nested_lists import FORM as NESTED_LIST_FORM
 from tests.test_uploads import FORM as UPLOAD_FORM
 
 TEST_FORMS = {"valinta": ALTERNATIVE_FORM, "ehto": CONDITIONAL_FORM, "lista": LIST_FORM, "kiinteat": FIXED_FORM,
-              "oikaisu": UPLOAD_FORM, "toive": TOIVE}
+              "oikaisu": UPLOAD_FORM, "toive": TOIVE, "jaksot": NESTED_LIST_FORM}
 
 pytestmark = pytest.mark.browser
 
@@ -309,6 +310,32 @@ def test_with_javascript_list_buttons_change_the_page_in_place(site: str, browse
     page.wait_for_selector("#f_kemikaalit_1_nimi", state="detached")
     assert page.locator("#f_kemikaalit_0_nimi").input_value() == "Asetoni"
     assert page.evaluate("window.sameDocument === true")
+    context.close()
+
+
+def test_with_javascript_add_in_a_list_inside_a_list_item_adds_there(site: str, browser: Any) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{site}/forms/jaksot")
+    page.evaluate("window.sameDocument = true")
+    page.locator("#f_tyopaikat_0_nimi").fill("Kunta")
+    page.get_by_role("button", name="Lisää: Jakso").click()
+    page.wait_for_selector("#f_tyopaikat_0_jaksot_0_alku")
+    assert page.evaluate("document.activeElement.id") == "f_tyopaikat_0_jaksot_0_alku"
+    page.keyboard.type("1")
+    page.get_by_role("button", name="Lisää: Tunnit viikossa").click()
+    page.wait_for_selector("#f_tyopaikat_0_jaksot_0_tunnit_0")
+    assert page.evaluate("document.activeElement.id") == "f_tyopaikat_0_jaksot_0_tunnit_0"
+    page.keyboard.type("37")
+    page.locator("#f_tyopaikat_0_jaksot_0_alku-month").fill("2")
+    page.locator("#f_tyopaikat_0_jaksot_0_alku-year").fill("2024")
+    assert page.locator("#f_tyopaikat_0_nimi").input_value() == "Kunta"
+    assert page.locator("#f_tyopaikat_0_jaksot_0_alku").input_value() == "1"
+    assert page.evaluate("window.sameDocument === true")  # no reload
+    page.get_by_role("button", name="Lähetä").click()
+    page.wait_for_url(re.compile(r"/receipts/"))
+    answers = page.locator("main").inner_text()
+    assert "Kunta" in answers and "37" in answers and "2024" in answers
     context.close()
 
 
