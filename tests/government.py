@@ -45,7 +45,7 @@ def generated(name: str, document: dict[str, Any] | None = None) -> list[Any]:
 
 def humanised(key: str) -> str:
     """`dateOfBirth` → "Date of birth", `postal_code` → "Postal code" (the label item 1 asks for)."""
-    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", key.replace("_", " ").replace("-", " ")).split()
+    words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", key.replace("_", " ").replace("-", " ")).split()
     text = " ".join(words).lower()
     return text[:1].upper() + text[1:] if text else key
 

@@ -35,8 +35,10 @@ from tests.government import (
     FORMS,
     PER_FORM,
     generated,
+    humanised,
     load,
     raw_json_fields,
+    repaired,
     schema,
     sources,
     through_api,
@@ -143,6 +145,14 @@ def test_the_generated_instances_are_valid_under_the_forms_own_draft(name: str) 
     check = validator(schema(name))
     assert all(check.is_valid(instance) for instance in made)
     assert all(re.fullmatch(r"[ -~]*", text) for instance in made for text in strings(instance))
+
+
+def test_the_hand_repairs_label_as_item_1_asks() -> None:
+    assert [humanised(k) for k in ("dateOfBirth", "postal_code", "is_2CFR_compliant")] == [
+        "Date of birth", "Postal code", "Is 2cfr compliant"]
+    fixed = repaired({"$schema": "http://json-schema.org/draft-04/schema#", "properties": {"nam": {"type": "string"}}}, "x")
+    assert fixed == {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "x",
+                     "properties": {"nam": {"title": "Nam", "type": "string"}}}
 
 
 def strings(value: Any) -> Iterator[str]:
