@@ -11,7 +11,7 @@ from referencing._core import Resolver
 from referencing.exceptions import Unresolvable
 
 from lomake.messages import text
-from lomake.schema import Schema, choices, deref, json_type
+from lomake.schema import Schema, choices, deref, json_type, same_json
 from renderer.fields import Field, Option
 
 _STRING_KEYS = ("format", "pattern", "minLength", "maxLength", "contentMediaType", "contentEncoding")
@@ -29,10 +29,13 @@ def implied(schema: Schema, resolver: Resolver[Any]) -> Schema:
             found = [deref(p, resolver)[0] for p in parts if isinstance(p, dict)]
         except (Unresolvable, RecursionError):
             found = []
-        if found and not any("properties" in p or p.get("type") == "object" or "allOf" in p for p in found):
+        objects = ["properties" in p or p.get("type") == "object" or "allOf" in p for p in found]
+        if found and not any(objects):
             for part in found:
                 merged = {**part, **merged} if "type" in merged else {**merged, **part}
             schema = {**merged, **{k: v for k, v in schema.items() if k != "allOf"}}
+        elif "type" not in schema and any(objects) and all(o or "type" not in p for o, p in zip(objects, found)):
+            return {**schema, "type": "object"}  # an object's parts, and parts that say nothing of type
     if "type" in schema or "$ref" in schema or "enum" in schema or "const" in schema:
         return schema
     if any(k in schema for k in _STRING_KEYS):
@@ -100,6 +103,30 @@ def scalar_union(schema: Schema, resolver: Resolver[Any]) -> tuple[str, list[Any
     if kinds <= {"integer", "number"}:
         return "number", named, nullable
     return "scalar", named, nullable
+
+
+def yes_no_union(schema: Schema, resolver: Resolver[Any], lang: str) -> list[tuple[Any, str | None]] | None:
+    """A `oneOf`/`anyOf` of yes/no and named values (`{"type": "boolean"}` or a sentinel `const`): the
+    values to choose from, "Yes" and "No" first; None unless a plain boolean is one of the options."""
+    key = "oneOf" if isinstance(schema.get("oneOf"), list) else "anyOf" if isinstance(schema.get("anyOf"), list) else ""
+    if not key or not schema[key] or "properties" in schema:
+        return None
+    values: list[tuple[Any, str | None]] = []
+    for branch in schema[key]:
+        try:
+            branch = deref(branch, resolver)[0] if isinstance(branch, dict) else None
+        except (Unresolvable, RecursionError):
+            return None
+        if branch is None or any(k in branch for k in ("oneOf", "anyOf", "allOf", "not", "if")):
+            return None
+        named = choices(branch) or ([(branch["const"], branch.get("title"))] if "const" in branch else None)
+        if named is None and branch.get("type") == "boolean":
+            named = [(True, text(lang, "yes")), (False, text(lang, "no"))]
+        if named is None:
+            return None
+        values += [(v, t) for v, t in named if not any(same_json(v, w) for w, _ in values)]
+    booleans = [(v, t) for v, t in values if isinstance(v, bool)]
+    return [*booleans, *(e for e in values if not isinstance(e[0], bool))] if len(booleans) == 2 else None
 
 
 def union_field(base: dict[str, Any], hints: list[str], union: tuple[str, list[Any], bool], lang: str) -> Field:

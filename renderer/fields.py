@@ -11,6 +11,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from lomake.schema import same_json
+
 ITEM = re.compile(r"/\d+(?=/|$)")
 
 
@@ -139,12 +141,16 @@ def pair_rows(f: Field, values: Mapping[str, Sequence[str]]) -> list[tuple[Field
 
 
 def chosen_branch(f: Field, value: Any) -> int:
-    """Which option of an "alternatives" field an answer belongs to: the one whose questions it fits best."""
-    keys = set(value) if isinstance(value, dict) else set()
+    """Which option of an "alternatives" field an answer belongs to: the one whose questions it fits best,
+    first by the answers none of its choices holds (a tag `country: "MEX"` is not the option fixing "CAN"),
+    then by the answers it has no question for, then by the most answered."""
+    answers = value if isinstance(value, dict) else {}
 
-    def fit(k: int) -> tuple[int, int]:
-        own = {c.key for c in f.children[k].children}
-        return (len(keys - own), -len(keys & own))
+    def fit(k: int) -> tuple[int, int, int]:
+        own = {c.key: c for c in f.children[k].children}
+        contradicted = sum(1 for key, answer in answers.items() if key in own and own[key].kind != "checkboxes"
+                           and own[key].options and not any(same_json(o.data, answer) for o in own[key].options))
+        return (contradicted, len(answers.keys() - own.keys()), -len(answers.keys() & own.keys()))
 
     return min(range(len(f.children)), key=fit) if f.children else 0
 
@@ -182,14 +188,20 @@ def moved_to(field: Field, pointer: str) -> Field:
 
 def _moved(field: Field, old: str, new: str) -> Field:
     pointer = new + field.pointer[len(old):]
-    return replace(field, pointer=pointer, id=html_id(pointer),
+    return replace(field, pointer=pointer, id=html_id(pointer), attrs=_lists_to(field, html_id(pointer)),
                    children=tuple(_moved(c, old, new) for c in field.children),
                    prefix=tuple(_moved(c, old, new) for c in field.prefix))
+
+
+def _lists_to(field: Field, new_id: str) -> tuple[tuple[str, str], ...]:
+    """The field's attributes with its `list` (the id of its own datalist, `<id>-examples`) following its new id."""
+    return tuple((k, new_id + v[len(field.id):]) if k == "list" and v.startswith(field.id) else (k, v)
+                 for k, v in field.attrs)
 
 
 def renamed(field: Field, suffix: str) -> Field:
     """`field` with controls and ids of its own: the name gets `suffix`, the pointer stays."""
     control = field.name + suffix
-    return replace(field, control=control, id=html_id(control),
+    return replace(field, control=control, id=html_id(control), attrs=_lists_to(field, html_id(control)),
                    children=tuple(renamed(c, suffix) for c in field.children),
                    prefix=tuple(renamed(c, suffix) for c in field.prefix))

@@ -29,7 +29,7 @@ from lomake.schema import (
     same_json,
 )
 from renderer.autocomplete import inferred_autocomplete
-from renderer.constructs import implied, not_message, scalar_union, union_field
+from renderer.constructs import implied, not_message, scalar_union, union_field, yes_no_union
 from renderer.either import requirement_choices, with_requirements
 from renderer.fields import Field, FormView, Option, emptied, html_id, renamed, walk
 from renderer.scalars import (
@@ -219,6 +219,8 @@ def _pairs(schema: Schema, resolver: Resolver[Any], at: str, lang: str, depth: i
     if extra is False or (extra is None and not patterns):
         return None
     value_schema = extra if isinstance(extra, dict) else next(iter(patterns.values())) if patterns else {}
+    if value_schema in ({}, True):  # any value (`"additionalProperties": true`): what a person writes, text
+        value_schema = {"type": "string"}
     value = _field("value", value_schema if isinstance(value_schema, dict) else {}, resolver, f"{at}/*/value",
                    True, lang, depth + 1)
     if value is None or value.kind not in ("text", "number", "checkbox", "select", "textarea", "json"):
@@ -276,6 +278,9 @@ def _field(
     values = choices(schema)
     if values is not None and (kind_of not in ("object", "array") or "enum" in schema and "properties" not in schema):
         return choice_field(base, hints, values, kind_of or "string", widget, lang)
+    either = yes_no_union(schema, resolver, lang) if kind_of is None else None
+    if either is not None:
+        return choice_field(base, hints, either, "string", widget, lang)
     union = scalar_union(schema, resolver) if kind_of is None or kind_of in ("string", "number", "integer") else None
     if union is not None:
         return union_field(base, hints, union, lang)

@@ -96,11 +96,14 @@ def get(url: str) -> tuple[str, bytes]:
 
 @contextmanager
 def serving(workdir: Path, *args: str) -> Iterator[str]:
-    """A real `lomake serve` process in `workdir`; yields its base URL, kills it afterwards."""
+    """A real `lomake serve` process in `workdir`; yields its base URL, kills it afterwards. Its output
+    goes to `serve.log` there (a pipe nobody reads would stop it once its warnings fill the pipe)."""
     port = free_port()
-    process = subprocess.Popen([LOMAKE, "serve", "--port", str(port), *args], cwd=workdir,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    log = workdir / "serve.log"
+    with log.open("w") as output:
+        process = subprocess.Popen([LOMAKE, "serve", "--port", str(port), *args], cwd=workdir,
+                                   stdout=output, stderr=subprocess.STDOUT, text=True,
+                                   env={**os.environ, "PYTHONUNBUFFERED": "1"})
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(400):
@@ -108,13 +111,13 @@ def serving(workdir: Path, *args: str) -> Iterator[str]:
                 get(f"{base}/healthz")
                 break
             except (urllib.error.URLError, ConnectionError):
-                assert process.poll() is None, process.communicate()[0]
+                assert process.poll() is None, log.read_text()
                 time.sleep(0.05)
         yield base
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
-        process.communicate(timeout=10)
+        process.wait(timeout=10)
 
 
 def stored_answers(client: TestClient) -> list[Any]:
