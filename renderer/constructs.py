@@ -34,7 +34,8 @@ def implied(schema: Schema, resolver: Resolver[Any]) -> Schema:
             for part in found:
                 merged = {**part, **merged} if "type" in merged else {**merged, **part}
             schema = {**merged, **{k: v for k, v in schema.items() if k != "allOf"}}
-        elif "type" not in schema and any(objects) and all(o or "type" not in p for o, p in zip(objects, found)):
+        elif "type" not in schema and any(objects) and all(
+                o or "type" not in p for o, p in zip(objects, found, strict=True)):
             return {**schema, "type": "object"}  # an object's parts, and parts that say nothing of type
     if "type" in schema or "$ref" in schema or "enum" in schema or "const" in schema:
         return schema

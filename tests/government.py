@@ -20,7 +20,7 @@ from typing import Any
 from lomake.check import check_paths
 from lomake.forms import Form, load_catalog
 from renderer.fields import walk
-from tests.corpus_instances import draft_of, instances
+from tests.instances import draft_of, instances
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "conformance" / "government"
