@@ -210,6 +210,8 @@ def _coerce(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) 
             _coerce(item, data, answer, issues)
             if item.kind == "fieldset":  # an object item stays until removed: its questions get asked
                 items.append(answer.get(item.key, {}))
+            elif item.kind == "list":  # so does a list item, even with no items of its own
+                items.append(answer.get(item.key, []))
             elif answer.get(item.key) is not None:
                 items.append(answer[item.key])
         given = any(_answer_given(p, v) for p, v in zip(f.prefix, items, strict=False))  # not an unticked box

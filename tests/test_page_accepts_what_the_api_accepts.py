@@ -60,7 +60,6 @@ INLINE = {"jaksot": NESTED_LISTS, "ryhmat": OPTIONAL_GROUPS, "rakenteet": CONSTR
 KNOWN = {
     "rjsf-any-of": "the page keeps one anyOf option's answers; the API keeps answers that fit several options",
     "rjsf-files": "file answers are data URLs through the API and uploads on the page, never typed",
-    "rjsf-arrays": "an empty list as an item of a list of lists is dropped by the page; the API keeps it",
     "rjsf-one-of": "a oneOf of objects at the root: the page shows no choice for it, so refuses what the API accepts",
 }
 

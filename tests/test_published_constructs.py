@@ -1,7 +1,7 @@
 """Constructs met in the government corpus (tests/conformance/government) that need a control of their
 own: yes/no or a sentinel value, an object's `allOf` with a part that says nothing, answers of any type
-in name/value rows, an address whose options are told apart by a tagged value, and suggestions
-inside list items."""
+in name/value rows, an address whose options are told apart by a tagged value, suggestions
+inside list items, and an empty list inside a list."""
 
 from __future__ import annotations
 
@@ -92,3 +92,13 @@ def test_suggestions_in_a_list_item_are_that_items_own(tmp_path: Path) -> None:
     doc = lxml.html.fromstring(page.text)
     (box,) = doc.xpath("//input[@name='/agencies/0']")
     assert box.get("list") == "f_agencies_0-examples" and doc.xpath("//datalist[@id='f_agencies_0-examples']")
+
+
+def test_an_added_list_item_that_is_a_list_stays_even_when_empty(tmp_path: Path) -> None:
+    lists = {"title": "Listat", "type": "object", "properties": {"rivit": {"title": "Rivit", "type": "array", "items": {
+        "title": "Rivi", "type": "array", "items": {"title": "Sana", "type": "string"}}}}}
+    with form_client(tmp_path, listat=lists) as client:
+        data = {"/rivit[count]": ["2"], "/rivit/0[count]": ["0"], "/rivit/1[count]": ["1"], "/rivit/1/0": ["sana"]}
+        assert client.post("/forms/listat", data=data, follow_redirects=False).status_code == 303
+        assert client.post("/api/v1/forms/listat/submissions", json={"rivit": [[], ["sana"]]}).status_code == 201
+        assert stored_answers(client) == [{"rivit": [[], ["sana"]]}, {"rivit": [[], ["sana"]]}]
