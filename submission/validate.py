@@ -221,8 +221,8 @@ def problem(lang: str, issue: Issue, f: Field | None, where: str | None = None) 
 
 def _summary_label(issue: Issue, f: Field | None) -> str:
     """The label the error summary puts before a message of Lomake's own (a form's own names its question)."""
-    if f is None or f.kind == "fieldset" and issue.pointer != f.pointer or issue.code == "rule" or own_message(
-            issue, f):
+    if f is None or f.kind == "fieldset" and issue.pointer != f.pointer or issue.code == "rule" or (
+            issue.code != "not" and own_message(issue, f)):
         return ""
     return f.label
 
