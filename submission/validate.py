@@ -238,7 +238,7 @@ def message(lang: str, issue: Issue, f: Field | None) -> str:
 
 
 #: The `ui:messages` keys a form's own message for an issue may be given under, after its own code.
-_OWN_FALLBACKS = {"date_missing_part": ("date", "required"), "date_real": ("date", "format"),
+_OWN_FALLBACKS = {"date_missing_part": ("date",), "date_real": ("date", "format"),
                   "integer": ("type",), "number": ("type",), "exclusiveMinimum": ("minimum",),
                   "exclusiveMaximum": ("maximum",), "json": ("type",), "choice": ("enum",)}
 
