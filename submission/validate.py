@@ -259,7 +259,8 @@ def own_message(issue: Issue, f: Field | None) -> str | None:
 
 
 _CHOICES = ("radios", "select", "alternatives")
-_REQUIRED_FORMATS = ("email", "uri", "time", "date-time", *identifiers.FORMATS)
+#: What a text input's `type` says its answer is, for the message that asks for it.
+_INPUT_FORMATS = {"email": "email", "url": "uri", "tel": "phone", "time": "time", "datetime-local": "date_time"}
 
 
 def _required(lang: str, f: Field | None) -> str:
@@ -277,10 +278,8 @@ def _required(lang: str, f: Field | None) -> str:
         return text(lang, "required_choice")
     if kind == "number":
         return text(lang, "required_number")
-    fmt = f.format if f is not None else ""
-    if fmt in _REQUIRED_FORMATS and has_text(f"required_{fmt.replace('date-time', 'date_time')}"):
-        return text(lang, f"required_{fmt.replace('date-time', 'date_time')}")
-    return text(lang, "required_text")
+    fmt = (f.format or _INPUT_FORMATS.get(dict(f.attrs).get("type", ""), "")) if f is not None else ""
+    return text(lang, f"required_{fmt}" if has_text(f"required_{fmt}") else "required_text")
 
 
 def _default(lang: str, issue: Issue, f: Field | None) -> str:
