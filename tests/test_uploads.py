@@ -278,7 +278,7 @@ def test_files_of_other_attachments_rows_stay_and_can_be_removed_or_replaced(lon
     missing = post_form(long_form, removed.text)
     assert missing.status_code == 422
     assert lxml.html.fromstring(missing.text).xpath("string(//p[@id='f_liitteet_0_tiedosto-error'])") == (
-        "Virhe: Valitse tiedosto.")
+        "Virhe: Valitse liitetiedosto.")
     assert shown_files(missing.text) == ["Ladattu: päätös.pdf (1 kt)", "Ladattu: kartta.png (1 kt)"]
 
     replaced = post_form(long_form, missing.text, files={"/liitteet/0/tiedosto": ("uusi.pdf", PDF, "application/pdf"),
