@@ -14,6 +14,7 @@ from typing import Any
 from jsonschema import validators
 from jsonschema.exceptions import best_match
 from pydantic import ValidationError
+from referencing._core import Resolver
 from referencing.exceptions import Unresolvable
 
 from lomake.dialects import dialect, draft_names, pattern_problem, validator_class
@@ -41,7 +42,9 @@ from lomake.schema import (
     humanise,
     iter_subschemas,
     json_type,
+    object_shape,
     pointer,
+    unescape,
     untitled,
 )
 
@@ -143,6 +146,9 @@ def check_form(
         problems.append(FormProblem(shown, "", 'a form must be an object schema ("type": "object")'))
     if meta is not None and (meta.pages or meta.review):
         problems += [FormProblem(shown, at, message) for at, message in _page_problems(meta, root)]
+    if meta is not None and meta.rules:
+        resolver = document_resolver(crawl.registry.crawl(), form_uri)
+        problems += [FormProblem(shown, at, message) for at, message in _rule_problems(meta, root, resolver)]
     if not (root.get("title") or root.get("ui:title")):
         problems.append(FormProblem(shown, "/title", f"the form has no title: its heading is {humanise(form_id)!r}, "
                                     "made from the file name; add a title", warning=True))
@@ -165,6 +171,62 @@ def form_root(document: Schema, crawl: Crawl, uri: str) -> Schema:
         return deref(document, document_resolver(crawl.registry.crawl(), uri))[0]
     except (Unresolvable, RecursionError):
         return document  # reported as an unresolvable $ref
+
+
+def _rule_problems(meta: FormMeta, root: Schema, resolver: Resolver[Any]) -> Iterator[tuple[str, str]]:
+    """Each rule compares two answers the form asks, both dates or both numbers, in the same list item."""
+    for i, rule in enumerate(meta.rules):
+        keyword, other = rule.comparison
+        kinds = []
+        for key, at in (("field", rule.field), (keyword, other)):
+            kind = _comparable_kind(_schema_at(root, resolver, at))
+            where = f"/{META_KEY}/rules/{i}/{key}"
+            if kind is None:
+                yield where, f"{at} is no answer of the form that is a date or a number"
+            kinds.append(kind)
+        if None not in kinds and kinds[0] != kinds[1]:
+            yield f"/{META_KEY}/rules/{i}", f"a rule compares two dates or two numbers: {rule.field} is a " \
+                f"{kinds[0]}, {other} a {kinds[1]}"
+        lists = [p for p, part in enumerate(other.split("/")) if part == "-"]
+        if lists and rule.field.split("/")[: lists[-1] + 1] != other.split("/")[: lists[-1] + 1]:
+            yield f"/{META_KEY}/rules/{i}/{keyword}", f"{other} is in a list: compare it only with an answer of " \
+                "the same list item"
+
+
+def _schema_at(root: Schema, resolver: Resolver[Any], at: str) -> Schema | None:
+    """The schema of the answer at JSON Pointer `at` (`-` for any list item), if the form asks it."""
+    schema = root
+    for part in at.split("/")[1:]:
+        try:
+            schema, resolver = deref(schema, resolver)
+        except (Unresolvable, RecursionError):
+            return None
+        if part == "-":
+            items = schema.get("items")
+            if not isinstance(items, dict):
+                return None
+            schema = items
+            continue
+        found = dict(object_shape(schema, resolver).properties)
+        for branch in (schema.get("then"), schema.get("else"), *(schema.get("dependentSchemas") or {}).values()):
+            if isinstance(branch, dict):
+                found.update({k: (v, resolver) for k, v in (branch.get("properties") or {}).items()})
+        if unescape(part) not in found:
+            return None
+        schema, resolver = found[unescape(part)]
+    try:
+        return deref(schema, resolver)[0]
+    except (Unresolvable, RecursionError):
+        return None
+
+
+def _comparable_kind(schema: Schema | None) -> str | None:
+    if schema is None:
+        return None
+    kind = json_type(schema)
+    if kind in ("integer", "number"):
+        return "number"
+    return "date" if kind in ("string", None) and schema.get("format") == "date" else None
 
 
 def _page_problems(meta: FormMeta, document: Schema) -> Iterator[tuple[str, str]]:

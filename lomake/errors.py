@@ -11,6 +11,14 @@ class Problem:
 
     pointer: str
     message: str
+    #: The field's label, for a message of Lomake's own that does not name its question: the error
+    #: summary shows it before the message ("Etunimet: Kirjoita vastaus.").
+    label: str = ""
+
+    @property
+    def summary(self) -> str:
+        """The line in the error summary: the message, after the label when there is one."""
+        return f"{self.label}: {self.message}" if self.label else self.message
 
 
 class LomakeError(Exception):

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urldefrag, urljoin
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 from referencing import Registry, Resource
 from referencing._core import Resolver
 from referencing.exceptions import Unresolvable
@@ -83,6 +83,38 @@ class PageMeta(BaseModel):
     public: bool = True
 
 
+#: How a rule compares its field's answer with the other answer: strictly, or allowing the same value.
+COMPARISONS = {"before": "<", "after": ">", "at_most": "<=", "at_least": ">="}
+_Pointer = Annotated[str, StringConstraints(pattern=r"^(/[^/]+)+$")]
+
+
+class Rule(BaseModel):
+    """A comparison between two answers (dates or numbers), told at `field` when it does not hold:
+    `{"field": "/paattyi", "after": "/alkoi", "message": "..."}`. Skipped while either is unanswered."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    field: _Pointer
+    before: _Pointer | None = None
+    after: _Pointer | None = None
+    at_most: _Pointer | None = None
+    at_least: _Pointer | None = None
+    #: What to do, in the form's first language (translated like the form's other texts).
+    message: Annotated[str, StringConstraints(min_length=1)]
+
+    @model_validator(mode="after")
+    def _one_comparison(self) -> Rule:
+        given = [k for k in COMPARISONS if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(f"a rule compares with exactly one of {', '.join(COMPARISONS)}; it gives {len(given)}")
+        return self
+
+    @property
+    def comparison(self) -> tuple[str, str]:
+        """The comparison's keyword and the other answer's pointer."""
+        return next((k, str(getattr(self, k))) for k in COMPARISONS if getattr(self, k) is not None)
+
+
 class FormMeta(BaseModel):
     """The form's own `x-lomake` block: who owns it, which version it is, and how it is filled in."""
 
@@ -101,6 +133,8 @@ class FormMeta(BaseModel):
     draft_days: int = Field(default=7, ge=1, le=365)
     #: JSON Pointers of answers that, when prefilled through the drafts API, the person cannot change.
     prefill_read_only: tuple[Annotated[str, StringConstraints(pattern=r"^(/[^/]+)+$")], ...] = ()
+    #: Comparisons between answers, checked on the server after the schema (`submission.validate.rule_issues`).
+    rules: tuple[Rule, ...] = ()
 
     @property
     def one_page(self) -> bool:

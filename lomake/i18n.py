@@ -53,6 +53,10 @@ def texts(document: Any) -> Iterator[tuple[str, str]]:
     for i, page in enumerate(pages if isinstance(pages, list) else ()):
         if isinstance(page, dict) and isinstance(page.get("title"), str):
             yield page["title"], f"/x-lomake/pages/{i}/title"
+    rules = (document.get("x-lomake") or {}).get("rules") if isinstance(document, dict) else None
+    for i, rule in enumerate(rules if isinstance(rules, list) else ()):
+        if isinstance(rule, dict) and isinstance(rule.get("message"), str):
+            yield rule["message"], f"/x-lomake/rules/{i}/message"  # translated when told (submission.validate)
 
 
 def translate(document: Any, catalog: Mapping[str, str]) -> Any:

@@ -43,7 +43,7 @@ class Pages:
         """The form with `values` filled in and `problems` shown next to their fields and in a summary.
 
         `journey` makes it one page of a long form: its heading, step, back link and draft."""
-        summary = [(_target(view, p.pointer), p.message) for p in problems]
+        summary = [(_target(view, p.pointer), p.summary) for p in problems]
         return self.render(
             "form.html", view.lang, view=view, action=action, values=values or {}, summary=summary,
             errors={p.pointer: p.message for p in problems}, service_name=service_name, languages=languages,

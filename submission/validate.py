@@ -7,8 +7,10 @@ form and the JSON API come through `validate`, so they accept and refuse exactly
 from __future__ import annotations
 
 import copy
+import operator
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -32,6 +34,7 @@ from lomake.schema import (
     escape,
     holder_of,
     object_shape,
+    places,
     pointer,
     unescape,
 )
@@ -208,55 +211,106 @@ def problems(view: FormView, found: list[Issue]) -> list[Problem]:
             best[where] = (rank, issue, f)
     order = {f.pointer: i for i, f in enumerate(walk(view.fields))}
     ranked = sorted(best.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
-    return [Problem(where, message(view.lang, issue, f)) for where, (_, issue, f) in ranked]
+    return [problem(view.lang, issue, f, where) for where, (_, issue, f) in ranked]
+
+
+def problem(lang: str, issue: Issue, f: Field | None, where: str | None = None) -> Problem:
+    """`issue` told at `where` (its own pointer unless given), with the label the summary needs."""
+    return Problem(issue.pointer if where is None else where, message(lang, issue, f), _summary_label(issue, f))
+
+
+def _summary_label(issue: Issue, f: Field | None) -> str:
+    """The label the error summary puts before a message of Lomake's own (a form's own names its question)."""
+    if f is None or f.kind == "fieldset" and issue.pointer != f.pointer or issue.code == "rule" or (
+            issue.code != "not" and own_message(issue, f)):
+        return ""
+    return f.label
 
 
 def message(lang: str, issue: Issue, f: Field | None) -> str:
-    """What to tell a person about `issue`, in the words of the field's label."""
-    code = issue.code
+    """What to tell a person about `issue`: the form's own words for it (`ui:messages`), else Lomake's
+    for the kind of answer. Lomake's read alone beside the field; they never quote its label."""
     if f is not None and f.kind == "fieldset" and issue.pointer != f.pointer:
         f = None
-    own = f.message(code) if f is not None else None
-    if own:
-        return own
-    label = f.label if f is not None else (issue.pointer.rsplit("/", 1)[-1] or text(lang, "the_answers"))
-    kind = f.kind if f is not None else ""
-    params = {**issue.params, "label": label}
-    if code == "minLength" and issue.params.get("n") == 1:
-        code = "required"
-    if code in ("required", "const") and kind in ("declaration", "checkbox"):
-        return text(lang, "required_declaration", **params)
-    if kind == "list" and code in ("required", "minItems", "maxItems"):
-        return text(lang, {"required": "list_required", "minItems": "list_min", "maxItems": "list_max"}[code],
-                    **{"n": 1, **params})
-    if code == "required" and kind == "file":
-        return text(lang, "required_file", **params)
-    if code == "required":
-        choice = kind in ("radios", "select", "checkboxes", "alternatives")
-        return text(lang, "required_choice" if choice else "required_date" if kind == "date" else "required_text",
-                    **params)
+    if issue.code == "rule":
+        return str(issue.params["message"])
+    return own_message(issue, f) or _default(lang, issue, f)
+
+
+#: The `ui:messages` keys a form's own message for an issue may be given under, after its own code.
+_OWN_FALLBACKS = {"date_missing_part": ("date",), "date_real": ("date", "format"),
+                  "integer": ("type",), "number": ("type",), "exclusiveMinimum": ("minimum",),
+                  "exclusiveMaximum": ("maximum",), "json": ("type",), "choice": ("enum",)}
+
+
+def own_message(issue: Issue, f: Field | None) -> str | None:
+    """The form's own message for `issue` at `f`, if it gives one: by the rule's keyword, or by the
+    keyword it stands for (`minLength` 1 and an unticked declaration are `required`)."""
+    if f is None or not f.messages:
+        return None
+    code = issue.code
+    keys = [code, *_OWN_FALLBACKS.get(code, ())]
+    if code == "minLength" and issue.params.get("n") == 1 or (
+            code in ("const", "enum") and f.kind in ("declaration", "checkbox")):
+        keys.append("required")
     if code == "date_missing_part":
-        return text(lang, code, label=label, part=text(lang, f"part_{issue.params['part']}"))
-    if code in ("const", "enum", "oneOf", "anyOf") and kind in ("radios", "select", "checkboxes", "alternatives"):
-        return text(lang, "choice", **params)
-    if code == "format" and issue.params.get("format") in identifiers.FORMATS:
-        fmt, reason = str(issue.params["format"]), str(issue.params.get("reason") or "format")
+        keys.insert(0, f"date_missing_{issue.params.get('part')}")
+    return next((m for m in map(f.message, keys) if m), None)
+
+
+_CHOICES = ("radios", "select", "alternatives")
+#: What a text input's `type` says its answer is, for the message that asks for it.
+_INPUT_FORMATS = {"email": "email", "url": "uri", "tel": "phone", "time": "time", "datetime-local": "date_time"}
+
+
+def _required(lang: str, f: Field | None) -> str:
+    """What to do to answer a required question, by its kind of answer."""
+    kind = f.kind if f is not None else ""
+    if kind in ("declaration", "checkbox"):
+        return text(lang, "required_declaration")
+    if kind == "list":
+        return text(lang, "list_required")
+    if kind in ("fieldset", "pairs"):
+        return text(lang, "required_group")
+    if kind in ("file", "date", "checkboxes"):
+        return text(lang, f"required_{kind}")
+    if kind in _CHOICES:
+        return text(lang, "required_choice")
+    if kind == "number":
+        return text(lang, "required_number")
+    fmt = (f.format or _INPUT_FORMATS.get(dict(f.attrs).get("type", ""), "")) if f is not None else ""
+    return text(lang, f"required_{fmt}" if has_text(f"required_{fmt}") else "required_text")
+
+
+def _default(lang: str, issue: Issue, f: Field | None) -> str:
+    code = issue.code
+    kind = f.kind if f is not None else ""
+    params = dict(issue.params)
+    if code == "minLength" and params.get("n") == 1 or code == "required":
+        return _required(lang, f)
+    if code in ("const", "enum") and kind in ("declaration", "checkbox"):
+        return text(lang, "required_declaration")
+    if kind == "list" and code in ("minItems", "maxItems"):
+        return text(lang, {"minItems": "list_min", "maxItems": "list_max"}[code], **{"n": 1, **params})
+    if code == "date_missing_part":
+        return text(lang, code, part=text(lang, f"part_{params['part']}"))
+    if code in ("const", "enum", "oneOf", "anyOf") and kind in (*_CHOICES, "checkboxes"):
+        return text(lang, "choice")
+    if code == "format" and params.get("format") in identifiers.FORMATS:
+        fmt, reason = str(params["format"]), str(params.get("reason") or "format")
         return text(lang, f"{fmt}:{reason}") if has_text(f"{fmt}:{reason}") else text(lang, f"{fmt}:format")
     if code == "format":
         name = {"email": "format_email", "uri": "format_uri", "date": "date_real", "time": "format_time",
-                "date-time": "format_date_time"}.get(str(issue.params.get("format")), "format")
-        return text(lang, name, label=label)
-    if code == "pair_key":
-        return text(lang, code)
+                "date-time": "format_date_time"}.get(str(params.get("format")), "format")
+        return text(lang, name)
     if code == "file_too_large":
-        return text(lang, code, label=label, size=file_size(int(issue.params["bytes"]), lang))
-    if code in ("file_type", "file_gone", "file_active", "file_data_url"):
+        return text(lang, code, size=file_size(int(params["bytes"]), lang))
+    if code in ("pair_key", "file_type", "file_gone", "file_active", "file_data_url", "choice", "integer", "number",
+                "date_real", "json", "additionalProperties", "type", "minimum", "maximum", "exclusiveMinimum",
+                "exclusiveMaximum", "multipleOf", "maxLength", "minLength", "pattern", "minItems", "maxItems",
+                "uniqueItems"):
         return text(lang, code, **params)
-    if code in ("choice", "integer", "number", "date_real", "json", "additionalProperties", "type",
-                "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
-                "maxLength", "minLength", "pattern", "minItems", "maxItems", "uniqueItems"):
-        return text(lang, code, **params)
-    return text(lang, "generic", label=label)
+    return text(lang, "generic" if f is not None else "generic_answers")
 
 
 def validate(view: FormView, validator: Validator, instance: Any, coerced: Iterable[Issue] = ()) -> list[Problem]:
@@ -278,7 +332,8 @@ def accept(compiled: CompiledForms, form: Form, view: FormView, instance: Any, c
     """The answers with defaults applied, ready to store; raises `Invalid` listing every problem."""
     _prepare(view, instance)
     apply_defaults(compiled.defaults(form), instance)
-    found = validate(view, compiled.validator(form), instance, [*coerced, *undeclared_issues(form, instance)])
+    found = validate(view, compiled.validator(form), instance,
+                     [*coerced, *undeclared_issues(form, instance), *rule_issues(form, view.lang, instance)])
     if found:
         raise Invalid(found[0].message, found)
     return instance
@@ -287,11 +342,57 @@ def accept(compiled: CompiledForms, form: Form, view: FormView, instance: Any, c
 def accept_partial(compiled: CompiledForms, form: Form, view: FormView, instance: Any) -> Any:
     """Some of the answers (a prefill): each one given must be right, but none is required yet."""
     _prepare(view, instance)
-    found = problems(view, [*undeclared_issues(form, instance),
+    found = problems(view, [*undeclared_issues(form, instance), *rule_issues(form, view.lang, instance),
                             *(i for i in issues(compiled.validator(form), instance) if i.code != "required")])
     if found:
         raise Invalid(found[0].message, found)
     return instance
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_HOLDS: dict[str, Callable[[Any, Any], bool]] = {
+    "before": operator.lt, "after": operator.gt, "at_most": operator.le, "at_least": operator.ge}
+
+
+def comparable(value: Any) -> date | float | None:
+    """An answer a rule can compare: a date (ISO `yyyy-mm-dd`) or a number; None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str) and _DATE.match(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _answer(instance: Any, at: str) -> Any:
+    holder, key = holder_of(instance, at)
+    return holder.get(key) if holder is not None else None
+
+
+def _other_place(place: str, field: str, other: str) -> str:
+    """The other answer's pointer for one place of the rule's field: its `-` (list items) are the same items."""
+    items = iter(p for f, p in zip(field.split("/"), place.split("/"), strict=False) if f == "-")
+    return "/".join(next(items, "0") if part == "-" else part for part in other.split("/"))
+
+
+def rule_issues(form: Form, lang: str, instance: Any) -> list[Issue]:
+    """Where an answer breaks one of the form's rules (`x-lomake.rules`), with the rule's message in `lang`.
+    A rule whose answers are missing, or not both dates or both numbers, does not apply yet."""
+    found: list[Issue] = []
+    catalog = form.translations.get(lang) or {} if lang != form.languages[0] else {}
+    for rule in form.meta.rules:
+        keyword, other = rule.comparison
+        for place in places(rule.field, instance):
+            mine, theirs = (comparable(_answer(instance, at)) for at in (place, _other_place(place, rule.field, other)))
+            if mine is None or theirs is None or type(mine) is not type(theirs):
+                continue
+            if not _HOLDS[keyword](mine, theirs):
+                found.append(Issue(place, "rule", {"message": catalog.get(rule.message) or rule.message}))
+    return found
 
 
 def undeclared_issues(form: Form, instance: Any) -> list[Issue]:

@@ -59,7 +59,7 @@ def send(client: TestClient, answers: dict[str, str]) -> Any:
 
 def test_the_person_must_choose_and_then_answer_what_applies(client: TestClient) -> None:
     nothing = send(client, {})
-    assert nothing.status_code == 422 and "Valitse ”Kenen puolesta asioit?”." in nothing.text
+    assert nothing.status_code == 422 and "Kenen puolesta asioit?: Valitse yksi vaihtoehto." in nothing.text
     mismatch = send(client, {**FOR_A_CHILD, "/asiointi/paamies/laji": "organisaatio",
                                                 "/asiointi/paamies/ytunnus": "2077474-0"})
     assert mismatch.status_code == 422 and "Valitse ”Henkilö”, kun asioit huoltajana tai edunvalvojana" in \

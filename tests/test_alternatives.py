@@ -65,15 +65,15 @@ def test_problems_of_the_chosen_option_stand_by_its_fields(client: TestClient) -
     assert response.status_code == 422
     doc = lxml.html.fromstring(response.text)
     links = {a.get("href"): a.text_content() for a in doc.xpath("//div[@class='error-summary']//a")}
-    assert links == {"#f_tapa_-40-0_numero": "”Puhelinnumero” on oltava vähintään 5 merkkiä pitkä."}
+    assert links == {"#f_tapa_-40-0_numero": "Puhelinnumero: Kirjoita vähintään 5 merkkiä."}
     assert send(client, {}).status_code == 422
     picked_second = lxml.html.fromstring(send(client, {"/tapa[option]": "1"}).text)
     assert [a.text_content() for a in picked_second.xpath("//div[@class='error-summary']//a")] == [
-        "Kirjoita ”Osoite”.", "Kirjoita ”Talon numero”."]
+        "Osoite: Kirjoita vastaus.", "Talon numero: Kirjoita luku."]
     assert stored(client) == []
 
 
 def test_the_api_speaks_in_plain_json_pointers(client: TestClient) -> None:
     response = client.post("/api/v1/forms/valinta/submissions", json={"tapa": {"osoite": "Katu"}})
-    assert response.json()["errors"] == [{"pointer": "/tapa/numero", "message": "Kirjoita ”Talon numero”."}]
+    assert response.json()["errors"] == [{"pointer": "/tapa/numero", "message": "Kirjoita luku."}]
     assert client.post("/api/v1/forms/valinta/submissions", json={"tapa": {"numero": "0401234567"}}).status_code == 201

@@ -32,9 +32,9 @@ FORM = {
         "osoite": {"title": "Osoite", "type": "object", "properties": {"katu": {"title": "Katu", "type": "string"}}},
     },
 }
-ALLOWED = "Valitse tiedosto, jonka tyyppi on PDF: ”Päätös”."
+ALLOWED = "Valitse tiedosto, jonka tyyppi on PDF."
 ACTIVE = ("PDF-tiedostossa ei saa olla skriptejä, automaattisia toimintoja eikä upotettuja tiedostoja. Tulosta tai "
-          "tallenna se uudeksi PDF-tiedostoksi ja valitse se: ”Päätös”.")
+          "tallenna se uudeksi PDF-tiedostoksi ja valitse se.")
 
 
 @pytest.fixture
@@ -66,7 +66,7 @@ def test_a_file_answer_through_the_api_must_be_a_data_url(client: TestClient, va
     response = submit(client, {"nimi": "Maija", "paatos": value})
     assert response.status_code == 422
     assert response.json()["errors"] == [{"pointer": "/paatos", "message": (
-        "Lähetä ”Päätös” tiedostona data-URL-muodossa: data:<tyyppi>;base64,<sisältö>.")}]
+        "Lähetä tiedosto data-URL-muodossa: data:<tyyppi>;base64,<sisältö>.")}]
     listed = submit(client, {"nimi": "Maija", "muut": [data_url(PDF), "kartta.png"]})
     assert listed.status_code == 422 and listed.json()["errors"][0]["pointer"] == "/muut"
     assert stored_answers(client) == []
@@ -108,7 +108,7 @@ def test_an_accepted_extension_is_the_type_it_names(client: TestClient) -> None:
     refused = submit(client, {"nimi": "Maija", "muut": ["data:application/pdf;name=a.pdf;base64,"
                                                         + base64.b64encode(ZIP).decode()]})
     assert refused.status_code == 422
-    assert refused.json()["errors"][0]["message"] == "Valitse tiedosto, jonka tyyppi on .pdf, PNG: ”Muut liitteet”."
+    assert refused.json()["errors"][0]["message"] == "Valitse tiedosto, jonka tyyppi on .pdf, PNG."
     taken = submit(client, {"nimi": "Maija", "muut": [data_url(PDF), data_url(PNG, "image/png")]})
     assert taken.status_code == 201, taken.text
 

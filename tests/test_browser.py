@@ -275,6 +275,29 @@ def test_after_a_failed_submit_the_summary_has_focus_and_the_title_says_error(si
     context.close()
 
 
+def test_an_error_link_focuses_the_field_with_its_label_or_legend_hint_and_message_in_view(
+        site: str, browser: Any) -> None:
+    """GOV.UK's rule: following a link of the error summary shows the question, not only the input."""
+    context = browser.new_context(viewport={"width": 1024, "height": 600})
+    page = context.new_page()
+    page.goto(f"{site}/forms/kantelu?lang=fi")
+    page.locator("form button.button[type=submit]:not([name])").click()
+    page.wait_for_load_state()
+    in_view = """el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"""
+    for control, heading, message in (
+        ("f_alkaen", "#f_alkaen-group > legend", "f_alkaen-error"),  # a date in parts: its legend
+        ("f_kohde", "#f_kohde-group > legend", "f_kohde-error"),  # radios
+        ("f_kantelija_sukunimi", "label[for=f_kantelija_sukunimi]", "f_kantelija_sukunimi-error"),
+    ):
+        page.evaluate("window.scrollTo(0, 0)")
+        page.locator(f".error-summary a[href='#{control}']").click()
+        assert page.evaluate("document.activeElement.id") == control
+        for selector in (heading, f"#{message}", f"#{control}"):
+            assert page.locator(selector).evaluate(in_view), (control, selector)
+        assert page.locator(heading).evaluate("el => el.getBoundingClientRect().top") < 60, control
+    context.close()
+
+
 def test_with_javascript_conditional_questions_and_options_show_only_while_they_apply(site: str, browser: Any) -> None:
     context = browser.new_context()
     page = context.new_page()

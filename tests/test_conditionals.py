@@ -58,7 +58,7 @@ def test_conditional_questions_follow_what_they_depend_on_with_a_line_saying_whe
 def test_a_condition_that_holds_makes_its_questions_count(client: TestClient) -> None:
     missing = send(client, {"/toimija": "toinen"})
     assert missing.status_code == 422
-    assert "Kirjoita ”Päämiehen nimi”." in missing.text
+    assert "Päämiehen nimi: Kirjoita vastaus." in missing.text
     done = send(client, {"/toimija": "toinen", "/paamies": "Matti", "/syy": "ei koske", "/puhelin": "040",
                          "/aika": "aamu", "/lemmikki": "true", "/laji": "kissa"})
     assert done.status_code == 303

@@ -99,7 +99,7 @@ def test_refusals_say_what_the_union_and_the_exclusion_accept(tmp_path: Path) ->
         assert page.status_code == 422
         doc = lxml.html.fromstring(page.text)
         links = {a.get("href"): a.text_content() for a in doc.xpath("//div[@class='error-summary']//a")}
-        assert links["#f_ei"] == "”Käyttäjätunnus” ei voi olla ”admin” tai ”root”."
+        assert links["#f_ei"] == "Käyttäjätunnus: Vastaus ei voi olla ”admin” tai ”root”."
         assert "#f_tunnus" in links and "#f_maara" in links
         assert "Voit kirjoittaa myös ”ei tiedossa”." in doc.get_element_by_id("f_tunnus-hint").text_content()
         assert stored_answers(client) == []

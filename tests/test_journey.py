@@ -91,7 +91,7 @@ def test_a_journey_page_by_page_to_one_submission(client: TestClient) -> None:
     wrong = send(client, "/forms/toive", {"/rooli": "itse"})
     assert wrong.status_code == 422
     summary = lxml.html.fromstring(wrong.text).xpath("//div[@class='error-summary']//li")
-    assert [li.text_content() for li in summary] == ["Kirjoita ”Nimi”."]
+    assert [li.text_content() for li in summary] == ["Nimi: Kirjoita vastaus."]
     assert wrong.text.count('aria-invalid="true"') == 1
 
     moved = send(client, "/forms/toive", {"/nimi": "Maija", "/rooli": "itse"})

@@ -386,5 +386,5 @@ def test_an_answer_written_as_json_on_the_page_is_checked_like_an_api_body(tmp_p
     with TestClient(create_app(Settings(schemas_dir=tmp_path, db_url=f"sqlite:///{tmp_path}/x.db"))) as c:
         response = c.post("/forms/vapaa", data={"/x": written})
         assert response.status_code == 422
-        assert "Kirjoita ”Lisätiedot” JSON-muodossa." in response.text
+        assert "Lisätiedot: Kirjoita vastaus JSON-muodossa." in response.text
         assert c.post("/forms/vapaa", data={"/x": '{"a": [1]}'}, follow_redirects=False).status_code == 303

@@ -85,21 +85,21 @@ def test_errors_inside_items_stand_by_the_item_and_link_there(client: TestClient
     assert page.status_code == 422
     doc = lxml.html.fromstring(page.text)
     links = {a.get("href"): a.text_content() for a in doc.xpath("//div[@class='error-summary']//a")}
-    assert links == {"#f_kemikaalit_1_nimi": "Kirjoita ”Nimi”.",
-                     "#f_kemikaalit_1_maara": "”Määrä (t/v)” on oltava vähintään 0."}
+    assert links == {"#f_kemikaalit_1_nimi": "Nimi: Kirjoita vastaus.",
+                     "#f_kemikaalit_1_maara": "Määrä (t/v): Kirjoita luku, joka on vähintään 0."}
     assert doc.get_element_by_id("f_kemikaalit_1_nimi").get("aria-invalid") == "true"
 
 
 def test_list_rules_are_told_in_list_words(client: TestClient) -> None:
     response = client.post("/api/v1/forms/lista/submissions", json={"kemikaalit": [], "tunnukset": ["a", "a"]})
     assert response.json()["errors"] == [
-        {"pointer": "/kemikaalit", "message": "Lisää vähintään 1: ”Kemikaalit”."},
-        {"pointer": "/tunnukset", "message": "Kohdassa ”Tunnukset” on sama vastaus kahdesti."},
+        {"pointer": "/kemikaalit", "message": "Lisää vähintään 1."},
+        {"pointer": "/tunnukset", "message": "Sama vastaus on annettu kahdesti. Poista toinen."},
     ]
     many = [{"nimi": str(i)} for i in range(4)]
     response = client.post("/api/v1/forms/lista/submissions", json={"kemikaalit": many})
     assert response.json()["errors"] == [
-        {"pointer": "/kemikaalit", "message": "Enintään 3: ”Kemikaalit”. Poista ylimääräiset."}]
+        {"pointer": "/kemikaalit", "message": "Voit lisätä enintään 3. Poista ylimääräiset."}]
 
 
 def test_enter_in_a_field_sends_the_form_not_an_add_button(client: TestClient) -> None:

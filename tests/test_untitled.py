@@ -107,7 +107,7 @@ def test_humanised_labels_are_extracted_and_translated_in_every_language(tmp_pat
         swedish = client.get("/forms/f?lang=sv").text
         assert "Födelsedatum" in swedish and "Ansökan" in swedish and "Syntymäaika" not in swedish
         sent = client.post("/api/v1/forms/f/submissions", json={"payer": {"kind": "company"}})
-        assert [e["message"] for e in sent.json()["errors"]] == ["Kirjoita ”Syntymäaika” päivänä, kuukautena ja vuotena."]
+        assert [e["message"] for e in sent.json()["errors"]] == ["Kirjoita päivämäärä: päivä, kuukausi ja vuosi."]
 
 
 def test_a_form_without_a_title_is_headed_by_its_file_name(tmp_path: Path) -> None:

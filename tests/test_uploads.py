@@ -82,13 +82,13 @@ def test_a_file_is_kept_across_a_failed_submit_then_claimed_and_on_the_receipt(c
     assert hashlib.sha256(PDF).hexdigest() in text.replace(" ", "")
     assert "Päätös valitusosoituksineen päätös.pdf" in text
     again = send(client, {**data, "/nimi": "Toinen"}, [])
-    assert again.status_code == 422 and "Lataa tiedosto uudelleen" in again.text
+    assert again.status_code == 422 and "Valitse tiedosto uudelleen" in again.text
 
 
 @pytest.mark.parametrize(("upload", "message"), [
     (("iso.pdf", PDF + b"x" * 3000, "application/pdf"),
-     "Valitun tiedoston on oltava pienempi kuin 2 kt: ”Päätös valitusosoituksineen”."),
-    (("kuva.pdf", PNG, "application/pdf"), "Valitse tiedosto, jonka tyyppi on PDF: ”Päätös valitusosoituksineen”."),
+     "Päätös valitusosoituksineen: Valitun tiedoston on oltava pienempi kuin 2 kt."),
+    (("kuva.pdf", PNG, "application/pdf"), "Päätös valitusosoituksineen: Valitse tiedosto, jonka tyyppi on PDF."),
 ])
 def test_files_that_break_the_limits_are_refused_and_not_kept(client: TestClient, upload: Any, message: str) -> None:
     response = send(client, {"/nimi": "Maija"}, [("/paatos", upload)])
@@ -102,7 +102,7 @@ def test_files_that_break_the_limits_are_refused_and_not_kept(client: TestClient
 
 def test_a_made_up_attachment_is_not_taken(client: TestClient) -> None:
     response = send(client, {"/nimi": "Maija", "/paatos[kept]": "x" * 32}, [])
-    assert response.status_code == 422 and "Lataa tiedosto uudelleen: ”Päätös valitusosoituksineen”." in response.text
+    assert response.status_code == 422 and "Päätös valitusosoituksineen: Valitse tiedosto uudelleen: sitä ei enää ole tallessa." in response.text
     assert stored_answers(client) == []
 
 
@@ -122,7 +122,7 @@ def test_the_api_takes_files_as_data_urls_and_stores_them_as_attachments(client:
     wrong = client.post("/api/v1/forms/oikaisu/submissions", json={"nimi": "M", "paatos": png_url})
     assert wrong.status_code == 422
     assert wrong.json()["errors"] == [
-        {"pointer": "/paatos", "message": "Valitse tiedosto, jonka tyyppi on PDF: ”Päätös valitusosoituksineen”."}]
+        {"pointer": "/paatos", "message": "Valitse tiedosto, jonka tyyppi on PDF."}]
     forged = client.post("/api/v1/forms/oikaisu/submissions", json={"nimi": "M", "paatos": answers["paatos"]})
     assert forged.status_code == 422
 
@@ -278,7 +278,7 @@ def test_files_of_other_attachments_rows_stay_and_can_be_removed_or_replaced(lon
     missing = post_form(long_form, removed.text)
     assert missing.status_code == 422
     assert lxml.html.fromstring(missing.text).xpath("string(//p[@id='f_liitteet_0_tiedosto-error'])") == (
-        "Virhe: Valitse tiedosto: ”Tiedosto”.")
+        "Virhe: Valitse liitetiedosto.")
     assert shown_files(missing.text) == ["Ladattu: päätös.pdf (1 kt)", "Ladattu: kartta.png (1 kt)"]
 
     replaced = post_form(long_form, missing.text, files={"/liitteet/0/tiedosto": ("uusi.pdf", PDF, "application/pdf"),
@@ -315,7 +315,7 @@ def attachment_holder(client: TestClient, attachment: str) -> tuple[str | None, 
 
 def test_an_upload_of_someone_else_cannot_be_claimed_as_kept(long_form: TestClient) -> None:
     """A posted `[kept]` id counts only for the draft (or one-page form's upload key) that uploaded the file."""
-    gone = "Lataa tiedosto uudelleen: ”Päätös oikaisuvaatimusohjeineen”."
+    gone = "Valitse tiedosto uudelleen: sitä ei enää ole tallessa."
     page = to_attachments(long_form)
     mine = post_page(long_form, page, files={"/paatosliite": ("salainen päätös.pdf", PDF, "application/pdf")})
     assert mine.status_code == 303
@@ -333,7 +333,7 @@ def test_an_upload_of_someone_else_cannot_be_claimed_as_kept(long_form: TestClie
     assert "salainen" not in review.text
 
     one_page = send(thief, {"/nimi": "Varas", "/paatos[kept]": theirs}, [])  # nor through a one-page form
-    assert one_page.status_code == 422 and "Lataa tiedosto uudelleen" in one_page.text
+    assert one_page.status_code == 422 and "Valitse tiedosto uudelleen" in one_page.text
     assert "salainen" not in one_page.text
     tried = send(long_form, {"/nimi": ""}, [("/paatos", ("oma.pdf", PDF, "application/pdf"))])
     attempt = kept_ids(tried.text)["/paatos[kept]"][0]

@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 
-from lomake.errors import BadRequest, Invalid, PayloadTooLarge, Problem
+from lomake.errors import BadRequest, Invalid, PayloadTooLarge
 from lomake.messages import file_size, text
 from lomake.schema import holder_of, places
 from renderer.fields import ITEM, Field, FormView, walk
@@ -25,7 +25,7 @@ from submission.uploads import (
     safe_name,
     upload_issue,
 )
-from submission.validate import message
+from submission.validate import problem
 from web.limits import BoundedFiles, capped
 from web.state import Lomake, content_type, read_body, require_media_type
 
@@ -140,7 +140,7 @@ async def claimable(app: Lomake, view: FormView, answers: dict[str, Any], owner:
     else:
         there = await run_in_threadpool(app.storage.owned_attachments, ids, owner)
     found = {a.id for a in there}
-    problems = [Problem(at, message(view.lang, Issue(at, "file_gone"), view.field_at(at)))
+    problems = [problem(view.lang, Issue(at, "file_gone"), view.field_at(at))
                 for at, i in refs if i not in found]
     if problems:
         raise Invalid(problems[0].message, problems)
@@ -167,7 +167,7 @@ async def take_data_urls(app: Lomake, view: FormView, instance: dict[str, Any]) 
                 refs.append(kept)
         holder[key] = refs if isinstance(value, list) else refs[0] if refs else value
     if issues:
-        problems = [Problem(i.pointer, message(view.lang, i, view.field_at(i.pointer))) for i in issues]
+        problems = [problem(view.lang, i, view.field_at(i.pointer)) for i in issues]
         raise Invalid(problems[0].message, problems)
 
 

@@ -253,7 +253,7 @@ async def review_page(app: Lomake, form: Form, lang: str, draft: Draft, values: 
     view = asked_view(app, form, lang, form.meta.review, draft)
     shown = problems or []
     summary = [(page_url(form, page_of(form.meta, p.pointer), lang, back_to_review=True)
-                if page_of(form.meta, p.pointer) != REVIEW else _target(view, p.pointer), p.message) for p in shown]
+                if page_of(form.meta, p.pointer) != REVIEW else _target(view, p.pointer), p.summary) for p in shown]
     html = app.pages.render(
         "review.html", lang, view=view, sections=review_sections(app, form, lang, draft, files),
         journey=journey(app, form, lang, REVIEW, draft, False, text(lang, "review_title")),

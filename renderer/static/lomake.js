@@ -2,7 +2,8 @@
    while they apply and the picked option's questions of a choice between objects, and lets
    a list's Add and Remove buttons, and an uploaded file's Remove, change the page in place (the
    server still does the work, exactly as without JavaScript; only the page is not reloaded), and
-   warns before a draft expires.
+   warns before a draft expires. A link of the error summary brings its question into view: the
+   label or legend at the top, then the hint and the message, and the control focused.
    No framework, no inline code, no eval: the Content-Security-Policy allows this file alone. */
 (function () {
   "use strict";
@@ -69,7 +70,30 @@
     });
   }
 
+  // The question's heading for a control: the legend of its group (radios, a date in parts) when the
+  // legend and the control fit in half the window together, else the control's own label.
+  function questionOf(control) {
+    var fieldset = control.closest("fieldset");
+    var legend = fieldset && fieldset.querySelector(":scope > legend");
+    if (legend) {
+      var top = legend.getBoundingClientRect().top;
+      var bottom = control.getBoundingClientRect().bottom;
+      if (bottom - top < window.innerHeight / 2) { return legend; }
+    }
+    return document.querySelector('label[for="' + CSS.escape(control.id) + '"]') || legend || control;
+  }
+
+  function followErrorLink(event) {
+    var link = event.target.closest && event.target.closest('.error-summary a[href^="#"]');
+    var control = link && document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+    if (!control) { return; }
+    event.preventDefault();
+    questionOf(control).scrollIntoView({block: "start"});
+    control.focus({preventScroll: true});
+  }
+
   document.body.classList.add("js");
+  document.addEventListener("click", followErrorLink);
   document.addEventListener("change", function (event) {
     var form = event.target.closest && event.target.closest("form.form");
     if (form) { update(form); }

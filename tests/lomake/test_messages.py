@@ -70,8 +70,9 @@ def test_text_comes_from_the_catalogs_and_falls_back_to_finnish() -> None:
 
 def test_translators_see_the_section_comment_and_the_placeholders_flag() -> None:
     template = {m.context: m for m in read(INTERFACE_LOCALE / "messages.pot") if m.id}
-    assert template["required_text"].auto_comments == ["Validation messages: {label} is the field's label."]
-    assert "python-brace-format" in template["required_text"].flags
+    assert template["required_text"].auto_comments == [
+        "Validation messages: each reads alone beside its field (the summary puts the label before it)."]
+    assert "python-brace-format" in template["minimum"].flags
     assert template["skip"].auto_comments == ["Page furniture"]
     assert template["pattern"].id == template["format"].id  # one Finnish text, two keys: the context tells them apart
 

@@ -83,7 +83,7 @@ def test_a_draft_04_form_is_validated_under_draft_04(tmp_path: Path) -> None:
         assert sent(client, "hakemus", {"summa": 0}) == (422, ["/summa"])
         assert sent(client, "hakemus", {"summa": 9.5, "paiva": "2026-02-30"}) == (422, ["/paiva"])
         assert sent(client, "hakemus", {"summa": 9.5, "osoite": {"katu": "Pitkäkatu"}}) == (422, ["/osoite/katu"])
-        for value, said in ((10, "”Summa” on oltava pienempi kuin 10."), (0, "”Summa” on oltava suurempi kuin 0.")):
+        for value, said in ((10, "Kirjoita luku, joka on pienempi kuin 10."), (0, "Kirjoita luku, joka on suurempi kuin 0.")):
             errors = client.post("/api/v1/forms/hakemus/submissions", json={"summa": value}).json()["errors"]
             assert [e["message"] for e in errors] == [said]  # the bound itself is refused, and said so
         assert sent(client, "hakemus", {"summa": 9.5, "paiva": "2026-02-28", "osoite": {"katu": "Tie"}})[0] == 201
