@@ -53,6 +53,9 @@ def texts(document: Any) -> Iterator[tuple[str, str]]:
     for i, page in enumerate(pages if isinstance(pages, list) else ()):
         if isinstance(page, dict) and isinstance(page.get("title"), str):
             yield page["title"], f"/x-lomake/pages/{i}/title"
+    deadline = (document.get("x-lomake") or {}).get("deadline") if isinstance(document, dict) else None
+    if isinstance(deadline, str):
+        yield deadline, "/x-lomake/deadline"
 
 
 def translate(document: Any, catalog: Mapping[str, str]) -> Any:
