@@ -71,9 +71,15 @@ async def show_form(request: Request) -> Response:
     if await journeyed(request, app, form):
         return await show_page(request)
     sent = request.cookies.get(SENT_COOKIE, "")
-    if TOKEN.fullmatch(sent) and "sec-fetch-user" not in request.headers:
+    if TOKEN.fullmatch(sent) and history_navigation(request):
         return back_to_receipt(form, sent)
     return Response(app.form_page(form, language(request, form.languages)), media_type="text/html; charset=utf-8")
+
+
+def history_navigation(request: Request) -> bool:
+    """A browser's navigation the person did not start by a link, an address or a bookmark (those say
+    `Sec-Fetch-User: ?1`): the Back button's."""
+    return request.headers.get("sec-fetch-mode") == "navigate" and "sec-fetch-user" not in request.headers
 
 
 def back_to_receipt(form: Form, token: str) -> Response:

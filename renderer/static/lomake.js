@@ -102,7 +102,7 @@
     info.after(live);
     function message() {
       var left = Number(info.getAttribute("data-max-chars")) - area.value.length;
-      return info.getAttribute(left < 0 ? "data-over" : "data-left").replace("{n}", String(Math.abs(left)));
+      return info.getAttribute(left < 0 ? "data-over" : "data-left").replace("{n}", String(Math.abs(left)).replace(/\B(?=(\d{3})+(?!\d))/g, "\u00a0"));
     }
     function show() {
       info.textContent = message();
