@@ -12,6 +12,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 from lomake.errors import Problem
 from lomake.messages import file_size as file_size_in
 from lomake.messages import text
+from renderer.answers import Answer, Group
 from renderer.fields import Field, FormView, html_id, list_items, pair_rows, walk
 
 
@@ -26,6 +27,7 @@ class Pages:
             undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, auto_reload=False,
         )
         self.env.filters["lower_first"] = lower_first
+        self.env.filters["runs_shown"] = runs_shown
 
     def render(self, name: str, lang: str, **context: Any) -> str:
         context.setdefault("languages", ())
@@ -80,6 +82,16 @@ def page_question(view: FormView, journey: Mapping[str, Any] | None) -> dict[str
     """The template's `page_question` and `page_wrappers` for a page of a long form that asks one question."""
     sole = sole_question(view.fields) if journey and not journey.get("one_page") else None
     return {"page_question": sole[0] if sole else None, "page_wrappers": sole[1] if sole else ()}
+
+
+def runs_shown(group: Group) -> list[tuple[Answer, ...] | Group]:
+    """A page's runs; when it holds just one nested group (a page asking one object), that group's
+    runs under the group's own heading, so that the page title and the object's title are not two headings
+    saying the same thing."""
+    (only,) = group.items if len(group.items) == 1 else (None,)
+    if group.label and isinstance(only, Group) and only.non_public == group.non_public and not only.url:
+        return only.runs
+    return group.runs
 
 
 def lower_first(label: str) -> str:
