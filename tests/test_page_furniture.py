@@ -141,6 +141,31 @@ def test_the_confirmation_lists_files_by_name_and_size_in_words(tmp_path: Path) 
     assert "päätös.pdf (2 kt)" in page and "tavua" not in page and "application/pdf" not in page
 
 
+def test_back_to_a_sent_one_page_form_shows_its_confirmation(tmp_path: Path) -> None:
+    """Issue 11, item 13 (the browser side is in test_browser.py): the form's address reached by the Back button
+    (a navigation the person did not start: no `Sec-Fetch-User`) just after sending gives the confirmation,
+    once; opened by a link, or by a client that sends no Fetch metadata, the form."""
+    from tests.test_uploads import FORM, PDF
+
+    with form_client(tmp_path, liite=FORM) as client:
+        sent = client.post("/forms/liite", data={"/nimi": "Maija"}, follow_redirects=False,
+                           files=[("/paatos", ("päätös.pdf", PDF, "application/pdf"))])
+        receipt = sent.headers["location"]
+        cookie = sent.headers["set-cookie"]
+        assert "HttpOnly" in cookie and "Path=/forms/liite" in cookie and "SameSite=lax" in cookie
+        assert client.get("/forms/liite").status_code == 200  # no Fetch metadata: the form
+        linked = client.get("/forms/liite", headers={"sec-fetch-mode": "navigate", "sec-fetch-user": "?1"})
+        assert linked.status_code == 200 and 'name="/nimi"' in linked.text
+        back = client.get("/forms/liite", headers={"sec-fetch-mode": "navigate"}, follow_redirects=False)
+        assert back.status_code == 303 and back.headers["location"] == receipt
+        assert 'lomake_sent=""' in back.headers["set-cookie"]  # once
+        again = client.get("/forms/liite", headers={"sec-fetch-mode": "navigate"}, follow_redirects=False)
+        assert again.status_code == 200
+        client.cookies.set("lomake_sent", "../../api/v1/forms", path="/forms/liite")  # not a token: no redirect
+        assert client.get("/forms/liite", headers={"sec-fetch-mode": "navigate"},
+                          follow_redirects=False).status_code == 200
+
+
 def test_the_focus_style_is_yellow_with_a_dark_bar_at_3_to_1_or_more() -> None:
     css = CSS.read_text()
     focus = re.search(r"--lomake-focus: (#[0-9a-f]{6});", css)
