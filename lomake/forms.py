@@ -131,6 +131,11 @@ class FormMeta(BaseModel):
     review: tuple[str, ...] = ()
     #: How many days a draft is kept after it was last saved.
     draft_days: int = Field(default=7, ge=1, le=365)
+    #: The matter's own deadline in days, where the law sets one (a rectification request: 14 days from
+    #: being told of the decision); the saved page warns when a draft is kept longer than that.
+    deadline_days: int | None = Field(default=None, ge=1, le=3650)
+    #: The deadline in words, as the person reads it on the saved page (translated like page titles).
+    deadline: str | None = None
     #: JSON Pointers of answers that, when prefilled through the drafts API, the person cannot change.
     prefill_read_only: tuple[Annotated[str, StringConstraints(pattern=r"^(/[^/]+)+$")], ...] = ()
     #: Comparisons between answers, checked on the server after the schema (`submission.validate.rule_issues`).

@@ -57,6 +57,9 @@ def texts(document: Any) -> Iterator[tuple[str, str]]:
     for i, rule in enumerate(rules if isinstance(rules, list) else ()):
         if isinstance(rule, dict) and isinstance(rule.get("message"), str):
             yield rule["message"], f"/x-lomake/rules/{i}/message"  # translated when told (submission.validate)
+    deadline = (document.get("x-lomake") or {}).get("deadline") if isinstance(document, dict) else None
+    if isinstance(deadline, str):
+        yield deadline, "/x-lomake/deadline"
 
 
 def translate(document: Any, catalog: Mapping[str, str]) -> Any:

@@ -70,6 +70,10 @@ class Field:
     starts_empty: bool = False
     #: A "json" field's reason: the schema construct the page has no control for (`lomake check` names it).
     construct: str = ""
+    #: The input's width in characters, fitted to the answer (a postal code 5, an identity code 11); 0: full.
+    width: int = 0
+    #: A text area's `maxLength`: said once under it, counted down with JavaScript.
+    max_chars: int = 0
 
     @property
     def name(self) -> str:

@@ -12,7 +12,8 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 from lomake.errors import Problem
 from lomake.messages import file_size as file_size_in
 from lomake.messages import text
-from renderer.fields import FormView, html_id, list_items, pair_rows, walk
+from renderer.answers import Answer, Group
+from renderer.fields import Field, FormView, html_id, list_items, pair_rows, walk
 
 
 class Pages:
@@ -25,11 +26,16 @@ class Pages:
             autoescape=select_autoescape(default=True, default_for_string=True),
             undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, auto_reload=False,
         )
+        self.env.filters["lower_first"] = lower_first
+        self.env.filters["runs_shown"] = runs_shown
 
     def render(self, name: str, lang: str, **context: Any) -> str:
         context.setdefault("languages", ())
         context.setdefault("theme", None)
-        context.setdefault("service_name", text(lang, "forms"))
+        context.setdefault("page_question", None)
+        context.setdefault("page_wrappers", ())
+        context.setdefault("thousands", lambda n: f"{n:,}".replace(",", "\u00a0"))
+        context.setdefault("service_name", text(lang, "service"))
         return self.env.get_template(name).render(
             lang=lang, t=partial(text, lang), language_name=lambda code: text(code, "language_name"),
             pair_rows=pair_rows, list_items=list_items, file_size=partial(file_size_in, lang=lang), **context
@@ -50,7 +56,50 @@ class Pages:
             theme=theme,
             has_actions=any(f.kind in ("list", "pairs", "file") for f in walk(view.fields)), uploaded=uploaded or {},
             enctype=any(f.kind == "file" for f in walk(view.fields)), journey=journey,
+            **page_question(view, journey),
         )
+
+
+#: The components whose label or legend can be a page's `h1`.
+_HEADING_KINDS = ("text", "textarea", "select", "radios", "checkboxes", "date")
+
+
+def sole_question(fields: Sequence[Field]) -> tuple[Field, tuple[str, ...]] | None:
+    """The one question a page asks (with what it reveals), through groups that hold only it and say nothing
+    of their own, and those groups' ids: the question's label or legend is then the page's `h1`, and the
+    groups are not drawn, instead of the page title, a group legend and the question saying the same thing."""
+    wrappers: list[str] = []
+    asked = [f for f in fields if f.kind not in ("conditional", "hidden")]
+    while len(asked) == 1 and asked[0].kind == "fieldset" and not asked[0].hint:
+        wrappers.append(asked[0].id)
+        asked = [f for f in asked[0].children if f.kind not in ("conditional", "hidden")]
+    if len(asked) == 1 and asked[0].kind in _HEADING_KINDS:
+        return asked[0], tuple(wrappers)
+    return None
+
+
+def page_question(view: FormView, journey: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The template's `page_question` and `page_wrappers` for a page of a long form that asks one question."""
+    sole = sole_question(view.fields) if journey and not journey.get("one_page") else None
+    return {"page_question": sole[0] if sole else None, "page_wrappers": sole[1] if sole else ()}
+
+
+def runs_shown(group: Group) -> list[tuple[Answer, ...] | Group]:
+    """A page's runs; when it holds just one nested group (a page asking one object), that group's
+    runs under the group's own heading, so that the page title and the object's title are not two headings
+    saying the same thing."""
+    (only,) = group.items if len(group.items) == 1 else (None,)
+    if group.label and isinstance(only, Group) and only.non_public == group.non_public and not only.url:
+        return only.runs
+    return group.runs
+
+
+def lower_first(label: str) -> str:
+    """A label inside a sentence ("Lisää toinen liite"): its first letter in lower case, unless it starts
+    an abbreviation ("PDF-tiedosto")."""
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
 
 
 def _target(view: FormView, pointer: str) -> str:

@@ -29,6 +29,27 @@ _IDENTIFIER_ATTRS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
+#: Input widths, in characters, for answers of a known shape (GOV.UK's width classes).
+IDENTIFIER_WIDTHS = {"fi-hetu": 11, "fi-business-id": 10, "fi-postal-code": 5, "iban": 20, "phone": 20}
+
+
+def number_width(schema: Schema) -> int:
+    """A number's input width: a year's 4 characters, else room for an amount."""
+    low, high = schema.get("minimum"), schema.get("maximum")
+    if isinstance(low, int) and isinstance(high, int) and 1000 <= low <= high <= 9999:
+        return 4
+    return 10
+
+
+def text_width(max_length: Any, autocomplete: Any) -> int:
+    """A text input's width: a postal code's 5 characters, else fitted to a short `maxLength`."""
+    if str(autocomplete).split(" ")[-1] == "postal-code":
+        return 5
+    if isinstance(max_length, int) and max_length <= 20:
+        return next(w for w in (2, 3, 4, 5, 10, 20) if max_length <= w)
+    return 0
+
+
 _NAME_TOKENS = {"name", "given-name", "family-name", "additional-name", "nickname", "username", "organization"}
 
 
@@ -140,7 +161,8 @@ def string_field(
     if fmt == "date" and widget not in ("date", "text"):
         return Field("date", hint=" ".join([*hints, text(lang, "date_hint")]), **base)
     if fmt in IDENTIFIER_FORMATS:
-        return Field("text", hint=" ".join(hints), format=str(fmt), attrs=_IDENTIFIER_ATTRS[str(fmt)], **base)
+        return Field("text", hint=" ".join(hints), format=str(fmt), attrs=_IDENTIFIER_ATTRS[str(fmt)],
+                     width=IDENTIFIER_WIDTHS.get(str(fmt), 0), **base)
     if fmt in ("date-time", "time"):  # the browser's own inputs, read as Finnish time
         kind = {"date-time": "datetime-local", "time": "time"}[str(fmt)]
         return Field("text", json_type=str(fmt), hint=" ".join(hints), attrs=(("type", kind),), **base)
@@ -150,8 +172,6 @@ def string_field(
     input_type = str(schema.get("ui:inputType") or options.get("inputType") or input_type)
     if autocomplete == "tel" or str(autocomplete).endswith(" tel"):
         input_type = "tel"
-    if isinstance(max_length, int):
-        hints.append(text(lang, "max_chars", n=f"{max_length:,}".replace(",", "\u00a0")))
     if autocomplete:
         attrs.append(("autocomplete", str(autocomplete)))
     examples = tuple(Option(str(e), str(e), e) for e in schema.get("examples") or ()
@@ -169,7 +189,9 @@ def string_field(
     is_long = isinstance(max_length, int) and max_length > TEXTAREA_FROM
     if widget == "textarea" or (widget is None and is_long and input_type == "text"):
         rows = int(options.get("rows") or schema.get("ui:rows") or (8 if is_long else 5))
-        return Field("textarea", hint=" ".join(hints), attrs=tuple(attrs), rows=rows, **base)
+        return Field("textarea", hint=" ".join(hints), attrs=tuple(attrs), rows=rows,
+                     max_chars=max_length if isinstance(max_length, int) else 0, **base)
     if input_type != "text":
         attrs.insert(0, ("type", input_type))
-    return Field("text", hint=" ".join(hints), attrs=tuple(attrs), options=examples, **base)
+    width = text_width(max_length, autocomplete) if input_type in ("text", "tel") else 0
+    return Field("text", hint=" ".join(hints), attrs=tuple(attrs), options=examples, width=width, **base)

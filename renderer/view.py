@@ -39,6 +39,7 @@ from renderer.scalars import (
     fixed_field,
     is_file,
     json_field,
+    number_width,
     options_for,
     string_field,
 )
@@ -302,7 +303,8 @@ def _field(
         return boolean_field(base, hints, schema, widget, lang)
     if kind_of in ("integer", "number"):
         mode = "numeric" if kind_of == "integer" else "decimal"
-        return Field("number", json_type=kind_of, hint=" ".join(hints), attrs=(("inputmode", mode),), **base)
+        return Field("number", json_type=kind_of, hint=" ".join(hints), attrs=(("inputmode", mode),),
+                     width=number_width(schema), **base)
     if kind_of == "string" and not _has_object_branches(schema, resolver):
         return string_field(base, hints, schema, widget, options, lang)
     return json_field(base, hints, lang, construct_of(schema))

@@ -178,7 +178,7 @@ def marked(fields: Sequence[Field], prefilled: Mapping[str, Any], locked: Sequen
         children = marked(f.children, prefilled, locked, note, locked_note, shown) if f.children else f.children
         if f.pointer in locked and f.pointer in prefilled and f.kind not in ("fieldset", "list", "conditional"):
             value = prefilled[f.pointer]
-            f = replace(f, kind="fixed", hint=_joined(locked_note, f.hint),
+            f = replace(f, kind="fixed", hint=locked_note,  # no input hints: nothing is asked
                         options=(Option(str(value), shown(f, value), value),))
         elif f.pointer in prefilled and f.kind not in ("fieldset", "conditional"):
             f = replace(f, hint=_joined(note, f.hint))

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from functools import partial
 from typing import Any
+from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -337,15 +338,29 @@ async def saved(request: Request) -> Response:
     draft = await current_draft(request, app, form)
     if draft is None or draft.sent_receipt or draft.code is None:
         raise NotFound(text(lang, "draft_gone"))
+    title, resume_at = form.title_in(lang), link(request, "resume_link", token=draft.token)
+    expires = moment_shown(draft.expires_at, lang, seconds=False)
+    meta = form.meta
     html = app.pages.render(
-        "saved.html", lang, form_title=form.in_language(lang).title, code=draft.code,
-        link=link(request, "resume_link", token=draft.token),
-        expires=moment_shown(draft.expires_at, lang, seconds=False), resume_url=link(request, "resume"),
+        "saved.html", lang, form_title=title, code=draft.code, link=resume_at, expires=expires,
+        resume_url=link(request, "resume"), mailto=saved_mailto(lang, title, resume_at, draft.code, expires),
+        deadline=(form.translations.get(lang) or {}).get(meta.deadline or "") or meta.deadline,
+        deadline_days=meta.deadline_days, draft_days=meta.draft_days,
+        deadline_warning=meta.deadline_days is not None and meta.draft_days > meta.deadline_days,
         here=page_url(form, first_unfinished(form.meta, draft.data, draft.done), lang),
         service_name=form.agency.display_name(lang), languages=form.languages,
         theme=form.agency.id if form.agency.theme else None,
     )
     return HTMLResponse(html, headers={"cache-control": "no-store"})
+
+
+def saved_mailto(lang: str, form_title: str, resume_at: str, code: str, expires: str) -> str:
+    """A `mailto:` link, to no one, whose subject and body carry the resume link and code: sent by the
+    person's own mail program to themselves, never by the server."""
+    subject = text(lang, "saved_mail_subject", form=form_title)
+    body = text(lang, "saved_mail_body", link=resume_at, code=code,
+                expiry=text(lang, "saved_expiry", when=expires))
+    return f"mailto:?subject={quote(subject, safe='')}&body={quote(body, safe='')}"
 
 
 def resumed(request: Request, app: Lomake, draft: Draft) -> Response:

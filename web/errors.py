@@ -11,7 +11,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lomake.errors import LomakeError, Problem, Unauthorized
-from lomake.messages import text
+from lomake.messages import LANGUAGES, text
 from web.state import language, lomake
 
 #: The pages keep each option of a choice between objects under `/@<index>`; the JSON has no such level.
@@ -48,7 +48,7 @@ def error_response(request: Request, status: int, problems: list[Problem]) -> Re
     lang = language(request)
     heading = text(lang, "not_found") if status == 404 else text(lang, "request_problem")
     lines = [p.message for p in problems if p.message != heading] or [text(lang, "not_found_text")]
-    html = lomake(request).pages.render("error.html", lang, heading=heading, lines=lines)
+    html = lomake(request).pages.render("error.html", lang, heading=heading, lines=lines, languages=LANGUAGES)
     return HTMLResponse(html, status_code=status)
 
 

@@ -13,7 +13,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from lomake.errors import Invalid, NotFound, Problem
 from lomake.forms import Form
-from lomake.messages import LANGUAGES, text
+from lomake.messages import LANGUAGES, has_text, text
 from renderer.pdf import receipt_pdf
 from submission.coerce import apply_action, coerce
 from submission.receipt import Receipt, receipt
@@ -26,12 +26,29 @@ from web.state import TOKEN, Lomake, language, lomake, store
 
 #: The cookie holding a one-page form's upload key (see `upload_token`).
 UPLOADS_COOKIE = "lomake_uploads"
+#: The cookie naming a one-page form's receipt just after sending, and for how many seconds.
+SENT_COOKIE = "lomake_sent"
+SENT_REMEMBERED = 30 * 60
 
 
 async def index(request: Request) -> Response:
     app, lang = lomake(request), language(request)
-    html = app.pages.render("index.html", lang, forms=list(app.catalog.forms.values()), languages=LANGUAGES)
+    html = app.pages.render("index.html", lang, agencies=forms_by_agency(list(app.catalog.forms.values()), lang),
+                            languages=LANGUAGES)
     return HTMLResponse(html)
+
+
+def forms_by_agency(forms: list[Form], lang: str) -> list[tuple[str, list[tuple[Form, str]]]]:
+    """The index: forms under their agency's name, each with its category in words (none when the form's
+    title already says it, or the category has no text)."""
+    groups: dict[str, list[tuple[Form, str]]] = {}
+    for form in forms:
+        key = f"category_{form.meta.category}"
+        category = text(lang, key) if form.meta.category and has_text(key) else ""
+        if category.casefold() == form.title_in(form.shown_language(lang)).casefold():
+            category = ""
+        groups.setdefault(form.agency.display_name(lang), []).append((form, category))
+    return sorted(groups.items(), key=lambda group: group[0])
 
 
 async def accessibility(request: Request) -> Response:
@@ -53,7 +70,24 @@ async def show_form(request: Request) -> Response:
     form = app.form(request)
     if await journeyed(request, app, form):
         return await show_page(request)
+    sent = request.cookies.get(SENT_COOKIE, "")
+    if TOKEN.fullmatch(sent) and history_navigation(request):
+        return back_to_receipt(form, sent)
     return Response(app.form_page(form, language(request, form.languages)), media_type="text/html; charset=utf-8")
+
+
+def history_navigation(request: Request) -> bool:
+    """A browser's navigation the person did not start by a link, an address or a bookmark (those say
+    `Sec-Fetch-User: ?1`): the Back button's."""
+    return request.headers.get("sec-fetch-mode") == "navigate" and "sec-fetch-user" not in request.headers
+
+
+def back_to_receipt(form: Form, token: str) -> Response:
+    """The browser's Back after sending, to the form's page: the confirmation again, not an empty form (once;
+    a person who opens the form by a link or its address, `Sec-Fetch-User`, gets the form)."""
+    response = RedirectResponse(f"/receipts/{token}", status_code=303)
+    response.delete_cookie(SENT_COOKIE, path=f"/forms/{form.id}")
+    return response
 
 
 async def submit_form(request: Request) -> Response:
@@ -81,11 +115,19 @@ async def submit_form(request: Request) -> Response:
             problems = invalid.problems
         else:
             submission = await store(app, form, accepted, lang)
-            return RedirectResponse(f"/receipts/{submission.receipt_token}", status_code=303)
+            return sent_response(request, form, submission.receipt_token)
     page = app.form_page(form, lang, values=data, problems=problems, uploaded=await kept_uploads(app, data, owner))
     response = Response(page, status_code=422 if problems else 200, media_type="text/html; charset=utf-8",
                         headers={"cache-control": "no-store"})
     response.set_cookie(UPLOADS_COOKIE, token, max_age=int(UPLOAD_GRACE.total_seconds()), path=f"/forms/{form.id}",
+                        secure=request.url.scheme == "https", httponly=True, samesite="lax")
+    return response
+
+
+def sent_response(request: Request, form: Form, receipt_token: str) -> Response:
+    """On to the confirmation, remembering it for a while for the browser's Back (`back_to_receipt`)."""
+    response = RedirectResponse(f"/receipts/{receipt_token}", status_code=303)
+    response.set_cookie(SENT_COOKIE, receipt_token, max_age=SENT_REMEMBERED, path=f"/forms/{form.id}",
                         secure=request.url.scheme == "https", httponly=True, samesite="lax")
     return response
 

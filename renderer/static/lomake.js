@@ -56,6 +56,7 @@
       var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("form.form");
       form.replaceWith(fresh);
       update(fresh);
+      fileInputs(fresh);
       var count = fresh.querySelector('input[name="' + list + '[count]"]');
       var box = count && count.closest(".list");
       var items = box ? box.querySelectorAll(":scope > .list__item") : [];
@@ -94,6 +95,9 @@
 
   document.body.classList.add("js");
   document.addEventListener("click", followErrorLink);
+  // A page that answered a POST (an error, a list changed) becomes a plain address in the history: going Back
+  // to it later loads it afresh instead of Chromium's ERR_CACHE_MISS (the page is never cached: no-store).
+  if (window.history && history.replaceState) { history.replaceState(history.state, "", location.href); }
   document.addEventListener("change", function (event) {
     var form = event.target.closest && event.target.closest("form.form");
     if (form) { update(form); }
@@ -111,6 +115,52 @@
     }
   });
   document.querySelectorAll("form.form").forEach(update);
+
+  // A text area's limit, counted down: shown at once, announced to screen readers once typing pauses.
+  document.querySelectorAll(".character-count[data-max-chars]").forEach(function (info) {
+    var area = document.getElementById(info.id.replace(/-count$/, ""));
+    var live = document.createElement("div");
+    var timer = null;
+    live.className = "visually-hidden";
+    live.setAttribute("aria-live", "polite");
+    info.after(live);
+    function message() {
+      var left = Number(info.getAttribute("data-max-chars")) - area.value.length;
+      return info.getAttribute(left < 0 ? "data-over" : "data-left").replace("{n}", String(Math.abs(left)).replace(/\B(?=(\d{3})+(?!\d))/g, "\u00a0"));
+    }
+    function show() {
+      info.textContent = message();
+      info.classList.toggle("character-count--over", area.value.length > Number(info.getAttribute("data-max-chars")));
+    }
+    show();
+    area.addEventListener("input", function () {
+      show();
+      clearTimeout(timer);
+      timer = setTimeout(function () { live.textContent = message(); }, 1000);
+    });
+  });
+
+  // File inputs in the page's language: the styled label is the button, the chosen files' names beside it.
+  function fileInputs(root) {
+    root.querySelectorAll(".file-upload").forEach(function (box) {
+      var input = box.querySelector(".file-upload__input");
+      var status = box.querySelector(".file-upload__status");
+      box.classList.add("file-upload--enhanced");
+      box.querySelector(".file-upload__button").hidden = false;
+      status.hidden = false;
+      input.addEventListener("change", function () {
+        var names = Array.prototype.map.call(input.files, function (file) { return file.name; });
+        if (names.length) { status.textContent = names.join(", "); }
+      });
+    });
+  }
+  fileInputs(document);
+
+  // The saved page's print button: only with JavaScript (without it, the browser's own menu prints).
+  document.querySelectorAll(".saved__print").forEach(function (item) {
+    item.hidden = false;
+    item.querySelector("[data-print]").addEventListener("click", function () { window.print(); });
+  });
 
   // A page left open until a quarter of an hour before its draft expires says so, and offers more time.
   document.querySelectorAll(".draft-notice[data-expires-at]").forEach(function (notice) {

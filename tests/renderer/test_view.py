@@ -76,9 +76,42 @@ def test_refs_defs_order_and_nested_objects(tmp_path: Path) -> None:
         ("/a", "Osoite", False), ("/a/k", "Nimi", True), ("/b", "Toinen nimi", False)]
 
 
-def test_length_limits_are_said_in_the_hint(tmp_path: Path) -> None:
-    assert one(tmp_path, {"type": "string", "description": "Kerro.", "maxLength": 2000}).hint == \
-        "Kerro. Enintään 2\u00a0000 merkkiä."
+def test_a_text_areas_limit_is_said_once_under_it_and_short_inputs_say_none(tmp_path: Path) -> None:
+    """Issue 11, item 8: "Enintään N merkkiä" not on every field; a long text area says it once, in the
+    element the script turns into a live count."""
+    area = one(tmp_path, {"type": "string", "description": "Kerro.", "maxLength": 2000})
+    assert area.kind == "textarea" and area.hint == "Kerro." and area.max_chars == 2000
+    short = one(tmp_path, {"type": "string", "description": "Nimi.", "maxLength": 100})
+    assert short.kind == "text" and short.hint == "Nimi." and short.max_chars == 0
+    (tmp_path / "f.json").write_text(json.dumps({"title": "F", "type": "object", "properties": {
+        "x": {"title": "X", "type": "string", "maxLength": 2000}, "y": {"title": "Y", "type": "string", "maxLength": 80}}}))
+    html = Pages().form_page(form_view(load_catalog(tmp_path).forms["f"], "fi"), "/", "P", ("fi",))
+    doc = lxml.html.fromstring(html)
+    (count,) = doc.xpath("//*[@id='f_x-count']")
+    assert count.text_content() == "Enintään 2\u00a0000 merkkiä." and count.get("data-max-chars") == "2000"
+    assert count.get("data-left") == "Voit kirjoittaa vielä {n} merkkiä."
+    assert doc.xpath("//textarea/@aria-describedby") == ["f_x-count"] and html.count("Enintään") == 1
+
+
+@pytest.mark.parametrize(("schema", "width"), [
+    ({"type": "string", "format": "fi-postal-code"}, 5),
+    ({"type": "string", "ui:autocomplete": "postal-code"}, 5),
+    ({"type": "string", "format": "fi-hetu"}, 11),
+    ({"type": "string", "format": "fi-business-id"}, 10),
+    ({"type": "integer", "minimum": 1900, "maximum": 2100}, 4),
+    ({"type": "number", "minimum": 0}, 10),
+    ({"type": "string", "maxLength": 4}, 4),
+    ({"type": "string"}, 0),
+    ({"type": "string", "format": "email"}, 0),
+])
+def test_inputs_are_as_wide_as_their_answer(tmp_path: Path, schema: dict[str, Any], width: int) -> None:
+    """Issue 11, item 8: GOV.UK's width classes for postal codes, identity codes, business IDs, years, amounts."""
+    f = one(tmp_path, schema)
+    assert f.width == width
+    (tmp_path / "f.json").write_text(json.dumps({"title": "F", "type": "object", "properties": {"x": schema}}))
+    html = Pages().form_page(form_view(load_catalog(tmp_path).forms["f"], "fi"), "/", "P", ("fi",))
+    classes = lxml.html.fromstring(html).xpath("string(//input[@name='/x']/@class)")
+    assert classes == (f"input input--width-{width}" if width else "input")
 
 
 def test_a_plain_schema_without_ui_keys_makes_a_good_page(catalog: Catalog) -> None:
