@@ -71,7 +71,8 @@ def _start_texts(document: Any) -> Iterator[tuple[str, str]]:
     for key in ("lead", "takes"):
         if isinstance(start.get(key), str):
             yield start[key], f"/x-lomake/start/{key}"
-    for i, need in enumerate(start.get("you_need") if isinstance(start.get("you_need"), list) else ()):
+    needs = start.get("you_need")
+    for i, need in enumerate(needs if isinstance(needs, list) else ()):
         if isinstance(need, str):
             yield need, f"/x-lomake/start/you_need/{i}"
 
