@@ -64,6 +64,7 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Starlette:
             Route("/forms/{form_id}/review", drafts.show_review, methods=["GET"]),
             Route("/forms/{form_id}/review", drafts.submit_review, methods=["POST"]),
             Route("/forms/{form_id}/saved", drafts.saved),
+            Route("/forms/{form_id}/tasks", drafts.show_tasks, methods=["GET"]),
             Route("/forms/{form_id}/extend", drafts.extend_draft, methods=["POST"]),
             Route("/drafts/{token}", drafts.resume_link, name="resume_link"),
             Route("/resume", drafts.resume, methods=["GET", "POST"], name="resume"),

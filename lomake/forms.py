@@ -83,6 +83,17 @@ class PageMeta(BaseModel):
     public: bool = True
 
 
+class StartMeta(BaseModel):
+    """A long form's start page: what it is for, what to have at hand and how long it takes
+    (translated like the form's other texts)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    lead: Annotated[str, StringConstraints(min_length=1)]
+    you_need: tuple[Annotated[str, StringConstraints(min_length=1)], ...] = ()
+    takes: str | None = None
+
+
 #: How a rule compares its field's answer with the other answer: strictly, or allowing the same value.
 COMPARISONS = {"before": "<", "after": ">", "at_most": "<=", "at_least": ">="}
 _Pointer = Annotated[str, StringConstraints(pattern=r"^(/[^/]+)+$")]
@@ -140,6 +151,10 @@ class FormMeta(BaseModel):
     prefill_read_only: tuple[Annotated[str, StringConstraints(pattern=r"^(/[^/]+)+$")], ...] = ()
     #: Comparisons between answers, checked on the server after the schema (`submission.validate.rule_issues`).
     rules: tuple[Rule, ...] = ()
+    #: The start page shown before the first page (`/forms/<id>`); with none, the form opens at its first page.
+    start: StartMeta | None = None
+    #: From this many pages, the pages link to a task list of the form's sections instead of saying the step.
+    task_list_from: int = Field(default=5, ge=1, le=1000)
 
     @property
     def one_page(self) -> bool:

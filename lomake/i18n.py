@@ -60,6 +60,21 @@ def texts(document: Any) -> Iterator[tuple[str, str]]:
     deadline = (document.get("x-lomake") or {}).get("deadline") if isinstance(document, dict) else None
     if isinstance(deadline, str):
         yield deadline, "/x-lomake/deadline"
+    yield from _start_texts(document)
+
+
+def _start_texts(document: Any) -> Iterator[tuple[str, str]]:
+    """The texts of a form's start page (`x-lomake.start`)."""
+    start = (document.get("x-lomake") or {}).get("start") if isinstance(document, dict) else None
+    if not isinstance(start, dict):
+        return
+    for key in ("lead", "takes"):
+        if isinstance(start.get(key), str):
+            yield start[key], f"/x-lomake/start/{key}"
+    needs = start.get("you_need")
+    for i, need in enumerate(needs if isinstance(needs, list) else ()):
+        if isinstance(need, str):
+            yield need, f"/x-lomake/start/you_need/{i}"
 
 
 def translate(document: Any, catalog: Mapping[str, str]) -> Any:

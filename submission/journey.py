@@ -48,10 +48,31 @@ def reviewed(meta: FormMeta) -> bool:
 
 
 def step(meta: FormMeta, page_id: str, answers: Mapping[str, Any]) -> Step:
-    """Where `page_id` (or the review) stands among the pages asked; the review is the last step."""
+    """Where `page_id` (or the review) stands: its number counts every declared page, asked or not, so the
+    total never changes as answers make a page apply; the pages before and after are among those asked."""
+    declared = [page.id for page in meta.pages] + ([REVIEW] if reviewed(meta) else [])
     ids = [page.id for page in pages_asked(meta, answers)] + ([REVIEW] if reviewed(meta) else [])
     at = ids.index(page_id) if page_id in ids else 0
-    return Step(at + 1, len(ids), ids[at - 1] if at > 0 else None, ids[min(at + 1, len(ids) - 1)])
+    number = declared.index(ids[at]) + 1 if ids else 1
+    return Step(number, len(declared), ids[at - 1] if at > 0 else None, ids[min(at + 1, len(ids) - 1)])
+
+
+#: A section's status on the task list (GOV.UK "task list"): message keys.
+DONE, STARTED, NOT_STARTED, NOT_APPLICABLE = "task_done", "task_started", "task_not_started", "task_not_applicable"
+
+
+def task_status(page: PageMeta, answers: Mapping[str, Any], done: Sequence[str]) -> str:
+    """A page's status: passed, answered in part, not started, or not asked with these answers."""
+    if not applies(page, answers):
+        return NOT_APPLICABLE
+    if page.id in done:
+        return DONE
+    return STARTED if any(name in answers for name in page.properties) else NOT_STARTED
+
+
+def task_listed(meta: FormMeta) -> bool:
+    """Whether the form's pages link to a task list rather than say the step."""
+    return not meta.one_page and len(meta.pages) >= meta.task_list_from
 
 
 def first_unfinished(meta: FormMeta, answers: Mapping[str, Any], done: Sequence[str]) -> str:

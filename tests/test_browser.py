@@ -424,7 +424,7 @@ def test_a_long_form_from_a_prefilled_draft_to_one_submission(site: str, site_di
     first = browser.new_context(bypass_csp=True)
     page = first.new_page()
     page.goto(made["resume_url"])
-    assert page.locator("h1").inner_text() == "Hakija" and "Vaihe 1/3" in page.content()
+    assert page.locator("h1").inner_text() == "Hakija" and "Vaihe 1/4" in page.content()
     assert page.locator("#f_nimi").input_value() == "Maija"
     assert "Esitäytetty" in page.locator("#f_nimi-hint").inner_text()
     assert page.locator("input[name='/hetu']").count() == 0

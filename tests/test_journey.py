@@ -84,7 +84,7 @@ def draft_rows(client: TestClient) -> list[tuple[Any, ...]]:
 def test_a_journey_page_by_page_to_one_submission(client: TestClient) -> None:
     first = client.get("/forms/toive")
     assert heading(first.text) == "Hakija"
-    assert "Vaihe 1/3" in first.text and "Kerro, mitä toivot." in first.text
+    assert "Vaihe 1/4" in first.text and "Kerro, mitä toivot." in first.text
     assert "<title>Hakija – Toivomus" in first.text
 
     # Each page is checked on its own: later pages' required answers are not asked yet.
@@ -97,7 +97,7 @@ def test_a_journey_page_by_page_to_one_submission(client: TestClient) -> None:
     moved = send(client, "/forms/toive", {"/nimi": "Maija", "/rooli": "itse"})
     assert moved.status_code == 303 and moved.headers["location"] == "/forms/toive/pages/asia?lang=fi"
     asia = client.get("/forms/toive/pages/asia")
-    assert "Vaihe 2/3" in asia.text and "Suhde päämieheen" not in asia.text  # the condition rests on page 1
+    assert "Vaihe 3/4" in asia.text and "Suhde päämieheen" not in asia.text  # the condition rests on page 1
     assert 'href="/forms/toive/pages/hakija?lang=fi"' in asia.text  # back
 
     # Back keeps the answers given.

@@ -43,6 +43,8 @@ from submission.journey import (
     reviewed,
     sent_answers,
     step,
+    task_listed,
+    task_status,
     with_locked,
 )
 from submission.receipt import page_title, sections
@@ -119,6 +121,7 @@ def journey(app: Lomake, form: Form, lang: str, page_id: str, draft: Draft | Non
         "expiring": bool(draft and draft.expires_at - now < WARN_BEFORE), "days": form.meta.draft_days,
         "extend_url": f"/forms/{form.id}/extend?lang={lang}", "here": page_url(form, page_id, lang, back_to_review),
         "one_page": form.meta.one_page, "sends": not reviewed(form.meta),
+        "tasks_url": f"/forms/{form.id}/tasks?lang={lang}" if task_listed(form.meta) else None,
     }
 
 
@@ -130,6 +133,8 @@ async def show_page(request: Request) -> Response:
     if draft is not None and draft.sent_receipt:
         draft = None  # sent: the form starts again
     answers = draft.data if draft else {}
+    if draft is None and form.meta.start is not None and "page" not in request.path_params:
+        return start_page(app, form, lang)
     page_id = request.path_params.get("page") or first_unfinished(form.meta, answers, ())
     if page_id == REVIEW:
         return RedirectResponse(page_url(form, REVIEW, lang), status_code=303)
@@ -142,6 +147,49 @@ async def show_page(request: Request) -> Response:
     uploaded = await kept_uploads(app, values, draft.id) if draft else {}
     return render_page(app, form, lang, page, view, draft, request.query_params.get("return") == REVIEW,
                        values, uploaded=uploaded)
+
+
+def start_page(app: Lomake, form: Form, lang: str) -> Response:
+    """The start page (GOV.UK "start page"): what the form is for, what to have at hand, how long it takes,
+    that it can be saved and continued, its deadline and who handles it; "Start now" opens the first page."""
+    start, meta = form.meta.start, form.meta
+    assert start is not None
+    catalog = form.translations.get(lang) or {}
+    html = app.pages.render(
+        "start.html", lang, form_title=form.title_in(lang), lead=catalog.get(start.lead) or start.lead,
+        you_need=[catalog.get(n) or n for n in start.you_need],
+        takes=catalog.get(start.takes) or start.takes if start.takes else "",
+        deadline=catalog.get(meta.deadline or "") or meta.deadline or "", draft_days=meta.draft_days,
+        agency=form.agency.display_name(lang), first=page_url(form, meta.pages[0].id, lang),
+        service_name=form.agency.display_name(lang), languages=form.languages,
+        theme=form.agency.id if form.agency.theme else None,
+    )
+    return HTMLResponse(html, headers={"cache-control": "no-store"})
+
+
+async def show_tasks(request: Request) -> Response:
+    """The task list (GOV.UK "task list"): each section of a long form with its status, and the review."""
+    app = lomake(request)
+    form = app.form(request)
+    lang = language(request, form.languages)
+    if not task_listed(form.meta):
+        raise NotFound(text(lang, "not_found"))
+    draft = await current_draft(request, app, form)
+    if draft is not None and draft.sent_receipt:
+        draft = None
+    answers, done = (draft.data, draft.done) if draft else ({}, ())
+    tasks = [{"title": page_title(form, page, lang), "status": task_status(page, answers, done),
+              "url": page_url(form, page.id, lang)} for page in form.meta.pages]
+    asked = [t for t in tasks if t["status"] != "task_not_applicable"]
+    finished = sum(t["status"] == "task_done" for t in asked)
+    html = app.pages.render(
+        "tasks.html", lang, form_title=form.title_in(lang), tasks=tasks, done=finished, count=len(asked),
+        review_url=page_url(form, REVIEW, lang) if draft and first_unfinished(
+            form.meta, answers, done) == REVIEW else None,
+        service_name=form.agency.display_name(lang), languages=form.languages,
+        theme=form.agency.id if form.agency.theme else None,
+    )
+    return HTMLResponse(html, headers={"cache-control": "no-store"})
 
 
 def render_page(app: Lomake, form: Form, lang: str, page: PageMeta, view: FormView, draft: Draft | None,

@@ -1,0 +1,99 @@
+"""Long forms (issue 11, item 4): a step count that stays put, the start page and the task list."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+import pytest
+from starlette.testclient import TestClient
+
+from lomake.i18n import texts
+from tests.conftest import form_client
+from tests.test_journey import TOIVE, send
+
+START = {"lead": "Toivo jotakin kunnalta.", "you_need": ["Päämiehen nimi", "Valtakirja"], "takes": "Noin 5 minuuttia."}
+LISTED: dict[str, Any] = copy.deepcopy(TOIVE)
+LISTED["x-lomake"] |= {"start": START, "task_list_from": 3, "deadline": "Toivo ennen kesää."}
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    with form_client(tmp_path, toive=TOIVE, listattu=LISTED) as c:
+        yield c
+
+
+def doc(client: TestClient, url: str) -> lxml.html.HtmlElement:
+    response = client.get(url)
+    assert response.status_code == 200, response.text
+    return lxml.html.fromstring(response.text)
+
+
+def step_of(client: TestClient, url: str) -> str:
+    return str(doc(client, url).xpath("string(//span[@class='caption__step'])")).strip()
+
+
+def test_the_step_count_does_not_change_when_a_conditional_page_starts_to_apply(client: TestClient) -> None:
+    assert step_of(client, "/forms/toive") == "Vaihe 1/4"
+    assert send(client, "/forms/toive", {"/nimi": "Maija", "/rooli": "itse"}).status_code == 303
+    assert step_of(client, "/forms/toive/pages/asia") == "Vaihe 3/4"  # the principal's page, skipped, still counts
+    assert send(client, "/forms/toive/pages/hakija", {"/rooli": "toinen"}).headers["location"] == \
+        "/forms/toive/pages/paamies?lang=fi"
+    assert step_of(client, "/forms/toive/pages/paamies") == "Vaihe 2/4"
+    assert step_of(client, "/forms/toive/pages/asia") == "Vaihe 3/4"
+
+
+def test_the_start_page_says_what_the_form_needs_and_starts_it(client: TestClient) -> None:
+    start = doc(client, "/forms/listattu")
+    main = " ".join(start.xpath("string(//main)").split())
+    assert start.xpath("string(//h1)") == "Toivomus" and "Toivo jotakin kunnalta." in main
+    assert [li.text for li in start.xpath("//ul[contains(@class,'start__needs')]/li")] == ["Päämiehen nimi", "Valtakirja"]
+    assert "Noin 5 minuuttia." in main and "Toivo ennen kesää." in main and "7 päivää" in main
+    assert "Lomakkeen käsittelee Lomake-palvelu." in main
+    assert not start.xpath("//form[@class='form']")  # nothing is asked on the start page
+    first = start.xpath("//a[contains(@class,'button--start')]")[0]
+    assert first.text == "Aloita" and first.get("href") == "/forms/listattu/pages/hakija?lang=fi"
+    assert doc(client, first.get("href")).xpath("string(//h1)").strip() == "Hakija"
+    # A form without start texts opens at its first page; with a draft, the start page is passed by.
+    assert doc(client, "/forms/toive").xpath("string(//h1)").strip() == "Hakija"
+    assert send(client, "/forms/listattu/pages/hakija", {"/nimi": "Maija", "/rooli": "itse"}).status_code == 303
+    assert doc(client, "/forms/listattu").xpath("string(//h1)").strip() == "Hakija"
+
+
+def statuses(client: TestClient) -> list[tuple[str, str]]:
+    tasks = doc(client, "/forms/listattu/tasks")
+    return [(" ".join(li.xpath("string(.//span[@class='task-list__name'])").split()),
+             li.xpath("string(.//span[contains(@class,'task-list__status')])")) for li in tasks.xpath("//ul[@class='task-list']/li")]
+
+
+def test_the_task_list_shows_each_section_and_its_status(client: TestClient) -> None:
+    hakija = doc(client, "/forms/listattu/pages/hakija")
+    assert not hakija.xpath("//*[contains(text(),'Vaihe')]")  # a link to the task list instead of the step
+    assert hakija.xpath("//span[@class='caption__step']/a/@href") == ["/forms/listattu/tasks?lang=fi"]
+    assert statuses(client) == [("Hakija", "Ei aloitettu"), ("Päämies", "Ei koske sinua"), ("Asia", "Ei aloitettu"),
+                                ("Tarkista ja lähetä", "Ei voi vielä aloittaa")]
+    assert send(client, "/forms/listattu/pages/hakija", {"/nimi": "Maija", "/rooli": "toinen"}).status_code == 303
+    assert send(client, "/forms/listattu/pages/asia", {"/asia": "Penkkejä"}, _action="save").status_code == 303
+    assert statuses(client) == [("Hakija", "Valmis"), ("Päämies", "Ei aloitettu"), ("Asia", "Kesken"),
+                                ("Tarkista ja lähetä", "Ei voi vielä aloittaa")]
+    tasks = doc(client, "/forms/listattu/tasks")
+    assert tasks.xpath("//ul[@class='task-list']//a/@href") == ["/forms/listattu/pages/hakija?lang=fi",
+                                             "/forms/listattu/pages/paamies?lang=fi", "/forms/listattu/pages/asia?lang=fi"]
+    assert "Olet täyttänyt 1/3 osaa." in tasks.xpath("string(//main)")
+    assert send(client, "/forms/listattu/pages/paamies", {"/paamies": "Matti"}).status_code == 303
+    assert send(client, "/forms/listattu/pages/asia", {"/asia": "Penkkejä"}).status_code == 303
+    assert statuses(client)[-1] == ("Tarkista ja lähetä", "Ei aloitettu")
+    assert doc(client, "/forms/listattu/tasks").xpath("//ul[@class='task-list']//a/@href")[-1] == "/forms/listattu/review?lang=fi"
+
+
+def test_a_form_with_fewer_pages_than_task_list_from_has_no_task_list(client: TestClient) -> None:
+    assert client.get("/forms/toive/tasks").status_code == 404
+
+
+def test_the_start_texts_are_translatable() -> None:
+    found = dict((at, source) for source, at in texts(LISTED))
+    assert found["/x-lomake/start/lead"] == "Toivo jotakin kunnalta."
+    assert found["/x-lomake/start/you_need/1"] == "Valtakirja" and found["/x-lomake/start/takes"] == "Noin 5 minuuttia."
