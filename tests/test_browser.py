@@ -602,13 +602,13 @@ def test_switching_language_in_the_middle_of_a_form_keeps_what_was_typed(site: s
     page = context.new_page()
     page.goto(f"{site}/forms/kantelu?lang=fi")
     page.fill("#f_kantelija_etunimet", "Maija")
-    page.locator(".language-switch button[lang=sv]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(".language-switch button[lang=sv]").click()
     assert page.evaluate("document.documentElement.lang") == "sv"
     assert page.input_value("#f_kantelija_etunimet") == "Maija"
     assert page.locator(".error-summary").count() == 0
     page.focus("#f_kantelija_etunimet")  # Enter in a field still sends the form, not a language
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.evaluate("document.documentElement.lang") == "sv" and page.locator(".error-summary").count() == 1
     context.close()
