@@ -160,6 +160,8 @@ def check_form(
             catalog = translations.get(lang, {})
             problems += [FormProblem(where, at, f"no {lang} translation for {source!r} (locale/{lang}.po)",
                                      warning=True) for source, at in texts(doc) if source not in catalog]
+        catalogs = [{}, *(translations.get(lang, {}) for lang in languages[1:])]
+        problems += [FormProblem(where, at, message, warning=True) for at, message in _still_required(doc, catalogs)]
     return meta, agency, problems
 
 
@@ -376,3 +378,45 @@ def _unsupported(sub: Schema, at: str) -> Iterator[tuple[str, str]]:
             for s, _ in iter_subschemas(sub[key]) for k in ("oneOf", "anyOf") for b in s.get(k) or ()
         ):
             yield f"{at}/{key}", f"a choice that only a condition adds {later}"
+
+
+#: Words that say an answer does not apply ("ei", "inte", "no", ...), in Finnish, Swedish and English.
+NEGATIONS = frozenset({"ei", "eikä", "inte", "ej", "ingen", "inget", "inga", "no", "not", "none", "never"})
+
+
+def _stems(title: str) -> set[str]:
+    """The first five letters of each word of five or more that is not a negation."""
+    return {word[:5] for word in re.findall(r"\w+", title.casefold()) if len(word) >= 5 and word not in NEGATIONS}
+
+
+def _not_applying(prop: Schema) -> list[str]:
+    """The titles of a question's answers that say something does not apply: a yes/no box titled with a
+    negation, or an option of a choice whose title has one."""
+    def negative(title: Any) -> bool:
+        return isinstance(title, str) and bool(NEGATIONS & set(re.findall(r"\w+", title.casefold())))
+
+    if prop.get("type") == "boolean":
+        return [prop["title"]] if negative(prop.get("title")) else []
+    return [o["title"] for o in prop.get("oneOf") or prop.get("anyOf") or ()
+            if isinstance(o, dict) and "const" in o and negative(o.get("title"))]
+
+
+def _still_required(document: Schema, catalogs: list[Mapping[str, str]]) -> Iterator[tuple[str, str]]:
+    """A required answer about what an answer of the same object says does not apply ("Toiminnassa ei käytetä
+    vettä" beside a required "Vedenkulutus"): told when a word of the two titles begins alike, in a language."""
+    for sub, at in iter_subschemas(document):
+        props, required = sub.get("properties"), sub.get("required")
+        if not isinstance(props, dict) or not isinstance(required, list):
+            continue
+        for name, prop in props.items():
+            asked = "" if not isinstance(prop, dict) or prop.get("type") == "boolean" else prop.get("title", "")
+            for said in _not_applying(prop) if isinstance(prop, dict) else ():
+                for i, other in enumerate(required):
+                    title = (props.get(other) or {}).get("title") if isinstance(props.get(other), dict) else None
+                    if other == name or not isinstance(title, str):
+                        continue
+                    if any((_stems(c.get(said, said)) - _stems(c.get(asked, asked))) & _stems(c.get(title, title))
+                           for c in catalogs):  # the words of the question itself ("water") say nothing
+                        yield f"{at}/required/{i}", (
+                            f"{title!r} stays required when {prop.get('title', name)!r} is answered {said!r}, "
+                            "which says it does not apply: require it only when it applies (if/then)")

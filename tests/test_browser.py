@@ -594,3 +594,21 @@ def test_a_one_page_form_saved_and_resumed(site: str, browser: Any) -> None:
         page.screenshot(path=str(SCREENSHOTS / f"kantelu-resumed-{width}.png"), full_page=True)
         other.close()
     assert {k: v for k, v in problems.items() if v} == {}
+
+
+def test_switching_language_in_the_middle_of_a_form_keeps_what_was_typed(site: str, browser: Any) -> None:
+    """The header's language switch sends the form: the Swedish page shows the Finnish page's answers."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{site}/forms/kantelu?lang=fi")
+    page.fill("#f_kantelija_etunimet", "Maija")
+    with page.expect_navigation():
+        page.locator(".language-switch button[lang=sv]").click()
+    assert page.evaluate("document.documentElement.lang") == "sv"
+    assert page.input_value("#f_kantelija_etunimet") == "Maija"
+    assert page.locator(".error-summary").count() == 0
+    page.focus("#f_kantelija_etunimet")  # Enter in a field still sends the form, not a language
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.evaluate("document.documentElement.lang") == "sv" and page.locator(".error-summary").count() == 1
+    context.close()

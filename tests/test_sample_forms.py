@@ -236,3 +236,19 @@ def test_phone_numbers_in_the_shared_contact_part_are_stored_as_e164(client: Tes
     wrong = client.post("/api/v1/forms/oikaisuvaatimus/submissions",
                         json=with_value(OIKAISUVAATIMUS, "/vaatija/puhelin", "12"))
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["pointer"] == "/vaatija/puhelin"
+
+
+def test_questions_an_answer_says_do_not_apply_are_not_asked_nor_required(client: TestClient) -> None:
+    """No water used: no water consumption; no waste water: no treatment; no plan: no plan marking."""
+    none = with_value(with_value(YMPARISTOLUPA, "/vesi", {"hankinta": "ei", "jatevedet": "ei"}), "/sijainti",
+                      {k: v for k, v in YMPARISTOLUPA["sijainti"].items() if k != "kaavamerkinta"} | {"kaava": "ei"})
+    assert client.post("/api/v1/forms/ymparistolupa/submissions", json=none).status_code == 201
+    well = with_value(YMPARISTOLUPA, "/vesi", {"hankinta": "kaivo", "jatevedet": "puhdistamo",
+                                               "kasittely": "Biologinen puhdistamo"})
+    refused = client.post("/api/v1/forms/ymparistolupa/submissions", json=well)
+    assert refused.status_code == 422 and [e["pointer"] for e in refused.json()["errors"]] == ["/vesi/kulutus"]
+    well["vesi"]["kulutus"] = 120
+    assert client.post("/api/v1/forms/ymparistolupa/submissions", json=well).status_code == 201
+    page = client.get("/forms/ymparistolupa/pages/energia-ja-vesi?lang=sv").text
+    assert page.index("Verksamheten använder inte vatten") < page.index("Vattenförbrukning")
+    assert page.index("Inget avloppsvatten uppstår") < page.index("Hur behandlas avloppsvattnet?")

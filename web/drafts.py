@@ -226,7 +226,7 @@ async def submit_page(request: Request) -> Response:
         raise Forbidden(text(lang, "stale_page"))
     action = (data.pop("_action", None) or [""])[0]
     back_to_review = (data.pop("_return", None) or [""])[0] == REVIEW
-    if action not in ("", "save"):
+    if action not in ("", "save", "lang"):
         data = apply_action(data, action, view.fields)
         return with_cookie(render_page(app, form, lang, page, view, draft, back_to_review, data,
                                        uploaded=await kept_uploads(app, data, draft.id)), request, draft)
@@ -236,6 +236,8 @@ async def submit_page(request: Request) -> Response:
     await within_draft_limit(app, answers, lang)
     if action == "save":
         return await keep_for_later(request, app, form, lang, answers, draft, page.id)
+    if action == "lang":
+        return await switched(request, app, form, lang, page.id, answers, draft, back_to_review)
     if not reviewed(form.meta):
         return await send_page(request, app, form, lang, page, view, draft, data, answers, [*coerced, *upload_issues])
     done = tuple(d for d in draft.done if d != page.id)
@@ -286,6 +288,15 @@ async def keep_for_later(request: Request, app: Lomake, form: Form, lang: str, a
     done = tuple(d for d in draft.done if d != page_id)
     draft = await run_in_threadpool(app.storage.save_draft, draft, answers, done, True)
     return with_cookie(RedirectResponse(f"/forms/{form.id}/saved?lang={lang}", status_code=303), request, draft)
+
+
+async def switched(request: Request, app: Lomake, form: Form, lang: str, page_id: str, answers: dict[str, Any],
+                   draft: Draft, back_to_review: bool) -> Response:
+    """The language switch on a page: its answers kept in the draft as they are, checked or not (the page no
+    longer passed), then the same page in the language asked for."""
+    done = tuple(d for d in draft.done if d != page_id)
+    draft = await run_in_threadpool(app.storage.save_draft, draft, answers, done)
+    return with_cookie(RedirectResponse(page_url(form, page_id, lang, back_to_review), status_code=303), request, draft)
 
 
 def review_sections(app: Lomake, form: Form, lang: str, draft: Draft, files: Mapping[str, str]) -> tuple[Group, ...]:

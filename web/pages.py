@@ -104,9 +104,9 @@ async def submit_form(request: Request) -> Response:
     if action == "save":  # "save and continue later": the answers as they are, in a new draft with their files
         return await keep_for_later(request, app, form, lang, coerce(view.fields, data)[0], uploads_of=owner)
     problems: list[Problem] = []
-    if action:  # a list's add or remove button: show the page again, changed, and keep every answer
+    if action not in ("", "lang"):  # a list's add or remove button: the page again, changed, every answer kept
         data = apply_action(data, action, view.fields)
-    else:
+    elif not action:  # (or "lang", the language switch: the page again in that language, every answer kept)
         instance, coerced = coerce(view.fields, data)
         try:
             accepted = accept(app.compiled, form, view, instance, [*coerced, *upload_issues])

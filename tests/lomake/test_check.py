@@ -197,3 +197,42 @@ def test_a_root_ref_is_followed(tmp_path: Path) -> None:
     assert lines(tmp_path, "a.json") == ['a.json: /: a form must be an object schema ("type": "object")',
                                          "a.json: /title: warning: the form has no title: its heading is 'A', "
                                          "made from the file name; add a title"]
+
+
+NO_WATER = {"title": "Vesi", "type": "object", "required": ["hankinta", "kulutus"], "properties": {
+    "hankinta": {"title": "Mistä vesi hankitaan?", "oneOf": [
+        {"const": "kaivo", "title": "Omasta kaivosta"}, {"const": "ei", "title": "Toiminnassa ei käytetä vettä"}]},
+    "kulutus": {"title": "Vedenkulutus", "type": "number"},
+    "paikka": {"title": "Kaivon paikka", "type": "string"}}}
+NO_SEWAGE = {"title": "Jätevedet", "type": "object", "required": ["eiJatevesia", "kasittely", "kunta"],
+             "properties": {"eiJatevesia": {"title": "Jätevesiä ei synny", "type": "boolean"},
+                            "kasittely": {"title": "Miten jätevedet käsitellään?", "type": "string"},
+                            "kunta": {"title": "Kunta", "type": "string"}}}
+
+
+def test_a_required_answer_that_another_answer_says_does_not_apply_is_warned_about(tmp_path: Path) -> None:
+    write(tmp_path, "jatevesi.json", NO_SEWAGE)
+    (warning,) = check_paths([tmp_path / "jatevesi.json"])
+    assert warning.warning and warning.pointer == "/required/1"
+    assert "'Miten jätevedet käsitellään?' stays required when 'Jätevesiä ei synny'" in warning.message
+
+
+def test_the_not_applying_answer_is_found_through_the_translations_too(tmp_path: Path) -> None:
+    """"vettä" and "Vedenkulutus" share no stem in Finnish; "vatten" and "Vattenförbrukning" do in Swedish."""
+    write(tmp_path, "vesi.json", {**NO_WATER, "x-lomake": {"languages": ["fi", "sv"]}})
+    assert [p.pointer for p in check_paths([tmp_path / "vesi.json"]) if "stays required" in p.message] == []
+    write(tmp_path, "locale/sv.po", "\n".join(f'msgid "{fi}"\nmsgstr "{sv}"\n' for fi, sv in (
+        ("Vesi", "Vatten"), ("Mistä vesi hankitaan?", "Varifrån tas vattnet?"), ("Omasta kaivosta", "Egen brunn"),
+        ("Toiminnassa ei käytetä vettä", "Verksamheten använder inte vatten"), ("Vedenkulutus", "Vattenförbrukning"),
+        ("Kaivon paikka", "Brunnens plats"))))
+    (warning,) = check_paths([tmp_path / "vesi.json"])
+    assert warning.pointer == "/required/1" and "'Vedenkulutus' stays required" in warning.message
+
+
+def test_an_answer_required_only_when_it_applies_is_not_warned_about(tmp_path: Path) -> None:
+    fixed = {**NO_SEWAGE, "required": ["eiJatevesia", "kunta"], "properties": {
+        k: v for k, v in NO_SEWAGE["properties"].items() if k != "kasittely"},  # type: ignore[attr-defined]
+        "if": {"properties": {"eiJatevesia": {"const": False}}},
+        "then": {"required": ["kasittely"], "properties": {"kasittely": NO_SEWAGE["properties"]["kasittely"]}}}  # type: ignore[index]
+    write(tmp_path, "jatevesi.json", fixed)
+    assert check_paths([tmp_path / "jatevesi.json"]) == []
