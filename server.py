@@ -57,6 +57,7 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Starlette:
         routes=[
             Route("/", pages.index),
             Route("/accessibility", pages.accessibility),
+            Route("/accessibility/{agency}", pages.accessibility_statement),
             Route("/forms/{form_id}", pages.show_form, methods=["GET"]),
             Route("/forms/{form_id}", pages.submit_form, methods=["POST"]),
             Route("/forms/{form_id}/pages/{page}", drafts.show_page, methods=["GET"]),

@@ -6,6 +6,7 @@ by relative `$ref`s; agencies are `schemas/agencies/<agency_id>.json`.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
@@ -34,6 +35,49 @@ ONE_PAGE = "_form"
 ThemeKey = Literal["brand", "brand-dark", "text", "muted", "border", "error", "success", "focus", "bg", "panel-bg"]
 
 
+Texts = dict[Language, Annotated[str, StringConstraints(min_length=1)]]
+
+
+def in_language(texts: Mapping[Any, str], lang: str) -> str:
+    """`texts` in `lang`, else Finnish, else any; empty when there are none."""
+    return texts.get(lang) or texts.get("fi") or next(iter(texts.values()), "")
+
+
+class Office(BaseModel):
+    """The agency's registry office (kirjaamo), where a matter is added to or withdrawn."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Texts
+    street: Annotated[str, StringConstraints(min_length=1)]
+    #: Postal code and town, e.g. `PL 100, 00521 Helsinki` is `street` + `postal_code` + `town`.
+    postal_code: Annotated[str, StringConstraints(pattern=r"^\d{5}$")]
+    town: Texts
+    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")]
+    phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 ]{5,20}$")]
+    hours: Texts = Field(default_factory=dict)
+
+
+class AccessibilityStatement(BaseModel):
+    """The agency's accessibility statement (Act 306/2019): dates, how it was assessed, what is still wrong."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    prepared: dt.date
+    updated: dt.date
+    #: How the service was assessed, beyond the automated checks the tests run.
+    assessment: Texts = Field(default_factory=dict)
+    known_problems: tuple[Texts, ...] = ()
+    #: The id of the form that takes accessibility feedback (the sample is `saavutettavuuspalaute`).
+    feedback_form: str | None = None
+
+    @model_validator(mode="after")
+    def _updated_after_prepared(self) -> AccessibilityStatement:
+        if self.updated < self.prepared:
+            raise ValueError("updated cannot be before prepared")
+        return self
+
+
 class Agency(BaseModel):
     """A receiving authority: its names and the pattern of its reference numbers."""
 
@@ -45,6 +89,14 @@ class Agency(BaseModel):
     reference: str = "{seq}/{year}"
     #: The agency's look: colours for the style sheet's custom properties (`brand` is `--lomake-brand`).
     theme: dict[ThemeKey, Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]] = Field(default_factory=dict)
+    #: The registry office the confirmation and the receipt point to.
+    office: Office | None = None
+    #: The agency's own word for the number a matter gets ("asianumero", "diarienummer", "case number").
+    case_number_word: Texts = Field(default_factory=dict)
+    #: The privacy notice (GDPR Art. 13) per language, linked from forms that ask for personal data.
+    privacy_notice: dict[Language, Annotated[str, StringConstraints(pattern=r"^https://\S+$")]] = Field(
+        default_factory=dict)
+    accessibility: AccessibilityStatement | None = None
 
     def style_sheet(self) -> str:
         """The agency's theme as CSS custom properties."""
@@ -155,6 +207,11 @@ class FormMeta(BaseModel):
     start: StartMeta | None = None
     #: From this many pages, the pages link to a task list of the form's sections instead of saying the step.
     task_list_from: int = Field(default=5, ge=1, le=1000)
+    #: The expected handling time in words, shown on the confirmation and the receipt (translated like page titles).
+    handling_time: str | None = None
+    #: The top-level question where personal data is first asked (the privacy notice is linked there); by
+    #: default the first one that uses `common/person.json` or asks for an identity code (`fi-hetu`).
+    personal_data: str | None = None
 
     @property
     def one_page(self) -> bool:
@@ -299,7 +356,17 @@ def load_agencies(schemas_dir: Path) -> tuple[dict[str, Agency], list[FormProble
             agencies[path.stem] = Agency.model_validate({**data, "id": path.stem})
         except ValidationError as exc:
             problems += _pydantic_problems(str(path), "", exc)
+            continue
+        problems += _feedback_form_problems(agencies[path.stem], schemas_dir, str(path))
     return agencies, problems
+
+
+def _feedback_form_problems(agency: Agency, schemas_dir: Path, shown: str) -> list[FormProblem]:
+    """The statement's feedback form must be a form of the catalog."""
+    wanted = agency.accessibility.feedback_form if agency.accessibility else None
+    if wanted is None or (schemas_dir / f"{wanted}.json").is_file():
+        return []
+    return [FormProblem(shown, "/accessibility/feedback_form", f"no form {wanted!r} in the schemas folder")]
 
 
 def _pydantic_problems(shown: str, at: str, exc: ValidationError) -> list[FormProblem]:

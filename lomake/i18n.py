@@ -60,6 +60,9 @@ def texts(document: Any) -> Iterator[tuple[str, str]]:
     deadline = (document.get("x-lomake") or {}).get("deadline") if isinstance(document, dict) else None
     if isinstance(deadline, str):
         yield deadline, "/x-lomake/deadline"
+    handling = (document.get("x-lomake") or {}).get("handling_time") if isinstance(document, dict) else None
+    if isinstance(handling, str):
+        yield handling, "/x-lomake/handling_time"
     yield from _start_texts(document)
 
 

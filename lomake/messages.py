@@ -41,6 +41,27 @@ _MESSAGES: dict[str, str] = {
     "category_lupa": "Lupahakemus",
     "category_palaute": "Palaute",
     "accessibility": "Saavutettavuusseloste",
+    "a11y_choose": "Valitse viranomainen, jonka saavutettavuusselosteen haluat lukea.",
+    "a11y_scope": "Tämä seloste koskee Lomake-palvelun sähköisiä lomakkeita, jotka vastaanottaa {agency}.",
+    "a11y_law": (
+        "Palvelu pyrkii täyttämään WCAG 2.2 -ohjeiston AA-tason digitaalisten palvelujen tarjoamisesta annetun "
+        "lain (306/2019) mukaisesti."
+    ),
+    "a11y_dates": "Seloste on laadittu {prepared} ja päivitetty viimeksi {updated}.",
+    "a11y_assessed": "Miten palvelu on arvioitu",
+    "a11y_automated": (
+        "Jokainen lomake ja sivu tarkistetaan automaattisesti axe-core-työkalulla oikeassa selaimessa aina, kun "
+        "palvelua muutetaan. Lomakkeet toimivat ilman JavaScriptiä, näppäimistöllä ja ruudunlukijalla."
+    ),
+    "a11y_known": "Tunnetut saavutettavuuspuutteet",
+    "a11y_none_known": "Tunnettuja puutteita ei ole.",
+    "a11y_feedback": "Anna palautetta saavutettavuudesta",
+    "a11y_feedback_form": "Saavutettavuuspalautelomake",
+    "a11y_supervisor": "Valvontaviranomainen",
+    "a11y_supervisor_text": (
+        "Jos et saa vastausta 14 päivän kuluessa tai vastaus ei tyydytä sinua, voit ottaa yhteyttä "
+        "valvontaviranomaiseen, Liikenne- ja viestintävirasto Traficomiin (saavutettavuusvaatimukset.fi)."
+    ),
     "not_found": "Sivua ei löytynyt",
     "not_found_text": "Tarkista osoite. Jos kirjoitit sen itse, siinä voi olla kirjoitusvirhe.",
     "request_problem": "Pyyntöä ei voitu käsitellä",
@@ -98,17 +119,22 @@ _MESSAGES: dict[str, str] = {
     "no": "Ei",
     # Confirmation and receipt
     "received": "Lomake on vastaanotettu",
-    "reference": "Viitenumero",
+    "reference": "Asianumero",
     "received_at": "Saapumisaika",
     "receipt": "Vastaanottokuittaus",
     "receipt_link": "Lataa vastaanottokuittaus (PDF)",
     "what_next": "Mitä seuraavaksi tapahtuu",
-    "what_next_text": (
-        "{agency} käsittelee asian ja ottaa sinuun yhteyttä. Mainitse viitenumero, jos täydennät asiaa tai "
-        "kysyt siitä."
-    ),
+    "what_next_text": "Asian käsittelee {agency}. Sinuun otetaan tarvittaessa yhteyttä.",
     "not_examined": "Kuittaus osoittaa, että asiakirja on saapunut. Se ei tarkoita, että asia olisi jo tutkittu.",
-    "supplement": "Voit täydentää tai peruuttaa asian ottamalla yhteyttä viranomaiseen ja mainitsemalla viitenumeron.",
+    "supplement": (
+        "Voit täydentää tai peruuttaa asian ottamalla yhteyttä viranomaiseen. Mainitse yhteydenotossa {word}."
+    ),
+    "handling_time": "Arvioitu käsittelyaika",
+    "office_contact": "Yhteystiedot",
+    "postal_address": "Postiosoite",
+    "email_address": "Sähköposti",
+    "phone_number": "Puhelin",
+    "privacy_link": "Miten käsittelemme henkilötietojasi (tietosuojaseloste)",
     "answers": "Vastaukset",
     "not_public": "Ei julkinen",
     "declaration_section": "Vakuutus",

@@ -103,6 +103,10 @@ class FormView:
     read_only: tuple[str, ...] = ()
     #: Where identifiers are (not inside lists or choices), by pointer: normalised before validation.
     identifiers: tuple[tuple[str, str], ...] = ()
+    #: The agency's privacy notice, when the form asks for personal data, and the pointer of the top-level
+    #: question it is linked from (`lomake.forms.FormMeta.personal_data`).
+    privacy_url: str = ""
+    personal_from: str = ""
 
     def field_at(self, pointer: str) -> Field | None:
         """The field holding `pointer`, or the nearest enclosing one (a list's items are read by

@@ -14,11 +14,12 @@ from typing import Any
 from referencing._core import Resolver
 from referencing.exceptions import Unresolvable
 
-from lomake.forms import Form
+from lomake.forms import Form, in_language
 from lomake.messages import text
 from lomake.schema import (
     VARIABLE_PLACE,
     Schema,
+    canonical_json,
     choices,
     deref,
     escape,
@@ -61,7 +62,24 @@ def form_view(form: Form, lang: str) -> FormView:
                       and not VARIABLE_PLACE.search(f.pointer))
     identifiers = tuple((f.pointer, f.format) for f in walk(fields) if f.format in IDENTIFIER_FORMATS
                         and not VARIABLE_PLACE.search(f.pointer))
-    return FormView(form.id, lang, form.title, description, str(submit), fields, index, read_only, identifiers)
+    personal = personal_question(form, fields, identifiers)
+    privacy = in_language(form.agency.privacy_notice, lang) if personal else ""
+    return FormView(form.id, lang, form.title, description, str(submit), fields, index, read_only, identifiers,
+                    privacy, personal if privacy else "")
+
+
+def personal_question(form: Form, fields: tuple[Field, ...], identifiers: tuple[tuple[str, str], ...]) -> str:
+    """The pointer of the top-level question where personal data is first asked: the one the form's
+    `personal_data` names, else the first that uses `common/person.json` or asks for an identity code."""
+    if form.meta.personal_data:
+        return "/" + escape(form.meta.personal_data)
+    raw = form.document.get("properties") or {}
+    for f in fields:
+        own = raw.get(f.key) if isinstance(raw, dict) else None
+        if ("person.json" in canonical_json(own)
+                or any(p == f.pointer or p.startswith(f.pointer + "/") for p, k in identifiers if k == "fi-hetu")):
+            return f.pointer
+    return ""
 
 
 def _children(schema: Schema, resolver: Resolver[Any], at: str, lang: str, depth: int) -> Iterator[Field]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lomake.formats import moment_shown
-from lomake.forms import Form, PageMeta
+from lomake.forms import Agency, Form, PageMeta, in_language
 from lomake.messages import file_size, text
 from lomake.timezone import HELSINKI
 from renderer.answers import Group, answer_tree
@@ -16,6 +16,38 @@ from renderer.fields import FormView
 from submission.acting import acting, described
 from submission.journey import page_view, pages_asked
 from submission.store import Attachment, Submission
+
+
+@dataclass(frozen=True)
+class Contact:
+    """The registry office as the person reads it: where to add to or withdraw the matter."""
+
+    name: str
+    address: str
+    email: str
+    phone: str
+    hours: str = ""
+
+
+def contact(agency: Agency, lang: str) -> Contact | None:
+    """The agency's registry office in `lang`, or None when its file names none."""
+    office = agency.office
+    if office is None:
+        return None
+    return Contact(in_language(office.name, lang),
+                   f"{office.street}, {office.postal_code} {in_language(office.town, lang)}",
+                   office.email, office.phone, in_language(office.hours, lang))
+
+
+def case_number_word(agency: Agency, lang: str) -> str:
+    """The agency's own word for the number of a matter, else the service's ("asianumero")."""
+    return in_language(agency.case_number_word, lang) or text(lang, "reference")
+
+
+def handling_time(form: Form, lang: str) -> str:
+    """The form's expected handling time in `lang`, empty when it declares none."""
+    declared = form.meta.handling_time or ""
+    return (form.translations.get(lang) or {}).get(declared) or declared
 
 
 @dataclass(frozen=True)
@@ -33,6 +65,12 @@ class Receipt:
     attachments: tuple[Attachment, ...] = ()
     #: Who the sender acted for and on what ground, as a sentence; empty when the form does not ask.
     acting: str = ""
+    #: The agency's word for `reference`, e.g. "Asianumero".
+    case_word: str = ""
+    contact: Contact | None = None
+    handling_time: str = ""
+    #: The agency's privacy notice in the receipt's language, when the form asks for personal data.
+    privacy_url: str = ""
 
 
 def arrival_time(moment: dt.datetime, lang: str) -> str:
@@ -51,6 +89,8 @@ def receipt(form: Form, view: FormView, submission: Submission, attachments: Seq
         received_at=arrival_time(submission.received_at, lang), data_sha256=submission.data_sha256,
         sections=sections(form, view, submission.data, files), attachments=tuple(attachments),
         acting=described(acting(form, submission.data), lang, files),
+        case_word=case_number_word(form.agency, lang), contact=contact(form.agency, lang),
+        handling_time=handling_time(form, lang), privacy_url=view.privacy_url,
     )
 
 

@@ -117,6 +117,7 @@ def valid_answers(form_id: str) -> Any:
 def pages(base: str) -> list[tuple[str, str]]:
     """Every page to check: each form empty, in its error state and confirmed; index, statement, 404."""
     found = [("index", f"{base}/"), ("accessibility", f"{base}/accessibility"), ("not found", f"{base}/forms/nope"),
+             ("statement", f"{base}/accessibility/lvv"),
              *((f"kantelu {lang}", f"{base}/forms/kantelu?lang={lang}") for lang in ("fi", "sv", "en"))]
     for form_id in form_ids(base):
         found.append((form_id, f"{base}/forms/{form_id}"))

@@ -86,7 +86,7 @@ def test_arrival_time_follows_summer_time() -> None:
 def test_the_receipt_in_swedish_is_in_swedish(client: TestClient) -> None:
     created = client.post("/api/v1/forms/kantelu/submissions?lang=sv", json=KANTELU).json()
     text = pdf_text(client.get(created["receipt_url"]).content)
-    for phrase in ("Mottagningskvitto: Klagomål", "Tillstånds- och tillsynsverket", "Referensnummer",
+    for phrase in ("Mottagningskvitto: Klagomål", "Tillstånds- och tillsynsverket", "Diarienummer",
                    "finsk tid", "Vilken verksamhet gäller klagomålet? Undervisningsväsendet",
                    "Har du gjort en anmärkning om ärendet? Nej", "det betyder inte att ärendet redan har prövats",
                    "Avsändaren företrädde Matti Meikäläinen, grund: vårdnadshavare för en minderårig."):

@@ -12,11 +12,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from lomake.errors import Invalid, NotFound, Problem
-from lomake.forms import Form
+from lomake.formats import date_shown
+from lomake.forms import Form, in_language
 from lomake.messages import LANGUAGES, has_text, text
 from renderer.pdf import receipt_pdf
 from submission.coerce import apply_action, coerce
-from submission.receipt import Receipt, receipt
+from submission.receipt import Receipt, contact, receipt
 from submission.store import UPLOAD_GRACE, Submission
 from submission.uploads import references
 from submission.validate import accept
@@ -52,8 +53,28 @@ def forms_by_agency(forms: list[Form], lang: str) -> list[tuple[str, list[tuple[
 
 
 async def accessibility(request: Request) -> Response:
-    lang = language(request)
-    return HTMLResponse(lomake(request).pages.render("accessibility.html", lang, languages=LANGUAGES))
+    """The agencies whose statements there are: one statement per agency (Act 306/2019)."""
+    app, lang = lomake(request), language(request)
+    stated = sorted(((a.id, a.display_name(lang)) for a in app.catalog.agencies.values() if a.accessibility),
+                    key=lambda pair: pair[1])
+    if len(stated) == 1:
+        return RedirectResponse(f"/accessibility/{stated[0][0]}?lang={lang}", status_code=303)
+    return HTMLResponse(app.pages.render("accessibility.html", lang, languages=LANGUAGES, stated=stated))
+
+
+async def accessibility_statement(request: Request) -> Response:
+    """An agency's accessibility statement, from its file."""
+    app, lang = lomake(request), language(request)
+    agency = app.catalog.agencies.get(request.path_params["agency"])
+    if agency is None or agency.accessibility is None:
+        raise NotFound(text(lang, "not_found"))
+    statement = agency.accessibility
+    feedback = statement.feedback_form if statement.feedback_form in app.catalog.forms else None
+    html = app.pages.render(
+        "accessibility_statement.html", lang, languages=LANGUAGES, agency=agency.display_name(lang),
+        statement=statement, shown=partial(in_language, lang=lang), date=date_shown, feedback=feedback,
+        office=contact(agency, lang), theme=agency.id if agency.theme else None)
+    return HTMLResponse(html)
 
 
 async def journeyed(request: Request, app: Lomake, form: Form, sent_too: bool = False) -> bool:
