@@ -48,8 +48,9 @@ _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 class Issue:
     """A problem found in an answer: where, which rule (a JSON Schema keyword or our own), details.
 
-    One code is a note rather than a problem: `option` says which option of a choice between
-    objects the person picked, so that validation speaks of that option's questions.
+    Two codes are notes rather than problems: `option` says which option of a choice between
+    objects the person picked, so that validation speaks of that option's questions; `shown_empty`
+    marks a list shown with no item, sent as `[]` where the schema (perhaps a condition) requires it.
     """
 
     pointer: str
@@ -217,6 +218,8 @@ def _coerce(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) 
         given = any(_answer_given(p, v) for p, v in zip(f.prefix, items, strict=False))  # not an unticked box
         if f.required or given or any(i is not None for i in items[len(f.prefix):]):
             out[f.key] = items
+        elif not f.prefix and _first(data, f"{f.name}[count]") == "0":  # `[]` if a condition requires the list
+            issues.append(Issue(f.pointer, "shown_empty"))
     elif f.kind == "pairs":
         for key_field, value_field in pair_rows(f, data)[:-1]:
             name = _first(data, key_field.name).strip()
