@@ -195,9 +195,14 @@ def _coerce(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) 
             inner: dict[str, Any] = {}
             for child in f.children[int(option)].children:
                 _coerce(child, data, inner, issues)
-            out[f.key] = inner
+            if f.pointer:
+                out[f.key] = inner
+            else:  # the form's root is the choice: the answers are the option's
+                out.update(inner)
         elif option:
             issues.append(Issue(f.pointer, "choice"))
+        elif not f.pointer:  # the form's root is the choice: nothing is answered until an option is picked
+            issues.append(Issue(f.pointer, "required"))
     elif f.kind == "list":
         items: list[Any] = []
         for position in f.prefix:
@@ -384,6 +389,8 @@ def form_values(fields: Sequence[Field], instance: Mapping[str, Any]) -> dict[st
                 values[f"{f.name}[{i}][key]"] = [name]
                 row = form_values([replace(value_field, control=f"{f.name}[{i}][value]")], {"value": value})
                 values[f"{f.name}[{i}][value]"] = row.get(f"{f.name}[{i}][value]", [""])
+        elif f.kind == "alternatives" and not f.pointer:  # the form's root is the choice
+            _values(f, instance, values)
         elif f.key in instance:
             _values(f, instance[f.key], values)
     return values

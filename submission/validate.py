@@ -318,6 +318,8 @@ def validate(view: FormView, validator: Validator, instance: Any, coerced: Itera
     coerced = list(coerced)
     chosen = {i.pointer: int(i.params["n"]) for i in coerced if i.code == "option"}
     found = required_empty_lists(validator, instance, chosen, {i.pointer for i in coerced if i.code == "shown_empty"})
+    if any(not i.pointer and i.code == "required" for i in coerced):  # no option picked of the root's choice:
+        found = [i for i in found if not i.pointer.startswith("/@")]  # that first, not some option's questions
     return problems(view, [*(i for i in coerced if i.code not in NOTES), *found])
 
 

@@ -60,7 +60,6 @@ INLINE = {"jaksot": NESTED_LISTS, "ryhmat": OPTIONAL_GROUPS, "rakenteet": CONSTR
 KNOWN = {
     "rjsf-any-of": "the page keeps one anyOf option's answers; the API keeps answers that fit several options",
     "rjsf-files": "file answers are data URLs through the API and uploads on the page, never typed",
-    "rjsf-one-of": "a oneOf of objects at the root: the page shows no choice for it, so refuses what the API accepts",
 }
 
 
@@ -203,3 +202,30 @@ def test_a_list_a_condition_requires_keeps_its_items_and_its_rules(tmp_path: Pat
         data |= {"/matkat[count]": ["1"], "/matkat/0": ["Oulu"]}
         assert client.post("/forms/matkat", data=data, follow_redirects=False).status_code == 303
         assert stored_answers(client) == [{"matkustaa": "kyllä", "matkat": ["Oulu"]}]
+
+
+ROOT_CHOICE = {
+    "title": "Yhteydenotto", "type": "object",
+    "oneOf": [
+        {"title": "Puhelimitse", "properties": {"puhelin": {"title": "Puhelin", "type": "string"}},
+         "required": ["puhelin"]},
+        {"title": "Kirjeitse", "properties": {"osoite": {"title": "Osoite", "type": "string"}},
+         "required": ["osoite"]},
+    ],
+}
+
+
+def test_a_form_that_is_a_choice_between_objects_asks_which_option_then_its_questions(tmp_path: Path) -> None:
+    with form_client(tmp_path, valinta=ROOT_CHOICE) as client:
+        html = client.get("/forms/valinta").text
+        _, pairs = read_form(html)
+        assert [n for n, _ in pairs] == ["/@0/puhelin", "/@1/osoite"] and 'name="[option]"' in html
+        data = {n: [v] for n, v in pairs}
+        page = client.post("/forms/valinta", data=data, follow_redirects=False)
+        assert page.status_code == 422 and '<a href="#f">' in page.text and "Valitse yksi vaihtoehto." in page.text
+        page = client.post("/forms/valinta", data=data | {"[option]": ["1"]}, follow_redirects=False)
+        assert page.status_code == 422 and 'href="#f_-40-1_osoite"' in page.text and stored_answers(client) == []
+        data |= {"[option]": ["1"], "/@0/puhelin": ["040 123"], "/@1/osoite": ["Kirkkokatu 1"]}
+        assert client.post("/forms/valinta", data=data, follow_redirects=False).status_code == 303
+        assert client.post("/api/v1/forms/valinta/submissions", json={"osoite": "Kirkkokatu 1"}).status_code == 201
+        assert stored_answers(client) == [{"osoite": "Kirkkokatu 1"}, {"osoite": "Kirkkokatu 1"}]
