@@ -58,7 +58,6 @@ OPTIONAL_GROUPS = {
 INLINE = {"jaksot": NESTED_LISTS, "ryhmat": OPTIONAL_GROUPS, "rakenteet": CONSTRUCTS, "yhteys": EITHER}
 #: Where the page still stores something else than the API, or the generator makes no valid instance.
 KNOWN = {
-    "rjsf-any-of": "the page keeps one anyOf option's answers; the API keeps answers that fit several options",
     "rjsf-files": "file answers are data URLs through the API and uploads on the page, never typed",
 }
 
