@@ -91,7 +91,7 @@ def _items(fields: Sequence[Field], instance: Mapping[str, Any], lang: str) -> I
     for f in fields:
         if f.kind == "hidden":
             continue
-        value = instance.get(f.key)
+        value = instance.get(f.key) if f.pointer else instance  # a choice at the root: the whole answer
         if f.kind == "conditional":
             # a group inside the group (conditions in a chain) decides for its own questions
             yield from _items([c for c in f.children if c.kind == "conditional" or c.key in instance],

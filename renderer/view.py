@@ -54,7 +54,7 @@ def form_view(form: Form, lang: str) -> FormView:
     """The view model of `form` in `lang`."""
     form = form.in_language(lang)
     root, resolver = deref(form.document, form.resolver())
-    fields = tuple(inferred_autocomplete(f) for f in _children(root, resolver, "", lang, 0))
+    fields = tuple(inferred_autocomplete(f) for f in _root_fields(form, root, resolver, lang))
     submit = (root.get("ui:submitButtonOptions") or {}).get("submitText") or text(lang, "submit")
     index = {f.pointer: f for f in walk(fields)}
     description = str(root.get("ui:description") or root.get("description") or "")
@@ -80,6 +80,16 @@ def personal_question(form: Form, fields: tuple[Field, ...], identifiers: tuple[
                 or any(p == f.pointer or p.startswith(f.pointer + "/") for p, k in identifiers if k == "fi-hetu")):
             return f.pointer
     return ""
+
+
+def _root_fields(form: Form, root: Schema, resolver: Resolver[Any], lang: str) -> Iterator[Field]:
+    """The form's questions; a one-page form that is a choice between objects (a root `oneOf`/`anyOf`)
+    is that choice, the whole answer being the option's (its key and pointer are empty)."""
+    if form.meta.one_page and _has_object_branches(root, resolver) and not _adds_fields(root):
+        base = {"key": "", "pointer": "", "id": html_id(""), "required": True, "label": text(lang, "choose")}
+        yield _alternatives(base, [], root, resolver, lang, 0)
+    else:
+        yield from _children(root, resolver, "", lang, 0)
 
 
 def _children(schema: Schema, resolver: Resolver[Any], at: str, lang: str, depth: int) -> Iterator[Field]:

@@ -48,8 +48,9 @@ _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 class Issue:
     """A problem found in an answer: where, which rule (a JSON Schema keyword or our own), details.
 
-    One code is a note rather than a problem: `option` says which option of a choice between
-    objects the person picked, so that validation speaks of that option's questions.
+    Two codes are notes rather than problems: `option` says which option of a choice between
+    objects the person picked, so that validation speaks of that option's questions; `shown_empty`
+    marks a list shown with no item, sent as `[]` where the schema (perhaps a condition) requires it.
     """
 
     pointer: str
@@ -194,9 +195,14 @@ def _coerce(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) 
             inner: dict[str, Any] = {}
             for child in f.children[int(option)].children:
                 _coerce(child, data, inner, issues)
-            out[f.key] = inner
+            if f.pointer:
+                out[f.key] = inner
+            else:  # the form's root is the choice: the answers are the option's
+                out.update(inner)
         elif option:
             issues.append(Issue(f.pointer, "choice"))
+        elif not f.pointer:  # the form's root is the choice: nothing is answered until an option is picked
+            issues.append(Issue(f.pointer, "required"))
     elif f.kind == "list":
         items: list[Any] = []
         for position in f.prefix:
@@ -217,6 +223,8 @@ def _coerce(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) 
         given = any(_answer_given(p, v) for p, v in zip(f.prefix, items, strict=False))  # not an unticked box
         if f.required or given or any(i is not None for i in items[len(f.prefix):]):
             out[f.key] = items
+        elif not f.prefix and _first(data, f"{f.name}[count]") == "0":  # `[]` if a condition requires the list
+            issues.append(Issue(f.pointer, "shown_empty"))
     elif f.kind == "pairs":
         for key_field, value_field in pair_rows(f, data)[:-1]:
             name = _first(data, key_field.name).strip()
@@ -381,6 +389,8 @@ def form_values(fields: Sequence[Field], instance: Mapping[str, Any]) -> dict[st
                 values[f"{f.name}[{i}][key]"] = [name]
                 row = form_values([replace(value_field, control=f"{f.name}[{i}][value]")], {"value": value})
                 values[f"{f.name}[{i}][value]"] = row.get(f"{f.name}[{i}][value]", [""])
+        elif f.kind == "alternatives" and not f.pointer:  # the form's root is the choice
+            _values(f, instance, values)
         elif f.key in instance:
             _values(f, instance[f.key], values)
     return values

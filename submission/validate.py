@@ -317,7 +317,31 @@ def validate(view: FormView, validator: Validator, instance: Any, coerced: Itera
     """Everything wrong with `instance` (and what coercion could not read), ready to show."""
     coerced = list(coerced)
     chosen = {i.pointer: int(i.params["n"]) for i in coerced if i.code == "option"}
-    return problems(view, [*(i for i in coerced if i.code != "option"), *issues(validator, instance, chosen)])
+    found = required_empty_lists(validator, instance, chosen, {i.pointer for i in coerced if i.code == "shown_empty"})
+    if any(not i.pointer and i.code == "required" for i in coerced):  # no option picked of the root's choice:
+        found = [i for i in found if not i.pointer.startswith("/@")]  # that first, not some option's questions
+    return problems(view, [*(i for i in coerced if i.code not in NOTES), *found])
+
+
+#: Issue codes that coercion adds as notes for validation, never shown.
+NOTES = ("option", "shown_empty")
+
+
+def required_empty_lists(validator: Validator, instance: Any, chosen: dict[str, int], shown: set[str]) -> list[Issue]:
+    """The issues of `instance`, once each list the page showed empty (`shown`) is sent as `[]`
+    where the schema requires it: an empty list is an answer only where one is required, perhaps
+    by a condition; an optional list left empty stays absent."""
+    found = issues(validator, instance, chosen)
+    for _ in range(len(shown)):  # a list given may make another one required
+        placed = False
+        for issue in found:
+            holder, key = holder_of(instance, issue.pointer) if issue.code == "required" else (None, "")
+            if issue.pointer in shown and holder is not None and key not in holder:
+                holder[key], placed = [], True
+        if not placed:
+            break
+        found = issues(validator, instance, chosen)
+    return found
 
 
 def drop_read_only(view: FormView, instance: dict[str, Any]) -> None:

@@ -47,11 +47,7 @@ from tests.government import (
 from tests.instances import validator
 
 #: Form → check → why it fails today. Take an entry out when its check passes.
-EXPECTED_TO_FAIL: dict[str, dict[str, str]] = {
-    "fac-federal-awards": {"page": "a list that only a condition requires (`then: {required: [entities]}`, no "
-                                   "`minItems`) cannot be sent empty from the page: the API keeps `entities: []`, "
-                                   "the page asks to add one (1 instance of 5)"},
-}
+EXPECTED_TO_FAIL: dict[str, dict[str, str]] = {}
 
 
 def cases(check: str) -> list[Any]:

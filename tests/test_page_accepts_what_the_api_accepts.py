@@ -58,9 +58,7 @@ OPTIONAL_GROUPS = {
 INLINE = {"jaksot": NESTED_LISTS, "ryhmat": OPTIONAL_GROUPS, "rakenteet": CONSTRUCTS, "yhteys": EITHER}
 #: Where the page still stores something else than the API, or the generator makes no valid instance.
 KNOWN = {
-    "rjsf-any-of": "the page keeps one anyOf option's answers; the API keeps answers that fit several options",
     "rjsf-files": "file answers are data URLs through the API and uploads on the page, never typed",
-    "rjsf-one-of": "a oneOf of objects at the root: the page shows no choice for it, so refuses what the API accepts",
 }
 
 
@@ -164,3 +162,69 @@ def test_an_optional_group_begun_asks_for_its_required_answers(tmp_path: Path) -
         page = client.post("/forms/ryhmat", data=data, follow_redirects=False)
         assert page.status_code == 422
         assert "f_puoliso_nimi" in page.text and "f_puoliso_lapset" in page.text and stored_answers(client) == []
+
+
+CONDITIONAL_LIST = {
+    "title": "Matkat", "type": "object", "required": ["matkustaa"],
+    "properties": {
+        "matkustaa": {"title": "Matkustatko", "type": "string", "enum": ["kyllä", "ei"]},
+        "matkat": {"title": "Matkat", "type": "array", "items": {"title": "Kohde", "type": "string"}},
+        "liitteet": {"title": "Liitteet", "type": "array", "items": {"title": "Liite", "type": "string"}},
+    },
+    "allOf": [{"if": {"properties": {"matkustaa": {"const": "kyllä"}}}, "then": {"required": ["matkat"]}}],
+}
+
+
+@pytest.mark.parametrize(("answer", "stored"), [
+    ("kyllä", {"matkustaa": "kyllä", "matkat": []}),  # a condition requires the list: left empty, it is []
+    ("ei", {"matkustaa": "ei"}),  # nothing requires it: left empty, it is absent, like the optional one
+])
+def test_a_list_left_empty_is_sent_as_an_empty_list_only_where_the_schema_requires_it(
+        tmp_path: Path, answer: str, stored: dict[str, Any]) -> None:
+    with form_client(tmp_path, matkat=CONDITIONAL_LIST) as client:
+        _, pairs = read_form(client.get("/forms/matkat").text)
+        assert ("/matkat[count]", "0") in pairs and ("/liitteet[count]", "0") in pairs
+        data = {n: [v] for n, v in pairs} | {"/matkustaa": [answer]}
+        assert client.post("/forms/matkat", data=data, follow_redirects=False).status_code == 303
+        assert client.post("/api/v1/forms/matkat/submissions", json=stored).status_code == 201
+        assert stored_answers(client) == [stored, stored]
+
+
+def test_a_list_a_condition_requires_keeps_its_items_and_its_rules(tmp_path: Path) -> None:
+    schema = copy.deepcopy(CONDITIONAL_LIST)
+    schema["properties"]["matkat"]["minItems"] = 1
+    with form_client(tmp_path, matkat=schema) as client:
+        _, pairs = read_form(client.get("/forms/matkat").text)
+        data = {n: [v] for n, v in pairs} | {"/matkustaa": ["kyllä"], "/matkat[count]": ["0"]}
+        page = client.post("/forms/matkat", data=data, follow_redirects=False)
+        assert page.status_code == 422 and "f_matkat" in page.text and stored_answers(client) == []
+        data |= {"/matkat[count]": ["1"], "/matkat/0": ["Oulu"]}
+        assert client.post("/forms/matkat", data=data, follow_redirects=False).status_code == 303
+        assert stored_answers(client) == [{"matkustaa": "kyllä", "matkat": ["Oulu"]}]
+
+
+ROOT_CHOICE = {
+    "title": "Yhteydenotto", "type": "object",
+    "oneOf": [
+        {"title": "Puhelimitse", "properties": {"puhelin": {"title": "Puhelin", "type": "string"}},
+         "required": ["puhelin"]},
+        {"title": "Kirjeitse", "properties": {"osoite": {"title": "Osoite", "type": "string"}},
+         "required": ["osoite"]},
+    ],
+}
+
+
+def test_a_form_that_is_a_choice_between_objects_asks_which_option_then_its_questions(tmp_path: Path) -> None:
+    with form_client(tmp_path, valinta=ROOT_CHOICE) as client:
+        html = client.get("/forms/valinta").text
+        _, pairs = read_form(html)
+        assert [n for n, _ in pairs] == ["/@0/puhelin", "/@1/osoite"] and 'name="[option]"' in html
+        data = {n: [v] for n, v in pairs}
+        page = client.post("/forms/valinta", data=data, follow_redirects=False)
+        assert page.status_code == 422 and '<a href="#f">' in page.text and "Valitse yksi vaihtoehto." in page.text
+        page = client.post("/forms/valinta", data=data | {"[option]": ["1"]}, follow_redirects=False)
+        assert page.status_code == 422 and 'href="#f_-40-1_osoite"' in page.text and stored_answers(client) == []
+        data |= {"[option]": ["1"], "/@0/puhelin": ["040 123"], "/@1/osoite": ["Kirkkokatu 1"]}
+        assert client.post("/forms/valinta", data=data, follow_redirects=False).status_code == 303
+        assert client.post("/api/v1/forms/valinta/submissions", json={"osoite": "Kirkkokatu 1"}).status_code == 201
+        assert stored_answers(client) == [{"osoite": "Kirkkokatu 1"}, {"osoite": "Kirkkokatu 1"}]
