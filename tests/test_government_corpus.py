@@ -45,6 +45,7 @@ from tests.government import (
     through_page,
 )
 from tests.instances import validator
+from tests.test_browser import browser  # noqa: F401 - the same Chromium fixture
 
 #: Form → check → why it fails today. Take an entry out when its check passes.
 EXPECTED_TO_FAIL: dict[str, dict[str, str]] = {}
@@ -219,26 +220,13 @@ def test_its_page_passes_the_nu_html_checker(name: str, nu_messages: dict[str, l
     assert nu_messages[name] == []
 
 
-@pytest.fixture(scope="module")
-def corpus_browser() -> Iterator[Any]:
-    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, require
-
-    require(Path(CHROMIUM), "chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("name", cases("axe"))
-def test_its_page_passes_axe_core(name: str, corpus_site: str, corpus_browser: Any) -> None:
+def test_its_page_passes_axe_core(name: str, corpus_site: str, browser: Any) -> None:  # noqa: F811 (the fixture)
     from tests.test_browser import AXE, axe_violations, require
 
     require(AXE, "axe-core")
-    context = corpus_browser.new_context(bypass_csp=True)  # axe is injected as an inline script
+    context = browser.new_context(bypass_csp=True)  # axe is injected as an inline script
     try:
         page = context.new_page()
         response = page.goto(f"{corpus_site}/forms/{name}")
