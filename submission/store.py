@@ -481,15 +481,7 @@ class SQLiteStorage:
         return attachment
 
     def owned_attachments(self, ids: list[str], owner: str) -> list[Attachment]:
-        if not ids:
-            return []
-        with self._read_lock:
-            rows = self._side.execute(
-                f"SELECT id, name, media_type, size, sha256 FROM attachments WHERE id IN ({','.join('?' * len(ids))}) "
-                "AND submission_id IS NULL AND draft_id = ?",
-                (*ids, owner),
-            ).fetchall()
-        found = {row[0]: Attachment(*row) for row in rows}
+        found = self._attachments_where(ids, "submission_id IS NULL AND draft_id = ?", owner)
         return [found[i] for i in dict.fromkeys(ids) if i in found]
 
     def hand_on_attachments(self, owner: str, new_owner: str) -> None:
@@ -498,16 +490,18 @@ class SQLiteStorage:
                                (new_owner, owner))
 
     def attachments(self, ids: list[str], submission_id: str | None = None) -> list[Attachment]:
+        found = self._attachments_where(ids, "submission_id IS ?", submission_id)
+        return [found[i] for i in ids if i in found]
+
+    def _attachments_where(self, ids: list[str], condition: str, value: str | None) -> dict[str, Attachment]:
+        """The attachments with these ids that meet `condition` (one `?` parameter, `value`), by id."""
         if not ids:
-            return []
+            return {}
         with self._read_lock:
             rows = self._side.execute(
                 f"SELECT id, name, media_type, size, sha256 FROM attachments WHERE id IN ({','.join('?' * len(ids))}) "
-                "AND submission_id IS ?",
-                (*ids, submission_id),
-            ).fetchall()
-        found = {row[0]: Attachment(*row) for row in rows}
-        return [found[i] for i in ids if i in found]
+                f"AND {condition}", (*ids, value)).fetchall()
+        return {row[0]: Attachment(*row) for row in rows}
 
     def add_draft(self, form_id: str, language: str, days: int, data: dict[str, Any],
                   prefilled: dict[str, Any] | None = None, locked: tuple[str, ...] = (),
