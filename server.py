@@ -16,11 +16,11 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from lomake.errors import LomakeError
-from lomake.forms import load_catalog
-from lomake.settings import Settings
+from core.catalog import load_catalog
+from core.errors import LomakeError
+from core.settings import Settings
 from renderer.html import Pages
-from submission.store import Storage, open_storage
+from submission.storage import Storage, open_storage
 from web import api, drafts, pages
 from web.errors import Failsafe, http_error, lomake_error
 from web.limits import BodyTimeout

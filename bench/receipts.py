@@ -21,12 +21,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from weasyprint import HTML  # noqa: E402
 
-from lomake.forms import load_catalog  # noqa: E402
+from core.catalog import load_catalog  # noqa: E402
+from core.view.build import form_view  # noqa: E402
 from renderer.html import Pages  # noqa: E402
 from renderer.pdf import receipt_pdf  # noqa: E402
-from renderer.view import form_view  # noqa: E402
-from submission.receipt import Receipt, receipt  # noqa: E402
-from submission.store import NewSubmission, SQLiteStorage  # noqa: E402
+from renderer.receipt import Receipt, receipt  # noqa: E402
+from submission.storage import NewSubmission, SQLiteStorage  # noqa: E402
 
 #: One long free-text answer with nothing to limit its length (a complaint's "what happened", say).
 NOTE = {"title": "Muistio", "type": "object", "required": ["teksti"],

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from lomake.settings import DEFAULT_DB_URL, Settings, public_url
+from core.settings import DEFAULT_DB_URL, Settings, public_url
 
 SCHEMAS = click.option("--schemas", "schemas_dir", type=click.Path(file_okay=False, path_type=Path),
                        default=Path("schemas"), show_default=True, help="Folder of form files.")
@@ -62,7 +62,7 @@ def serve(schemas_dir: Path, db_url: str, host: str, port: int, public: str | No
 @DB
 def purge(db_url: str) -> None:
     """Delete expired drafts and uploaded files that nothing claims (servers also do it every hour)."""
-    from submission.store import open_storage
+    from submission.storage import open_storage
 
     storage = open_storage(db_url)
     try:
@@ -84,8 +84,8 @@ def apikey() -> None:
 @SCHEMAS
 def apikey_create(agency: str, name: str, db_url: str, schemas_dir: Path) -> None:
     """Make a key for the agency and print it as the last line: it is shown only this once (only a hash is kept)."""
-    from lomake.forms import load_agencies
-    from submission.store import open_storage
+    from core.catalog import load_agencies
+    from submission.storage import open_storage
 
     agencies, _ = load_agencies(schemas_dir)
     if agency not in agencies:
@@ -104,7 +104,7 @@ def apikey_create(agency: str, name: str, db_url: str, schemas_dir: Path) -> Non
 @DB
 def apikey_list(db_url: str) -> None:
     """List the keys, one a line: id, agency, made, revoked (or -), name."""
-    from submission.store import open_storage
+    from submission.storage import open_storage
 
     storage = open_storage(db_url)
     try:
@@ -121,7 +121,7 @@ def apikey_list(db_url: str) -> None:
 @DB
 def apikey_revoke(key_id: str, db_url: str) -> None:
     """Revoke the key ID at once; requests with it then answer 401."""
-    from submission.store import open_storage
+    from submission.storage import open_storage
 
     storage = open_storage(db_url)
     try:
@@ -159,8 +159,10 @@ def i18n() -> None:
               help="Also start a catalog for this language (forms' other languages always get one).")
 def i18n_extract(schemas_dir: Path, languages: tuple[str, ...]) -> None:
     """Collect every text of the forms and shared parts into locale/forms.pot and update each locale/<lang>.po."""
-    from lomake.forms import META_KEY, form_files, read_json
-    from lomake.i18n import extract
+    from core.catalog import form_files
+    from core.crawl import read_json
+    from core.forms import META_KEY
+    from core.i18n import extract
 
     documents = {}
     wanted = set(languages) | {p.stem for p in (schemas_dir / "locale").glob("*.po")}
@@ -177,14 +179,14 @@ def i18n_extract(schemas_dir: Path, languages: tuple[str, ...]) -> None:
 
 @i18n.command("interface")
 @click.option("--locale", "locale_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder of the catalogs.  [default: lomake/locale in the package]")
+              help="Folder of the catalogs.  [default: core/locale in the package]")
 def i18n_interface(locale_dir: Path | None) -> None:
-    """Write the interface texts of lomake/messages.py into locale/messages.pot and update each locale/<lang>.po.
+    """Write the interface texts of core/messages.py into locale/messages.pot and update each locale/<lang>.po.
 
     Prints, per language, how many entries have no translation or only a fuzzy one (those are shown in Finnish).
     """
-    from lomake import messages
-    from lomake.i18n import INTERFACE_LOCALE, interface_notes, update_interface
+    from core import messages
+    from core.i18n import INTERFACE_LOCALE, interface_notes, update_interface
 
     locale_dir = locale_dir or INTERFACE_LOCALE
     notes = interface_notes(Path(messages.__file__).read_text(encoding="utf-8"))
@@ -226,9 +228,9 @@ def import_rjsf_command(files: tuple[Path, ...], out_dir: Path, lang: str) -> No
 @click.option("--lang", default=None, help="fi, sv or en; the form's first language by default.")
 def render(form_id: str, schemas_dir: Path, lang: str | None) -> None:
     """Print FORM_ID's empty HTML page, without a server."""
-    from lomake.forms import load_catalog
+    from core.catalog import load_catalog
+    from core.view.build import form_view
     from renderer.html import Pages
-    from renderer.view import form_view
 
     catalog = load_catalog(schemas_dir)
     form = catalog.forms.get(form_id)

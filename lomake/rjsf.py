@@ -11,9 +11,9 @@ import copy
 from collections.abc import Iterator
 from typing import Any
 
-from lomake.check import KNOWN_WIDGETS
-from lomake.forms import META_KEY
-from lomake.schema import Schema, iter_subschemas, json_type
+from core.check import KNOWN_WIDGETS
+from core.forms import META_KEY
+from core.schema import Schema, iter_subschemas, json_type
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 

@@ -9,12 +9,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lomake.formats import clock_shown, date_shown, moment_shown, number_shown
-from lomake.messages import text
-from lomake.schema import same_json
-from lomake.timezone import HELSINKI
-from renderer.fields import Field, chosen_branch, item_at
-from submission import identifiers
+from core import identifiers
+from core.formats import clock_shown, date_shown, moment_shown, number_shown
+from core.messages import text
+from core.schema import same_json
+from core.timezone import HELSINKI
+from core.view.fields import Field, chosen_branch, item_at
 
 
 @dataclass(frozen=True, slots=True)

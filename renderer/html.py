@@ -9,11 +9,11 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 
-from lomake.errors import Problem
-from lomake.messages import file_size as file_size_in
-from lomake.messages import text
+from core.errors import Problem
+from core.messages import file_size as file_size_in
+from core.messages import text
+from core.view.fields import Field, FormView, html_id, list_items, pair_rows, walk
 from renderer.answers import Answer, Group
-from renderer.fields import Field, FormView, html_id, list_items, pair_rows, walk
 
 
 class Pages:
@@ -49,7 +49,7 @@ class Pages:
         """The form with `values` filled in and `problems` shown next to their fields and in a summary.
 
         `journey` makes it one page of a long form: its heading, step, back link and draft."""
-        summary = [(_target(view, p.pointer), p.summary) for p in problems]
+        summary = [(error_target(view, p.pointer), p.summary) for p in problems]
         return self.render(
             "form.html", view.lang, view=view, action=action, values=values or {}, summary=summary,
             errors={p.pointer: p.message for p in problems}, service_name=service_name, languages=languages,
@@ -102,7 +102,7 @@ def lower_first(label: str) -> str:
     return label[:1].lower() + label[1:]
 
 
-def _target(view: FormView, pointer: str) -> str:
+def error_target(view: FormView, pointer: str) -> str:
     """The id the error summary links to: the field's first control."""
     f = view.field_at(pointer)
     if f is None or f.kind == "hidden":

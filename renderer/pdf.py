@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 from weasyprint import HTML
 
 from renderer.html import Pages
-from submission.receipt import Receipt
-from submission.store import Storage
+from renderer.receipt import Receipt
+from submission.storage import Storage
 
 
 def receipt_pdf(pages: Pages, receipt: Receipt) -> bytes:

@@ -34,9 +34,9 @@ from referencing._core import Resolver
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
-from lomake.forms import Form
-from lomake.messages import text
-from lomake.schema import Schema, deref, escape
+from core.forms import Form
+from core.messages import text
+from core.schema import Schema, deref, escape
 
 #: The shared part, by its file name below `schemas/`.
 PART = "common/acting.json"

@@ -18,11 +18,20 @@ from urllib.parse import unquote_to_bytes
 
 from jsonschema.protocols import Validator
 
-from lomake.dialects import validator_class
-from lomake.schema import json_fault, same_json
-from lomake.timezone import HELSINKI
-from renderer.fields import ITEM, Field, chosen_branch, item_at, list_items, moved_to, pair_rows, walk
-from submission.store import ATTACHMENT_PREFIX
+from core.dialects import validator_class
+from core.schema import json_fault, same_json
+from core.timezone import HELSINKI
+from core.view.fields import (
+    ATTACHMENT_PREFIX,
+    ITEM,
+    Field,
+    chosen_branch,
+    item_at,
+    list_items,
+    moved_to,
+    pair_rows,
+    walk,
+)
 
 #: Posted form data: each control name with every value sent for it.
 FormData = Mapping[str, Sequence[str]]

@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from lomake.forms import FormMeta, PageMeta
-from renderer.fields import Field, FormView, Option
+from core.forms import FormMeta, PageMeta
+from core.view.fields import Field, FormView, Option
 from submission.coerce import holds
 
 REVIEW = "review"

@@ -17,8 +17,8 @@ from typing import Any
 from referencing._core import Resolver
 from referencing.exceptions import Unresolvable
 
-from lomake.dialects import search
-from lomake.schema import Schema, deref, escape
+from core.dialects import search
+from core.schema import Schema, deref, escape
 
 Located = tuple[Schema, Resolver[Any]]
 #: Deeper than this the instance is not walked (the API refuses bodies nested deeper long before).

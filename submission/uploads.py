@@ -15,11 +15,10 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote
 
-from lomake.schema import escape
-from renderer.fields import Field
+from core.schema import escape
+from core.view.fields import ATTACHMENT_PREFIX, Field
 from submission.coerce import Issue
 from submission.filetypes import pdf_active_content, sniffed_type, type_of_name
-from submission.store import ATTACHMENT_PREFIX
 
 
 def media_type(filename: str, declared: str | None, content: bytes) -> str:

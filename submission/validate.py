@@ -22,11 +22,12 @@ from referencing._core import Resolver
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
-from lomake.dialects import search, validator_class
-from lomake.errors import Invalid, Problem
-from lomake.forms import Form
-from lomake.messages import file_size, has_text, text
-from lomake.schema import (
+from core import identifiers
+from core.dialects import search, validator_class
+from core.errors import Invalid, Problem
+from core.forms import Form
+from core.messages import file_size, has_text, text
+from core.schema import (
     Schema,
     consts_as_enums,
     deref,
@@ -38,9 +39,8 @@ from lomake.schema import (
     pointer,
     unescape,
 )
-from renderer.either import requirement_only
-from renderer.fields import Field, FormView, walk
-from submission import identifiers
+from core.view.either import requirement_only
+from core.view.fields import Field, FormView, walk
 from submission.coerce import Issue
 from submission.undeclared import undeclared
 

@@ -20,8 +20,9 @@ import lxml.html
 import pytest
 from starlette.testclient import TestClient
 
-from lomake.forms import Catalog, load_catalog
-from lomake.settings import Settings
+from core.catalog import load_catalog
+from core.forms import Catalog
+from core.settings import Settings
 from server import create_app
 
 ROOT = Path(__file__).resolve().parent.parent

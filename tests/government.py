@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core.catalog import load_catalog
+from core.forms import Form
+from core.view.fields import walk
 from lomake.check import check_paths
-from lomake.forms import Form, load_catalog
-from renderer.fields import walk
 from tests.instances import draft_of, instances
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,13 +92,13 @@ def load(name: str, document: dict[str, Any], folder: Path) -> Loaded:
 
 def raw_json_fields(form: Form) -> list[str]:
     """Where the page asks for the answer written as JSON (the `json` kind: no real control)."""
-    from renderer.view import form_view
+    from core.view.build import form_view
 
     return [f.pointer for f in walk(form_view(form, "en").fields) if f.kind == "json"]
 
 
 def field_count(form: Form) -> int:
-    from renderer.view import form_view
+    from core.view.build import form_view
 
     return sum(1 for _ in walk(form_view(form, "en").fields))
 
@@ -156,7 +157,7 @@ def measure(name: str, document: dict[str, Any], folder: Path) -> Figures:
     """Every figure for one schema except the browser's (axe-core, Nu: see test_government_corpus)."""
     from starlette.testclient import TestClient
 
-    from lomake.settings import Settings
+    from core.settings import Settings
     from server import create_app
 
     loaded = load(name, document, folder)

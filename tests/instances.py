@@ -35,8 +35,8 @@ from referencing._core import Resolver
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012, specification_with
 
-from lomake.dialects import DEFAULT_DIALECT, dialect, validator_class
-from lomake.schema import choices
+from core.dialects import DEFAULT_DIALECT, dialect, validator_class
+from core.schema import choices
 
 Schema = dict[str, Any]
 

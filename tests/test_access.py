@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner
 from starlette.testclient import TestClient
 
+from core.settings import Settings
 from lomake.cli import main
-from lomake.settings import Settings
 from server import create_app
 from tests.conftest import LOMAKE, SCHEMAS, api_key, form_client, read_form, serving, stored_answers
 from tests.samples import KANTELU

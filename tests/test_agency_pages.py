@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from core.settings import Settings
 from lomake.check import check_paths
-from lomake.settings import Settings
 from server import create_app
 from tests.samples import KANTELU
 from tests.test_receipt import pdf_text

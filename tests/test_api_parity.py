@@ -17,7 +17,7 @@ from pypdf import PdfWriter
 from pypdf.actions import JavaScript
 from starlette.testclient import TestClient
 
-from lomake.settings import Settings
+from core.settings import Settings
 from server import create_app
 from tests.conftest import api_key, stored_answers
 from tests.samples import PDF, PNG

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from core.catalog import load_catalog
 from lomake.check import check_paths
-from lomake.forms import load_catalog
 from lomake.rjsf import import_rjsf, wraps_object
 from renderer.html import Pages
 from submission.coerce import coerce, form_values
@@ -41,7 +41,7 @@ def round_trip(sample_path: Path, folder: Path) -> list[str]:
     if problems:
         return problems
     form = load_catalog(folder).forms[sample_path.stem]
-    from renderer.view import form_view
+    from core.view.build import form_view
 
     view = form_view(form, "en")
     compiled = CompiledForms()

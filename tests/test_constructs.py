@@ -10,10 +10,10 @@ from typing import Any
 
 import lxml.html
 
+from core.catalog import load_catalog
+from core.view.build import form_view
+from core.view.fields import walk
 from lomake.check import check_paths
-from lomake.forms import load_catalog
-from renderer.fields import walk
-from renderer.view import form_view
 from tests.conftest import form_client, read_form, stored_answers
 
 FORM: dict[str, Any] = {

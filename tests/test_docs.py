@@ -14,9 +14,9 @@ from click.testing import CliRunner
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
+from core.settings import Settings
 from lomake.check import check_paths
 from lomake.cli import main
-from lomake.settings import Settings
 from server import create_app
 from submission.coerce import form_values
 from tests.conftest import ROOT, read_form

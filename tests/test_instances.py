@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from lomake.forms import load_catalog
+from core.catalog import load_catalog
 from tests.instances import instances, validator
 
 PART = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "Osa", "type": "object",

@@ -314,7 +314,7 @@ def test_a_wrong_prefill_is_refused(client: TestClient, prefill: object, status:
 
 
 def test_pages_that_do_not_share_out_the_properties_are_reported(tmp_path: Path) -> None:
-    from lomake.forms import load_catalog
+    from core.catalog import load_catalog
 
     broken = json.loads(json.dumps(TOIVE))
     broken["x-lomake"]["pages"][2]["properties"] = ["asia", "nimi", "puuttuu"]

@@ -11,9 +11,9 @@ import lxml.html
 import pytest
 from starlette.testclient import TestClient
 
-from lomake.formats import clock_shown, date_shown, moment_shown, number_shown
+from core.formats import clock_shown, date_shown, moment_shown, number_shown
+from core.view.build import form_view
 from renderer.answers import answers
-from renderer.view import form_view
 from tests.conftest import form_client
 
 NBSP = "\u00a0"

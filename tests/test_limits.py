@@ -23,8 +23,8 @@ from starlette.requests import Request
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from lomake.errors import BadRequest
-from lomake.settings import Settings
+from core.errors import BadRequest
+from core.settings import Settings
 from server import create_app
 from tests.conftest import api_key, serving
 from tests.samples import PDF

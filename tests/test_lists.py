@@ -11,7 +11,7 @@ import lxml.html
 import pytest
 from starlette.testclient import TestClient
 
-from lomake.settings import Settings
+from core.settings import Settings
 from server import create_app
 from tests.conftest import read_form, stored_answers
 

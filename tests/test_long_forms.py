@@ -11,7 +11,7 @@ import lxml.html
 import pytest
 from starlette.testclient import TestClient
 
-from lomake.i18n import texts
+from core.i18n import texts
 from tests.conftest import form_client
 from tests.test_journey import TOIVE, send
 

@@ -16,8 +16,8 @@ import lxml.html
 import pytest
 from starlette.testclient import TestClient
 
+from core.settings import Settings
 from lomake.check import check_paths
-from lomake.settings import Settings
 from server import create_app
 from submission.coerce import form_values
 from tests.conftest import ROOT, read_form

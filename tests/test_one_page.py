@@ -14,8 +14,9 @@ import lxml.html
 import pytest
 from starlette.testclient import TestClient
 
-from lomake.forms import ONE_PAGE, load_catalog
-from lomake.settings import Settings
+from core.catalog import load_catalog
+from core.forms import ONE_PAGE
+from core.settings import Settings
 from server import create_app
 from submission.coerce import form_values
 from tests.conftest import api_key, form_client, read_form, stored_answers

@@ -17,10 +17,10 @@ from urllib.parse import urlencode
 import pytest
 from starlette.testclient import TestClient
 
-from lomake.forms import load_catalog
+from core.catalog import load_catalog
+from core.view.build import form_view
 from lomake.rjsf import import_rjsf
 from renderer.html import Pages
-from renderer.view import form_view
 from submission.coerce import form_values
 from submission.validate import CompiledForms, apply_defaults
 from tests.conftest import SCHEMAS, form_client, read_form, stored_answers

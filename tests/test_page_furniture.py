@@ -11,8 +11,8 @@ import lxml.html
 import pytest
 from starlette.testclient import TestClient
 
+from core.view.build import form_view
 from renderer.html import Pages
-from renderer.view import form_view
 from server import create_app
 from tests.conftest import api_key, form_client, read_form
 
@@ -211,7 +211,7 @@ def test_the_index_names_agencies_and_categories_in_words(client: TestClient) ->
 
 
 def test_an_app_without_forms_still_renders(tmp_path: Path) -> None:
-    from lomake.settings import Settings
+    from core.settings import Settings
 
     (tmp_path / "schemas").mkdir()
     with TestClient(create_app(Settings(schemas_dir=tmp_path / "schemas", db_url=f"sqlite:///{tmp_path}/x.db"))) as c:

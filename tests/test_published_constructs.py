@@ -10,7 +10,7 @@ from typing import Any
 
 import lxml.html
 
-from renderer.fields import walk
+from core.view.fields import walk
 from submission.coerce import form_values
 from tests.conftest import form_client, read_form, stored_answers
 

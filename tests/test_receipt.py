@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 from starlette.testclient import TestClient
 
-from submission.receipt import arrival_time
+from renderer.receipt import arrival_time
 from tests.samples import KANTELU
 
 pytestmark = pytest.mark.pdf

@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from lomake.forms import load_catalog
+from core.catalog import load_catalog
+from core.view.build import form_view
 from renderer.html import Pages
 from renderer.pdf import ReceiptPDFs, receipt_pdf
-from renderer.view import form_view
-from submission.receipt import receipt
-from submission.store import NewSubmission, SQLiteStorage, Submission
+from renderer.receipt import receipt
+from submission.storage import NewSubmission, SQLiteStorage, Submission
 from tests.conftest import form_client, get, serving
 
 pytestmark = pytest.mark.pdf

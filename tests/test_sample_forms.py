@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from core.forms import Catalog
 from lomake.check import check_paths
-from lomake.forms import Catalog
 from tests.conftest import SCHEMAS, stored_answers
 from tests.samples import OIKAISUVAATIMUS, SAAVUTETTAVUUSPALAUTE, YMPARISTOLUPA
 

@@ -13,8 +13,8 @@ import lxml.html
 import pytest
 from starlette.testclient import TestClient
 
-from lomake.forms import load_catalog
-from lomake.settings import Settings
+from core.catalog import load_catalog
+from core.settings import Settings
 from submission.coerce import form_values
 from tests.conftest import read_form
 from tests.samples import KANTELU, KANTELU_BENCH

@@ -11,11 +11,11 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 from click.testing import CliRunner
 
+from core.catalog import load_catalog
+from core.schema import humanise
+from core.view.build import form_view
+from core.view.fields import walk
 from lomake.cli import main
-from lomake.forms import load_catalog
-from lomake.schema import humanise
-from renderer.fields import walk
-from renderer.view import form_view
 from tests.conftest import form_client, send_answers, stored_answers
 
 FORM = {

@@ -19,9 +19,9 @@ import pytest
 from pypdf import PdfReader
 from starlette.testclient import TestClient
 
-from lomake.settings import Settings
+from core.settings import Settings
 from server import create_app
-from submission.store import Draft
+from submission.storage import Draft
 from tests.conftest import SCHEMAS, form_client, read_form, stored_answers
 from tests.samples import OIKAISUVAATIMUS
 from tests.test_journey import walk_pages

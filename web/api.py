@@ -8,11 +8,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from lomake.errors import Invalid, NotFound, Problem, Unauthorized
-from lomake.forms import Form
-from lomake.messages import text
+from core.errors import Invalid, NotFound, Problem, Unauthorized
+from core.forms import Form
+from core.messages import text
 from submission.journey import prefilled_pointers
-from submission.keys import KEY
+from submission.storage.keys import KEY
 from submission.validate import accept, accept_partial
 from web.bodies import claimable, take_data_urls
 from web.limits import parse_json

@@ -10,12 +10,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 
-from lomake.errors import BadRequest, Invalid, PayloadTooLarge
-from lomake.messages import file_size, text
-from lomake.schema import holder_of, places
-from renderer.fields import ITEM, Field, FormView, walk
+from core.errors import BadRequest, Invalid, PayloadTooLarge
+from core.messages import file_size, text
+from core.schema import holder_of, places
+from core.view.fields import ITEM, Field, FormView, walk
 from submission.coerce import Issue, parse_form
-from submission.store import Attachment
+from submission.storage import Attachment
 from submission.uploads import (
     content_issue,
     data_url,

@@ -23,13 +23,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from lomake.errors import Forbidden, Gone, Invalid, NotFound, Problem
-from lomake.formats import moment_shown
-from lomake.forms import Form, PageMeta
-from lomake.messages import LANGUAGES, file_size, text
+from core.errors import Forbidden, Gone, Invalid, NotFound, Problem
+from core.formats import moment_shown
+from core.forms import Form, PageMeta
+from core.messages import LANGUAGES, file_size, text
+from core.view.fields import FormView
 from renderer.answers import Group, show
-from renderer.fields import FormView
-from renderer.html import _target
+from renderer.html import error_target
+from renderer.receipt import page_title, sections
 from submission.coerce import Issue, apply_action, coerce, form_values
 from submission.journey import (
     REVIEW,
@@ -47,8 +48,7 @@ from submission.journey import (
     task_status,
     with_locked,
 )
-from submission.receipt import page_title, sections
-from submission.store import Attachment, Draft, normalise_code
+from submission.storage import Attachment, Draft, normalise_code
 from submission.uploads import references
 from submission.validate import accept
 from web.bodies import claimable, kept_uploads, read_answers, read_form, within_draft_limit
@@ -312,8 +312,8 @@ async def review_page(app: Lomake, form: Form, lang: str, draft: Draft, values: 
              for a in await run_in_threadpool(app.storage.owned_attachments, refs, draft.id)}
     view = asked_view(app, form, lang, form.meta.review, draft)
     shown = problems or []
-    summary = [(page_url(form, page_of(form.meta, p.pointer), lang, back_to_review=True)
-                if page_of(form.meta, p.pointer) != REVIEW else _target(view, p.pointer), p.summary) for p in shown]
+    summary = [(page_url(form, page, lang, back_to_review=True) if page != REVIEW else error_target(view, p.pointer),
+                p.summary) for p in shown for page in [page_of(form.meta, p.pointer)]]
     html = app.pages.render(
         "review.html", lang, view=view, sections=review_sections(app, form, lang, draft, files),
         journey=journey(app, form, lang, REVIEW, draft, False, text(lang, "review_title")),

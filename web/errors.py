@@ -10,8 +10,8 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lomake.errors import LomakeError, Problem, Unauthorized
-from lomake.messages import LANGUAGES, text
+from core.errors import LomakeError, Problem, Unauthorized
+from core.messages import LANGUAGES, text
 from web.state import language, lomake
 
 #: The pages keep each option of a choice between objects under `/@<index>`; the JSON has no such level.

@@ -15,9 +15,9 @@ from starlette.formparsers import MultiPartParser
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lomake.errors import BadRequest, PayloadTooLarge, RequestTimeout
-from lomake.messages import text
-from lomake.schema import MAX_JSON_DEPTH, json_fault
+from core.errors import BadRequest, PayloadTooLarge, RequestTimeout
+from core.messages import text
+from core.schema import MAX_JSON_DEPTH, json_fault
 from web.state import language
 
 #: Deepest nesting of arrays and objects a JSON body may have: more than any form's, far less than Python's stack.

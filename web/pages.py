@@ -11,14 +11,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from lomake.errors import Invalid, NotFound, Problem
-from lomake.formats import date_shown
-from lomake.forms import Form, in_language
-from lomake.messages import LANGUAGES, has_text, text
+from core.errors import Invalid, NotFound, Problem
+from core.formats import date_shown
+from core.forms import Form, in_language
+from core.messages import LANGUAGES, has_text, text
 from renderer.pdf import receipt_pdf
+from renderer.receipt import Receipt, contact, receipt
 from submission.coerce import apply_action, coerce
-from submission.receipt import Receipt, contact, receipt
-from submission.store import UPLOAD_GRACE, Submission
+from submission.storage import UPLOAD_GRACE, Submission
 from submission.uploads import references
 from submission.validate import accept
 from web.bodies import claimable, kept_uploads, read_answers

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lomake.errors import Problem
-from lomake.messages import text
+from core.errors import Problem
+from core.messages import text
 from web.errors import error_response
 from web.state import base_url, language
 

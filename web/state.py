@@ -10,16 +10,16 @@ from typing import Any
 from starlette.requests import Request
 from starlette.types import Scope
 
-from lomake.errors import NotFound, PayloadTooLarge, Problem, UnsupportedMediaType
-from lomake.forms import Catalog, Form
-from lomake.messages import LANGUAGES, pick_language, text
-from lomake.settings import Settings
-from renderer.fields import FormView
+from core.errors import NotFound, PayloadTooLarge, Problem, UnsupportedMediaType
+from core.forms import Catalog, Form
+from core.messages import LANGUAGES, pick_language, text
+from core.settings import Settings
+from core.view.build import form_view
+from core.view.fields import FormView
 from renderer.html import Pages
 from renderer.pdf import ReceiptPDFs
-from renderer.view import form_view
 from submission.acting import acting
-from submission.store import Attachment, Draft, NewSubmission, Storage, Submission
+from submission.storage import Attachment, Draft, NewSubmission, Storage, Submission
 from submission.uploads import references
 from submission.validate import CompiledForms
 

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from lomake.forms import Catalog, Form, load_catalog
+from core.catalog import load_catalog
+from core.forms import Catalog, Form
 from submission.acting import acting, described
 from tests.conftest import SCHEMAS
 from tests.samples import KANTELU

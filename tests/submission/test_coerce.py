@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from lomake.forms import load_catalog
-from renderer.fields import Field
-from renderer.view import form_view
+from core.catalog import load_catalog
+from core.view.build import form_view
+from core.view.fields import Field
 from submission.coerce import Issue, coerce, form_values, parse_form
 
 

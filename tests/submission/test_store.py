@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from submission.store import NewSubmission, SQLiteStorage, Submission, helsinki_year, open_storage
+from submission.storage import NewSubmission, SQLiteStorage, Submission, helsinki_year, open_storage
 
 
 def add(storage: SQLiteStorage, *news: NewSubmission) -> list[Submission]:
@@ -146,7 +146,7 @@ def test_an_upload_is_held_by_who_uploaded_it_and_a_draft_takes_only_its_own(tmp
 def test_api_keys_are_stored_as_hashes_and_can_be_revoked(tmp_path: Path) -> None:
     import hashlib
 
-    from submission.keys import KEY
+    from submission.storage.keys import KEY
 
     storage = SQLiteStorage(tmp_path / "k.sqlite3")
     record, secret = storage.add_api_key("lvv", "asiointi")

@@ -8,7 +8,7 @@ import pytest
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from lomake.forms import Catalog
+from core.forms import Catalog
 from submission.undeclared import undeclared
 from tests.samples import KANTELU
 

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from lomake.forms import Catalog, load_catalog
-from renderer.view import form_view
+from core.catalog import load_catalog
+from core.forms import Catalog
+from core.view.build import form_view
 from submission.coerce import Issue
 from submission.validate import CompiledForms, apply_defaults, message, validate
 from tests.samples import KANTELU

@@ -7,23 +7,19 @@ by relative `$ref`s; agencies are `schemas/agencies/<agency_id>.json`.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import urldefrag, urljoin
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 from referencing import Registry, Resource
 from referencing._core import Resolver
 from referencing.exceptions import Unresolvable
-from referencing.jsonschema import DRAFT202012, UnknownDialect, specification_with
+from referencing.jsonschema import DRAFT202012
 
-from lomake.dialects import DEFAULT_DIALECT, dialect, id_keyword
-from lomake.i18n import load_translations, translate, translate_labels
-from lomake.schema import Schema, canonical_json, deref, escape, humanise, iter_subschemas, object_shape
+from core.i18n import translate, translate_labels
+from core.schema import Schema, deref, escape, humanise, object_shape
 
 #: The base URI every file below the schemas folder is known by, so relative `$ref`s resolve.
 BASE_URI = "https://lomake.invalid/schemas/"
@@ -243,6 +239,11 @@ def top_level_properties(document: Schema, resolver: Resolver[Any]) -> list[str]
     return list(dict.fromkeys(names))
 
 
+def document_resolver(registry: Registry[Any], uri: str) -> Resolver[Any]:
+    """A resolver for the document registered at `uri`, based at its own `$id` if it names one."""
+    return registry.resolver(base_uri=uri).in_subresource(registry[uri])
+
+
 @dataclass(frozen=True)
 class FormProblem:
     """One problem in a form file, printed as `file: /json/pointer: message`."""
@@ -335,177 +336,8 @@ class Catalog:
     agencies: Mapping[str, Agency] = field(default_factory=dict)
 
 
-def read_json(path: Path, shown: str) -> tuple[Any, list[FormProblem]]:
-    try:
-        return json.loads(path.read_text(encoding="utf-8")), []
-    except json.JSONDecodeError as exc:
-        return None, [FormProblem(shown, "", f"not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}")]
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [FormProblem(shown, "", f"cannot be read: {exc}")]
-
-
-def load_agencies(schemas_dir: Path) -> tuple[dict[str, Agency], list[FormProblem]]:
-    agencies = {DEFAULT_AGENCY.id: DEFAULT_AGENCY}
-    problems: list[FormProblem] = []
-    for path in sorted((schemas_dir / "agencies").glob("*.json")):
-        data, read_problems = read_json(path, str(path))
-        problems += read_problems
-        if data is None:
-            continue
-        try:
-            agencies[path.stem] = Agency.model_validate({**data, "id": path.stem})
-        except ValidationError as exc:
-            problems += _pydantic_problems(str(path), "", exc)
-            continue
-        problems += _feedback_form_problems(agencies[path.stem], schemas_dir, str(path))
-    return agencies, problems
-
-
-def _feedback_form_problems(agency: Agency, schemas_dir: Path, shown: str) -> list[FormProblem]:
-    """The statement's feedback form must be a form of the catalog."""
-    wanted = agency.accessibility.feedback_form if agency.accessibility else None
-    if wanted is None or (schemas_dir / f"{wanted}.json").is_file():
-        return []
-    return [FormProblem(shown, "/accessibility/feedback_form", f"no form {wanted!r} in the schemas folder")]
-
-
-def _pydantic_problems(shown: str, at: str, exc: ValidationError) -> list[FormProblem]:
+def model_problems(shown: str, at: str, exc: ValidationError) -> list[FormProblem]:
     return [
         FormProblem(shown, at + "".join("/" + escape(str(p)) for p in err["loc"]), err["msg"])
         for err in exc.errors()
     ]
-
-
-def file_uri(root: Path, path: Path) -> str:
-    return BASE_URI + path.resolve().relative_to(root.resolve()).as_posix()
-
-
-def _resource(uri: str, document: Any) -> tuple[Any, Resource[Any]]:
-    """The document as registered and its resource: `$schema` spelled as its draft's own URI (so that
-    `https://…/draft-07/schema` is draft-07), a relative or missing `$id` (draft-04: `id`) made `uri`."""
-    if isinstance(document, dict):
-        canonical = dialect(document.get("$schema"))
-        if canonical is not None:
-            document = {**document, "$schema": canonical}
-        key = id_keyword(canonical or DEFAULT_DIALECT)
-        own_id = document.get(key)
-        if not (isinstance(own_id, str) and urldefrag(own_id)[0].startswith(("https:", "http:", "urn:"))):
-            document = {**document, key: uri}
-        try:
-            spec = specification_with(document.get("$schema", ""), default=DRAFT202012)
-        except UnknownDialect:
-            spec = DRAFT202012
-        return document, spec.create_resource(document)
-    return document, DRAFT202012.create_resource(document)
-
-
-@dataclass
-class Crawl:
-    """The documents one form reaches through `$ref`s, and where the `$ref`s failed."""
-
-    root: Path
-    documents: dict[str, tuple[Path, Any]] = field(default_factory=dict)
-    problems: list[FormProblem] = field(default_factory=list)
-    registry: Registry[Any] = field(default_factory=Registry)
-
-    def add(self, uri: str, path: Path, document: Any) -> None:
-        self.documents[uri] = (path, document)
-        if not isinstance(document, dict):
-            return  # check_form reports it
-        _, resource = _resource(uri, document)
-        self.registry = self.registry.with_resource(uri, resource)
-        own_id = resource.id()
-        if own_id and urldefrag(own_id)[0] != uri:
-            self.registry = self.registry.with_resource(urldefrag(own_id)[0], resource)
-        for ref, _ in _refs(document):
-            target = urldefrag(urljoin(uri, ref))[0]
-            if target in self.documents or not target.startswith(BASE_URI):
-                continue
-            part = self.root / target[len(BASE_URI):]
-            if not part.is_file():
-                continue  # reported by check_refs with the $ref's pointer
-            data, problems = read_json(part, str(part))
-            self.problems += problems
-            if data is not None:
-                self.add(target, part, data)
-
-    def check_refs(self) -> None:
-        """Report every `$ref` in every reached document that does not resolve."""
-        registry = self.registry.crawl()
-        for uri, (path, document) in self.documents.items():
-            if not isinstance(document, dict):
-                continue
-            resolver = document_resolver(registry, uri)
-            for ref, at in _refs(document):
-                try:
-                    resolver.lookup(ref)
-                except Unresolvable:
-                    self.problems.append(FormProblem(str(path), at, f"$ref {ref!r} does not resolve"))
-
-
-def document_resolver(registry: Registry[Any], uri: str) -> Resolver[Any]:
-    """A resolver for the document registered at `uri`, based at its own `$id` if it names one."""
-    return registry.resolver(base_uri=uri).in_subresource(registry[uri])
-
-
-def _refs(document: Any) -> list[tuple[str, str]]:
-    return [
-        (sub["$ref"], f"{at}/$ref") for sub, at in iter_subschemas(document) if isinstance(sub.get("$ref"), str)
-    ]
-
-
-def schema_hash(documents: Mapping[str, tuple[Path, Any]]) -> str:
-    """SHA-256 over the form and every part it reaches: any change to what validates changes it."""
-    content = {uri[len(BASE_URI):]: doc for uri, (_, doc) in documents.items()}
-    return hashlib.sha256(canonical_json(content).encode()).hexdigest()
-
-
-def load_form(
-    path: Path, root: Path, agencies: Mapping[str, Agency], translations: Mapping[str, Mapping[str, str]] | None = None,
-) -> tuple[Form | None, list[FormProblem]]:
-    """Read, crawl and check one form file; the form is None when any problem is an error."""
-    from lomake.check import check_form  # check imports this module
-
-    shown = str(path)
-    document, problems = read_json(path, shown)
-    if document is None:
-        return None, problems
-    uri = file_uri(root, path)
-    crawl = Crawl(root)
-    crawl.add(uri, path, document)
-    crawl.check_refs()
-    problems += crawl.problems
-    meta, agency, more = check_form(path.stem, shown, document, crawl, agencies, translations or {})
-    problems += more
-    if meta is None or agency is None or any(not p.warning for p in problems):
-        return None, problems
-    registry = crawl.registry.crawl()
-    form = Form(
-        id=path.stem, path=path, document=document, agency=agency, uri=uri, registry=registry,
-        meta=with_one_page(meta, document, document_resolver(registry, uri)),
-        parts=tuple(sorted(u[len(BASE_URI):] for u in crawl.documents if u != uri)),
-        part_versions={u[len(BASE_URI):]: hashlib.sha256(canonical_json(doc).encode()).hexdigest()
-                       for u, (_, doc) in sorted(crawl.documents.items()) if u != uri},
-        hash=schema_hash(crawl.documents),
-        translations={lang: (translations or {}).get(lang, {}) for lang in meta.languages
-                      if lang != meta.languages[0] or lang in (translations or {})},
-    )
-    return form, problems
-
-
-def form_files(schemas_dir: Path) -> list[Path]:
-    """The form files of a schemas folder: its top-level `*.json` files."""
-    return sorted(p for p in schemas_dir.glob("*.json") if p.is_file())
-
-
-def load_catalog(schemas_dir: Path) -> Catalog:
-    """Every form in `schemas_dir` that loads; a broken file is reported and skipped, never fatal."""
-    agencies, problems = load_agencies(schemas_dir)
-    translations = load_translations(schemas_dir)
-    forms: dict[str, Form] = {}
-    for path in form_files(schemas_dir):
-        form, form_problems = load_form(path, schemas_dir, agencies, translations)
-        problems += form_problems
-        if form is not None:
-            forms[form.id] = form
-    return Catalog(forms, tuple(dict.fromkeys(problems)), agencies)

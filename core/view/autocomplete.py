@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from renderer.fields import Field
+from core.view.fields import Field
 
 #: Well-known field names (lower case, without `_`, `-` or spaces) and the autocomplete token they mean.
 _AUTOCOMPLETE = {

@@ -7,10 +7,10 @@ import json
 import re
 from typing import Any
 
-from lomake.messages import file_size, text
-from lomake.schema import Schema
-from renderer.fields import Field, Option
-from submission.identifiers import FORMATS as IDENTIFIER_FORMATS
+from core.identifiers import FORMATS as IDENTIFIER_FORMATS
+from core.messages import file_size, text
+from core.schema import Schema
+from core.view.fields import Field, Option
 
 #: A string field with a larger `maxLength` than this is a textarea.
 TEXTAREA_FROM = 300

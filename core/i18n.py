@@ -6,8 +6,8 @@ translators edit those in Poedit or Weblate. At load the catalogs are read once,
 is shown in another language by translating a copy of its documents: the message id is the
 text in the form's first language, so a text shared by many forms is translated once.
 
-`lomake i18n interface` does the same for the interface strings of `lomake/messages.py` (page
-furniture, error messages, receipt texts), in catalogs inside the package: `lomake/locale/
+`lomake i18n interface` does the same for the interface strings of `core/messages.py` (page
+furniture, error messages, receipt texts), in catalogs inside the package: `core/locale/
 messages.pot` and `<lang>.po`, with the key as msgctxt and the Finnish text as msgid;
 `lomake.messages` reads them once at import.
 """
@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
-from lomake.schema import escape, humanise, iter_subschemas, untitled
+from core.schema import escape, humanise, iter_subschemas, untitled
 
 #: The keys whose string values people read.
 _TEXT_KEYS = ("title", "description", "ui:title", "ui:description", "ui:help")
@@ -160,8 +160,8 @@ INTERFACE_LOCALE = Path(__file__).with_name("locale")
 _INTERFACE = "Lomake interface"
 _INTERFACE_HEADER = """\
 # {kind} of Lomake's interface texts: page furniture, error messages, receipt texts.
-# Source language Finnish: msgctxt is the key in lomake/messages.py, msgid its Finnish text.
-# Keep the {{placeholders}}. `lomake i18n interface` updates this file from lomake/messages.py;
+# Source language Finnish: msgctxt is the key in core/messages.py, msgid its Finnish text.
+# Keep the {{placeholders}}. `lomake i18n interface` updates this file from core/messages.py;
 # until an entry has a translation that is not fuzzy, the page shows it in Finnish.
 #"""
 

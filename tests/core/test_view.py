@@ -9,11 +9,12 @@ from typing import Any
 import lxml.html
 import pytest
 
-from lomake.forms import Catalog, load_catalog
-from renderer.fields import Field, walk
+from core.catalog import load_catalog
+from core.forms import Catalog
+from core.view.build import form_view
+from core.view.fields import Field, walk
+from core.view.scalars import SELECT_FROM
 from renderer.html import Pages
-from renderer.scalars import SELECT_FROM
-from renderer.view import form_view
 from tests.conftest import BENCH_SCHEMA
 
 
@@ -166,7 +167,7 @@ def test_schema_text_is_escaped_never_trusted(tmp_path: Path) -> None:
 
 
 def test_hint_and_error_ids_are_tied_in_order(catalog: Catalog) -> None:
-    from lomake.errors import Problem
+    from core.errors import Problem
 
     view = form_view(catalog.forms["kantelu"], "fi")
     html = Pages().form_page(view, "/", "P", ("fi",), problems=[Problem("/taho", "Kirjoita taho.")])

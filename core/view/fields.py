@@ -11,9 +11,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from lomake.schema import same_json
+from core.schema import same_json
 
 ITEM = re.compile(r"/\d+(?=/|$)")
+
+
+#: How answers refer to an uploaded file: `attachment:<id>`.
+ATTACHMENT_PREFIX = "attachment:"
 
 
 @dataclass(frozen=True, slots=True)

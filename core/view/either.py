@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from lomake.messages import text
-from lomake.schema import Schema, escape
-from renderer.fields import Field
+from core.messages import text
+from core.schema import Schema, escape
+from core.view.fields import Field
 
 #: What a branch may hold besides `required` and still be a plain requirement.
 _NOTES = {"required", "title", "description", "$comment"}

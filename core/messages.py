@@ -4,9 +4,9 @@ One entry point, `text(lang, key, **params)`. Messages follow the GOV.UK and Suo
 rules: say what to do, in the label's own words; never "invalid", "please" or "sorry".
 
 The texts are written here in Finnish; the other languages come from the gettext catalogs
-`lomake/locale/<lang>.po` (msgctxt the key, msgid the Finnish text), which translators edit
+`core/locale/<lang>.po` (msgctxt the key, msgid the Finnish text), which translators edit
 in Poedit or Weblate. After adding or changing a text here, run `lomake i18n interface`: it
-rewrites `lomake/locale/messages.pot` and brings each `.po` up to date. The catalogs are read
+rewrites `core/locale/messages.pot` and brings each `.po` up to date. The catalogs are read
 once at import into plain dicts; an entry that is missing, empty, fuzzy, made for an older
 Finnish text or with other {placeholders} than the Finnish text is shown in Finnish.
 """

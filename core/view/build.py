@@ -14,9 +14,10 @@ from typing import Any
 from referencing._core import Resolver
 from referencing.exceptions import Unresolvable
 
-from lomake.forms import Form, in_language
-from lomake.messages import text
-from lomake.schema import (
+from core.forms import Form, in_language
+from core.identifiers import FORMATS as IDENTIFIER_FORMATS
+from core.messages import text
+from core.schema import (
     VARIABLE_PLACE,
     Schema,
     canonical_json,
@@ -29,11 +30,11 @@ from lomake.schema import (
     object_shape,
     same_json,
 )
-from renderer.autocomplete import inferred_autocomplete
-from renderer.constructs import implied, not_message, scalar_union, union_field, yes_no_union
-from renderer.either import requirement_choices, with_requirements
-from renderer.fields import Field, FormView, Option, emptied, html_id, renamed, walk
-from renderer.scalars import (
+from core.view.autocomplete import inferred_autocomplete
+from core.view.constructs import implied, not_message, scalar_union, union_field, yes_no_union
+from core.view.either import requirement_choices, with_requirements
+from core.view.fields import Field, FormView, Option, emptied, html_id, renamed, walk
+from core.view.scalars import (
     boolean_field,
     choice_field,
     file_field,
@@ -44,7 +45,6 @@ from renderer.scalars import (
     options_for,
     string_field,
 )
-from submission.identifiers import FORMATS as IDENTIFIER_FORMATS
 
 #: Deeper nesting than this (a recursive schema) is shown as a JSON text field.
 MAX_DEPTH = 12

@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import unquote, urlparse
 
-from lomake.schema import canonical_json
-from lomake.timezone import HELSINKI
-from submission.keys import ApiKey, key_hash, new_key
+from core.schema import canonical_json
+from core.timezone import HELSINKI
+from core.view.fields import ATTACHMENT_PREFIX
+from submission.storage.keys import ApiKey, key_hash, new_key
 
 #: The most submissions one commit takes.
 MAX_GROUP = 64
@@ -63,8 +64,6 @@ class Attachment:
     def reference(self) -> str:
         return f"{ATTACHMENT_PREFIX}{self.id}"
 
-
-ATTACHMENT_PREFIX = "attachment:"
 
 
 @dataclass(frozen=True)

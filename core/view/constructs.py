@@ -10,9 +10,9 @@ from typing import Any
 from referencing._core import Resolver
 from referencing.exceptions import Unresolvable
 
-from lomake.messages import text
-from lomake.schema import Schema, choices, deref, json_type, same_json
-from renderer.fields import Field, Option
+from core.messages import text
+from core.schema import Schema, choices, deref, json_type, same_json
+from core.view.fields import Field, Option
 
 _STRING_KEYS = ("format", "pattern", "minLength", "maxLength", "contentMediaType", "contentEncoding")
 _NUMBER_KEYS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")

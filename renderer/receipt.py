@@ -7,15 +7,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lomake.formats import moment_shown
-from lomake.forms import Agency, Form, PageMeta, in_language
-from lomake.messages import file_size, text
-from lomake.timezone import HELSINKI
+from core.formats import moment_shown
+from core.forms import Agency, Form, PageMeta, in_language
+from core.messages import file_size, text
+from core.timezone import HELSINKI
+from core.view.fields import FormView
 from renderer.answers import Group, answer_tree
-from renderer.fields import FormView
 from submission.acting import acting, described
 from submission.journey import page_view, pages_asked
-from submission.store import Attachment, Submission
+from submission.storage import Attachment, Submission
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from submission.identifiers import check, normalise, shown
+from core.identifiers import check, normalise, shown
 from tests.conftest import form_client, send_answers, stored_answers
 
 CHECK_CHARACTERS = "0123456789ABCDEFHJKLMNPRSTUVWXY"

@@ -7,8 +7,8 @@ import datetime as dt
 
 from babel.numbers import format_decimal
 
-from lomake.messages import text
-from lomake.timezone import HELSINKI
+from core.messages import text
+from core.timezone import HELSINKI
 
 #: Babel's locale for each language: fi and sv group thousands with a no-break space and write a
 #: decimal comma; en groups with a comma and writes a decimal point.

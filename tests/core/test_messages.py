@@ -1,5 +1,5 @@
-"""The interface strings: Finnish in lomake/messages.py, Swedish and English in gettext catalogs
-(lomake/locale/*.po) that `lomake i18n interface` keeps up to date."""
+"""The interface strings: Finnish in core/messages.py, Swedish and English in gettext catalogs
+(core/locale/*.po) that `lomake i18n interface` keeps up to date."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 from click.testing import CliRunner
 
-from lomake import messages
+from core import messages
+from core.i18n import INTERFACE_LOCALE, interface_notes, update_interface
+from core.messages import LANGUAGES, has_text, text
 from lomake.cli import main
-from lomake.i18n import INTERFACE_LOCALE, interface_notes, update_interface
-from lomake.messages import LANGUAGES, has_text, text
 
 FINNISH = messages._MESSAGES
 

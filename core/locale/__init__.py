@@ -1,0 +1,1 @@
+"""The interface's own catalogs (fi is the source; sv, en translations)."""

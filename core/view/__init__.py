@@ -1,0 +1,1 @@
+"""Schema in, view model out: the fields a form asks, independent of HTML."""
