@@ -13,10 +13,10 @@ from core.forms import Form
 from core.messages import text
 from submission.journey import prefilled_pointers
 from submission.storage.keys import KEY
-from submission.validate import accept, accept_partial
-from web.bodies import claimable, take_data_urls
+from submission.validate import accept_partial
+from web.bodies import take_data_urls
 from web.limits import parse_json
-from web.state import Lomake, language, link, lomake, read_body, require_media_type, store
+from web.state import Lomake, language, link, lomake, read_body, require_media_type
 
 
 async def api_forms(request: Request) -> Response:
@@ -37,9 +37,7 @@ async def api_submit(request: Request) -> Response:
     view = app.view(form, lang)
     if isinstance(instance, dict):
         await take_data_urls(app, view, instance)
-    accepted = accept(app.compiled, form, view, instance)
-    await claimable(app, view, accepted)
-    submission = await store(app, form, accepted, lang)
+    submission = await app.submissions.submit(form, view, instance)
     return JSONResponse({
         "id": submission.id,
         "reference": submission.reference,

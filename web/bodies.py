@@ -129,23 +129,6 @@ async def honour_kept(app: Lomake, files: list[Field], data: dict[str, list[str]
     return issues
 
 
-async def claimable(app: Lomake, view: FormView, answers: dict[str, Any], owner: str | None = None) -> None:
-    """Raise `Invalid` if the answers refer to an attachment that is not there to claim (for `owner`, if given)."""
-    refs = list(references(answers))
-    if not refs:
-        return
-    ids = [i for _, i in refs]
-    if owner is None:
-        there = await run_in_threadpool(app.storage.attachments, ids)
-    else:
-        there = await run_in_threadpool(app.storage.owned_attachments, ids, owner)
-    found = {a.id for a in there}
-    problems = [problem(view.lang, Issue(at, "file_gone"), view.field_at(at))
-                for at, i in refs if i not in found]
-    if problems:
-        raise Invalid(problems[0].message, problems)
-
-
 async def take_data_urls(app: Lomake, view: FormView, instance: dict[str, Any]) -> None:
     """Files sent through the API as data URLs become attachments, referred to like uploads.
 

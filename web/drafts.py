@@ -51,9 +51,9 @@ from submission.journey import (
 from submission.storage import Attachment, Draft, normalise_code
 from submission.uploads import references
 from submission.validate import accept
-from web.bodies import claimable, kept_uploads, read_answers, read_form, within_draft_limit
+from web.bodies import kept_uploads, read_answers, read_form, within_draft_limit
 from web.security import same_token
-from web.state import TOKEN, Lomake, base_url, language, link, lomake, store
+from web.state import TOKEN, Lomake, base_url, language, link, lomake
 
 DRAFT_COOKIE = "lomake_draft"
 #: From this long before a draft expires, its pages offer to keep it longer.
@@ -238,12 +238,21 @@ async def submit_page(request: Request) -> Response:
         return await keep_for_later(request, app, form, lang, answers, draft, page.id)
     if action == "lang":
         return await switched(request, app, form, lang, page.id, answers, draft, back_to_review)
+    issues = [*coerced, *upload_issues]
     if not reviewed(form.meta):
-        return await send_page(request, app, form, lang, page, view, draft, data, answers, [*coerced, *upload_issues])
+        return await send_page(request, app, form, lang, page, view, draft, data, answers, issues)
+    return await pass_page(request, app, form, lang, page, view, draft, data, answers, issues, back_to_review)
+
+
+async def pass_page(request: Request, app: Lomake, form: Form, lang: str, page: PageMeta, view: FormView,
+                    draft: Draft, data: dict[str, list[str]], answers: dict[str, Any], issues: list[Issue],
+                    back_to_review: bool) -> Response:
+    """"Continue" on a page of a form with a review: its answers checked as the whole form will be (only the
+    problems on this page count), kept in the draft, then on to the next page, or this one again (422)."""
     done = tuple(d for d in draft.done if d != page.id)
     candidate = copy.deepcopy(sent_answers(form.meta, app.view(form, lang), answers))
     try:
-        accept(app.compiled, form, app.view(form, lang), candidate, [*coerced, *upload_issues])
+        accept(app.compiled, form, app.view(form, lang), candidate, issues)
         problems: list[Problem] = []
     except Invalid as invalid:
         problems = [p for p in invalid.problems if page_name(p.pointer) in page.properties]
@@ -266,14 +275,13 @@ async def send_page(request: Request, app: Lomake, form: Form, lang: str, page: 
     """A one-page form without a review, resumed from a draft, is sent from its page: at most once per draft."""
     full = app.view(form, lang)
     try:
-        accepted = accept(app.compiled, form, full, copy.deepcopy(sent_answers(form.meta, full, answers)), issues)
-        await claimable(app, full, accepted, draft.id)
+        submission = await app.submissions.submit(form, full, copy.deepcopy(sent_answers(form.meta, full, answers)),
+                                                  issues, owner=draft.id, draft_id=draft.id)
     except Invalid as invalid:
         response = render_page(app, form, lang, page, view, draft, False, data, invalid.problems,
                                await kept_uploads(app, data, draft.id), status=422)
         draft = await run_in_threadpool(app.storage.save_draft, draft, answers, draft.done)
         return with_cookie(response, request, draft)
-    submission = await store(app, form, accepted, lang, draft)
     return RedirectResponse(f"/receipts/{submission.receipt_token}?lang={lang}", status_code=303)
 
 
@@ -360,14 +368,13 @@ async def submit_review(request: Request) -> Response:
     unfinished = first_unfinished(form.meta, answers, draft.done)
     if unfinished != REVIEW:
         return RedirectResponse(page_url(form, unfinished, lang), status_code=303)
+    full = app.view(form, lang)
     try:
-        full = app.view(form, lang)
-        accepted = accept(app.compiled, form, full, copy.deepcopy(sent_answers(form.meta, full, answers)), coerced)
-        await claimable(app, full, accepted, draft.id)
+        submission = await app.submissions.submit(form, full, copy.deepcopy(sent_answers(form.meta, full, answers)),
+                                                  coerced, owner=draft.id, draft_id=draft.id)
     except Invalid as invalid:
         draft = await run_in_threadpool(app.storage.save_draft, draft, answers, draft.done)
         return await review_page(app, form, lang, draft, data, invalid.problems, status=422)
-    submission = await store(app, form, accepted, lang, draft)
     return RedirectResponse(f"/receipts/{submission.receipt_token}?lang={lang}", status_code=303)
 
 

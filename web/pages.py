@@ -20,10 +20,9 @@ from renderer.receipt import Receipt, contact, receipt
 from submission.coerce import apply_action, coerce
 from submission.storage import UPLOAD_GRACE, Submission
 from submission.uploads import references
-from submission.validate import accept
-from web.bodies import claimable, kept_uploads, read_answers
+from web.bodies import kept_uploads, read_answers
 from web.drafts import DRAFT_COOKIE, current_draft, keep_for_later, show_page, submit_page
-from web.state import TOKEN, Lomake, language, lomake, store
+from web.state import TOKEN, Lomake, language, lomake
 
 #: The cookie holding a one-page form's upload key (see `upload_token`).
 UPLOADS_COOKIE = "lomake_uploads"
@@ -130,12 +129,10 @@ async def submit_form(request: Request) -> Response:
     elif not action:  # (or "lang", the language switch: the page again in that language, every answer kept)
         instance, coerced = coerce(view.fields, data)
         try:
-            accepted = accept(app.compiled, form, view, instance, [*coerced, *upload_issues])
-            await claimable(app, view, accepted, owner)
+            submission = await app.submissions.submit(form, view, instance, [*coerced, *upload_issues], owner=owner)
         except Invalid as invalid:
             problems = invalid.problems
         else:
-            submission = await store(app, form, accepted, lang)
             return sent_response(request, form, submission.receipt_token)
     page = app.form_page(form, lang, values=data, problems=problems, uploaded=await kept_uploads(app, data, owner))
     response = Response(page, status_code=422 if problems else 200, media_type="text/html; charset=utf-8",

@@ -1,4 +1,4 @@
-"""What every handler shares: the app's state, the request's language and body, storing a submission."""
+"""What every handler shares: the app's state (with the submit service), the request's language and body."""
 
 from __future__ import annotations
 
@@ -18,9 +18,8 @@ from core.view.build import form_view
 from core.view.fields import FormView
 from renderer.html import Pages
 from renderer.pdf import ReceiptPDFs
-from submission.acting import acting
-from submission.storage import Attachment, Draft, NewSubmission, Storage, Submission
-from submission.uploads import references
+from submission.service import Submissions
+from submission.storage import Attachment, Storage
 from submission.validate import CompiledForms
 
 #: A capability in a URL or cookie: 256 random bits, URL-safe base64.
@@ -36,10 +35,15 @@ class Lomake:
     storage: Storage
     pages: Pages
     compiled: CompiledForms = field(default_factory=CompiledForms)
+    #: The submit service every handler that sends answers goes through (its hooks: `submission.service`).
+    submissions: Submissions = field(init=False)
     #: Receipt PDFs, rendered once each in a pool of their own; closed with the app.
     receipts: ReceiptPDFs = field(default_factory=ReceiptPDFs)
     _views: dict[tuple[str, str, str], FormView] = field(default_factory=dict)
     _blank_pages: dict[tuple[str, str, str], bytes] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.submissions = Submissions(self.storage, self.compiled)
 
     def form(self, request: Request) -> Form:
         """The form the request's path names; 404 in the request's language if there is none."""
@@ -127,15 +131,3 @@ def content_type(request: Request) -> tuple[str, dict[str, str]]:
     media, *params = request.headers.get("content-type", "").split(";")
     pairs = (p.partition("=") for p in params)
     return media.strip().lower(), {k.strip().lower(): v.strip().strip('"') for k, _, v in pairs}
-
-
-async def store(app: Lomake, form: Form, instance: dict[str, Any], lang: str, draft: Draft | None = None) -> Submission:
-    """Commit the accepted answers; only after this returns is anyone told they arrived."""
-    new = NewSubmission(
-        form_id=form.id, form_version=form.version, schema_hash=form.hash, agency=form.agency.id,
-        reference_pattern=form.agency.reference, data=instance, language=lang,
-        attachments=tuple(dict.fromkeys(i for _, i in references(instance))),
-        draft_id=draft.id if draft else None,
-        metadata={"acting": acting(form, instance), "parts": dict(form.part_versions)},
-    )
-    return await app.storage.add_submission(new)

@@ -82,6 +82,9 @@ class Submission:
     language: str
     receipt_token: str
     metadata: dict[str, Any] = field(default_factory=dict)
+    #: True only in `add_submission`'s answer for a draft sent before: its first submission, given back,
+    #: nothing stored again (so whatever follows a new submission does not follow it twice).
+    resent: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,8 @@ class Storage(Protocol):
     """Where submissions live. Implementations must be safe for several processes at once."""
 
     async def add_submission(self, new: NewSubmission) -> Submission:
-        """Store `new` durably and give it a reference; returns only after the commit."""
+        """Store `new` durably and give it a reference; returns only after the commit. A draft sent before
+        gives back its first submission, `resent`, and stores nothing."""
 
     def submission_by_receipt(self, token: str) -> Submission | None:
         """The submission whose receipt token is `token`."""
@@ -392,15 +396,16 @@ class SQLiteStorage:
             elif new.draft_id in first_of_draft:
                 continue
             elif (sent := self._sent(new.draft_id)) is not None:
-                outcomes[i] = sent
+                outcomes[i] = replace(sent, resent=True)
             else:
                 first_of_draft[new.draft_id] = i
                 fresh.append(i)
         for i, submission in zip(fresh, self._insert_fresh([news[i] for i in fresh]), strict=True):
             outcomes[i] = submission
         for i, new in enumerate(news):
-            if outcomes[i] is None and new.draft_id is not None:
-                outcomes[i] = outcomes[first_of_draft[new.draft_id]]
+            first = outcomes[first_of_draft[new.draft_id]] if outcomes[i] is None and new.draft_id else None
+            if first is not None:
+                outcomes[i] = replace(first, resent=True)
         return [o for o in outcomes if o is not None]
 
     def _sent(self, draft_id: str) -> Submission | None:
