@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -39,7 +38,7 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Starlette:
 
     async def purge_now_and_then() -> None:
         while True:
-            await run_in_threadpool(state.storage.purge)
+            await state.storage.purge()
             await asyncio.sleep(settings.purge_every)
 
     @asynccontextmanager
@@ -48,7 +47,7 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Starlette:
         yield
         purging.cancel()
         state.receipts.close()
-        state.storage.close()
+        await state.storage.close()
 
     handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
         LomakeError: lomake_error, HTTPException: http_error,

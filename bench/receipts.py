@@ -26,7 +26,7 @@ from core.view.build import form_view  # noqa: E402
 from renderer.html import Pages  # noqa: E402
 from renderer.pdf import receipt_pdf  # noqa: E402
 from renderer.receipt import Receipt, receipt  # noqa: E402
-from submission.storage import NewSubmission, SQLiteStorage  # noqa: E402
+from submission.storage import NewSubmission, Submission, open_storage  # noqa: E402
 
 #: One long free-text answer with nothing to limit its length (a complaint's "what happened", say).
 NOTE = {"title": "Muistio", "type": "object", "required": ["teksti"],
@@ -37,13 +37,19 @@ def a_receipt(folder: Path, lines: int) -> Receipt:
     """A stored submission whose one answer has `lines` lines, as its receipt shows it."""
     (folder / "muistio.json").write_text(json.dumps(NOTE))
     form = load_catalog(folder).forms["muistio"]
-    storage = SQLiteStorage(folder / f"bench-{lines}.sqlite3")
     text = "\n".join(f"Rivi {i}: mitä tapahtui ja milloin, omin sanoin." for i in range(lines))
     new = NewSubmission(form_id=form.id, form_version=form.version, schema_hash=form.hash, agency=form.agency.id,
                         reference_pattern=form.agency.reference, data={"teksti": text}, language="fi")
-    submission = asyncio.run(storage.add_submission(new))
-    storage.close()
+    submission = asyncio.run(stored(f"sqlite:///{folder}/bench-{lines}.sqlite3", new))
     return receipt(form, form_view(form, "fi"), submission)
+
+
+async def stored(url: str, new: NewSubmission) -> Submission:
+    storage = open_storage(url)
+    try:
+        return await storage.add_submission(new)
+    finally:
+        await storage.close()
 
 
 def seconds(work: Callable[[], bytes]) -> float:

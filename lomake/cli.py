@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 from core.settings import DEFAULT_DB_URL, Settings, public_url
+
+if TYPE_CHECKING:
+    from submission.storage import Storage
+
+T = TypeVar("T")
 
 SCHEMAS = click.option("--schemas", "schemas_dir", type=click.Path(file_okay=False, path_type=Path),
                        default=Path("schemas"), show_default=True, help="Folder of form files.")
@@ -58,17 +66,25 @@ def serve(schemas_dir: Path, db_url: str, host: str, port: int, public: str | No
                 timeout_keep_alive=5)
 
 
+def with_storage(db_url: str, work: Callable[[Storage], Awaitable[T]]) -> T:
+    """`work` done on the storage `db_url` names, which is then closed."""
+    from submission.storage import open_storage
+
+    async def run() -> T:
+        storage = open_storage(db_url)
+        try:
+            return await work(storage)
+        finally:
+            await storage.close()
+
+    return asyncio.run(run())
+
+
 @main.command()
 @DB
 def purge(db_url: str) -> None:
     """Delete expired drafts and uploaded files that nothing claims (servers also do it every hour)."""
-    from submission.storage import open_storage
-
-    storage = open_storage(db_url)
-    try:
-        drafts, files = storage.purge()
-    finally:
-        storage.close()
+    drafts, files = with_storage(db_url, lambda storage: storage.purge())
     click.echo(f"purged {drafts} drafts and {files} files")
 
 
@@ -85,17 +101,12 @@ def apikey() -> None:
 def apikey_create(agency: str, name: str, db_url: str, schemas_dir: Path) -> None:
     """Make a key for the agency and print it as the last line: it is shown only this once (only a hash is kept)."""
     from core.catalog import load_agencies
-    from submission.storage import open_storage
 
     agencies, _ = load_agencies(schemas_dir)
     if agency not in agencies:
         raise click.BadParameter(f"no agency {agency!r} in {schemas_dir / 'agencies'}; there are: "
                                  + ", ".join(sorted(agencies)), param_hint="--agency")
-    storage = open_storage(db_url)
-    try:
-        record, secret = storage.add_api_key(agency, name)
-    finally:
-        storage.close()
+    record, secret = with_storage(db_url, lambda storage: storage.add_api_key(agency, name))
     click.echo(f"key {record.id} for {agency} made; keep it safe, it is not shown again:")
     click.echo(secret)
 
@@ -104,13 +115,7 @@ def apikey_create(agency: str, name: str, db_url: str, schemas_dir: Path) -> Non
 @DB
 def apikey_list(db_url: str) -> None:
     """List the keys, one a line: id, agency, made, revoked (or -), name."""
-    from submission.storage import open_storage
-
-    storage = open_storage(db_url)
-    try:
-        keys = storage.api_keys()
-    finally:
-        storage.close()
+    keys = with_storage(db_url, lambda storage: storage.api_keys())
     for key in keys:
         revoked = key.revoked_at.isoformat(timespec="seconds") if key.revoked_at else "-"
         click.echo(f"{key.id}\t{key.agency}\t{key.created_at.isoformat(timespec='seconds')}\t{revoked}\t{key.name}")
@@ -121,13 +126,7 @@ def apikey_list(db_url: str) -> None:
 @DB
 def apikey_revoke(key_id: str, db_url: str) -> None:
     """Revoke the key ID at once; requests with it then answer 401."""
-    from submission.storage import open_storage
-
-    storage = open_storage(db_url)
-    try:
-        revoked = storage.revoke_api_key(key_id)
-    finally:
-        storage.close()
+    revoked = with_storage(db_url, lambda storage: storage.revoke_api_key(key_id))
     if not revoked:
         raise click.ClickException(f"no live key {key_id!r}")
     click.echo(f"key {key_id} revoked")

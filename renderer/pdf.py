@@ -36,16 +36,18 @@ class ReceiptPDFs:
         key = (submission_id, lang)
         pending = self._rendering.get(key)
         if pending is None:
-            pending = asyncio.get_running_loop().run_in_executor(self._pool, self._keep, storage, key, render)
+            pending = asyncio.ensure_future(self._keep(storage, key, render))
             self._rendering[key] = pending
             pending.add_done_callback(lambda _: self._rendering.pop(key, None))
         return await asyncio.shield(pending)
 
-    @staticmethod
-    def _keep(storage: Storage, key: tuple[str, str], render: Callable[[], bytes]) -> bytes:
-        """In the pool: kept already (by this process a moment ago, or by another one), or rendered now."""
-        kept = storage.receipt_pdf(*key)
-        return kept if kept is not None else storage.add_receipt_pdf(*key, render())
+    async def _keep(self, storage: Storage, key: tuple[str, str], render: Callable[[], bytes]) -> bytes:
+        """Kept already (by this process a moment ago, or by another one), or rendered now in the pool."""
+        kept = await storage.receipt_pdf(*key)
+        if kept is not None:
+            return kept
+        pdf = await asyncio.get_running_loop().run_in_executor(self._pool, render)
+        return await storage.add_receipt_pdf(*key, pdf)
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)

@@ -30,8 +30,6 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
-
 from core.errors import Invalid
 from core.forms import Form
 from core.view.fields import FormView
@@ -104,9 +102,9 @@ class Submissions:
             return
         ids = [i for _, i in refs]
         if owner is None:
-            there = await run_in_threadpool(self.storage.attachments, ids)
+            there = await self.storage.attachments(ids)
         else:
-            there = await run_in_threadpool(self.storage.owned_attachments, ids, owner)
+            there = await self.storage.owned_attachments(ids, owner)
         found = {a.id for a in there}
         problems = [problem(view.lang, Issue(at, "file_gone"), view.field_at(at)) for at, i in refs if i not in found]
         if problems:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import signal
@@ -11,10 +12,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import lxml.html
 import pytest
@@ -24,11 +25,14 @@ from core.catalog import load_catalog
 from core.forms import Catalog
 from core.settings import Settings
 from server import create_app
+from submission.storage import Draft, Storage, Submission, open_storage
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"
 #: The Django peer's JSON Schema twin (shared/peers/django_forms): a plain schema, no ui: keys.
 BENCH_SCHEMA = ROOT / "tests" / "fixtures" / "kantelu-bench.json"
+
+T = TypeVar("T")
 
 
 @pytest.fixture(scope="session")
@@ -121,14 +125,49 @@ def serving(workdir: Path, *args: str) -> Iterator[str]:
         process.wait(timeout=10)
 
 
-def stored_answers(client: TestClient) -> list[Any]:
-    """The answers of every stored submission, read straight from the app's SQLite file."""
-    import json
-    import sqlite3
+def storage_of(client: TestClient) -> Storage:
+    """The app's storage: tests read what was kept through its interface, never from the database file."""
+    storage: Storage = client.app.state.lomake.storage  # type: ignore[attr-defined]
+    return storage
 
-    path = client.app.state.lomake.settings.db_url.removeprefix("sqlite:///")  # type: ignore[attr-defined]
-    with sqlite3.connect(path) as db:
-        return [json.loads(row[0]) for row in db.execute("SELECT data FROM submissions ORDER BY received_at")]
+
+def stored_submissions(client: TestClient) -> list[Submission]:
+    """Every stored submission, of every form the app serves, oldest first."""
+    forms = list(client.app.state.lomake.catalog.forms)  # type: ignore[attr-defined]
+
+    async def read(storage: Storage) -> list[Submission]:
+        return [s for form_id in forms for s in await storage.form_submissions(form_id)]
+
+    return sorted(asyncio.run(read(storage_of(client))), key=lambda s: s.received_at)
+
+
+def stored_answers(client: TestClient) -> list[Any]:
+    """The answers of every stored submission, oldest first."""
+    return [s.data for s in stored_submissions(client)]
+
+
+def with_storage(url: str, work: Callable[[Storage], Awaitable[T]]) -> T:
+    """`work` done on the storage `url` names (a server's, say, after it stopped), which is then closed."""
+
+    async def run() -> T:
+        storage = open_storage(url)
+        try:
+            return await work(storage)
+        finally:
+            await storage.close()
+
+    return asyncio.run(run())
+
+
+def drafts_of(client: TestClient, form_id: str | None = None) -> list[Draft]:
+    """Every draft of the form (None: of every form the app serves) the storage still keeps (live, sent or
+    expired), oldest first."""
+    forms = [form_id] if form_id else list(client.app.state.lomake.catalog.forms)  # type: ignore[attr-defined]
+
+    async def read(storage: Storage) -> list[Draft]:
+        return [d for form in forms for d in await storage.form_drafts(form)]
+
+    return sorted(asyncio.run(read(storage_of(client))), key=lambda d: d.created_at)
 
 
 @contextmanager
@@ -151,7 +190,7 @@ def send_answers(client: TestClient, form_id: str, answers: dict[str, str]) -> o
 
 def api_key(client: TestClient, agency: str = "lomake") -> dict[str, str]:
     """The header that authorises requests as `agency`, with a key made for it as `lomake apikey create` does."""
-    _, secret = client.app.state.lomake.storage.add_api_key(agency, "tests")  # type: ignore[attr-defined]
+    _, secret = asyncio.run(storage_of(client).add_api_key(agency, "tests"))
     return {"authorization": f"Bearer {secret}"}
 
 

@@ -3,13 +3,12 @@ Host header, HSTS, and the Origin check with scheme and port. The abuse attempts
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
-import sqlite3
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import lxml.html
 import pytest
@@ -19,7 +18,17 @@ from starlette.testclient import TestClient
 from core.settings import Settings
 from lomake.cli import main
 from server import create_app
-from tests.conftest import LOMAKE, SCHEMAS, api_key, form_client, read_form, serving, stored_answers
+from tests.conftest import (
+    LOMAKE,
+    SCHEMAS,
+    api_key,
+    drafts_of,
+    form_client,
+    read_form,
+    serving,
+    storage_of,
+    stored_answers,
+)
 from tests.samples import KANTELU
 from tests.test_journey import TOIVE, send
 
@@ -31,12 +40,6 @@ VICTIM = {"nimi": "Maija Meikäläinen", "hetu": "131052-308T"}
 def toive(tmp_path: Path) -> Iterator[TestClient]:
     with form_client(tmp_path, toive=TOIVE) as c:
         yield c
-
-
-def drafts_table(client: TestClient) -> list[tuple[Any, ...]]:
-    path = client.app.state.lomake.settings.db_url.removeprefix("sqlite:///")  # type: ignore[attr-defined]
-    with sqlite3.connect(path) as db:
-        return list(db.execute("SELECT id, token, csrf, data, handover FROM drafts ORDER BY created_at"))
 
 
 # Agency API keys
@@ -53,18 +56,18 @@ def test_making_a_draft_without_a_valid_key_is_refused(toive: TestClient, author
     assert refused.json() == {"errors": [{"pointer": "", "message": (
         "Lähetä viraston API-avain otsakkeessa Authorization: Bearer <avain>. Avain puuttui, oli väärä tai on "
         "peruttu.")}]}
-    assert drafts_table(toive) == []
+    assert drafts_of(toive) == []
 
 
 def test_a_revoked_key_is_refused_and_the_message_follows_the_language(toive: TestClient) -> None:
-    storage = toive.app.state.lomake.storage  # type: ignore[attr-defined]
-    record, secret = storage.add_api_key("lomake", "asiointi")
+    storage = storage_of(toive)
+    record, secret = asyncio.run(storage.add_api_key("lomake", "asiointi"))
     headers = {"authorization": f"bearer {secret}"}  # the scheme is case-insensitive (RFC 7235)
     assert toive.post("/api/v1/forms/toive/drafts", json=VICTIM, headers=headers).status_code == 201
-    storage.revoke_api_key(record.id)
+    asyncio.run(storage.revoke_api_key(record.id))
     refused = toive.post("/api/v1/forms/toive/drafts?lang=en", json=VICTIM, headers=headers)
     assert refused.status_code == 401 and "The key was missing, wrong or revoked" in refused.text
-    assert len(drafts_table(toive)) == 1
+    assert len(drafts_of(toive)) == 1
 
 
 def test_a_key_reaches_only_its_own_agencys_forms(client: TestClient) -> None:
@@ -75,7 +78,7 @@ def test_a_key_reaches_only_its_own_agencys_forms(client: TestClient) -> None:
     assert espoo.status_code == missing.status_code == 404
     assert espoo.json() == {"errors": [{"pointer": "", "message": "Lomaketta ”oikaisuvaatimus” ei ole."}]}
     assert missing.json() == {"errors": [{"pointer": "", "message": "Lomaketta ”eiole” ei ole."}]}
-    assert drafts_table(client) == []
+    assert drafts_of(client) == []
     lvv = client.post("/api/v1/forms/oikaisuvaatimus/drafts", json=prefill, headers=api_key(client, "lvv"))
     assert lvv.status_code == 201, lvv.text
 
@@ -116,14 +119,14 @@ def test_the_creator_of_a_prefilled_draft_cannot_take_it_over(toive: TestClient)
     assert made.status_code == 201, made.text
     link = made.json()["resume_url"].removeprefix("http://testserver")
     handover = link.rsplit("/", 1)[1]
-    ((_, hidden_token, first_csrf, _, _),) = drafts_table(mallory)
+    (hidden,) = drafts_of(mallory)
 
     maija = TestClient(mallory.app)
     opened = maija.get(link, follow_redirects=False)
     assert opened.status_code == 303 and opened.headers["location"] == "/forms/toive/pages/hakija?lang=fi"
     cookie = maija.cookies["lomake_draft"]
-    ((_, token, csrf, _, _),) = drafts_table(mallory)
-    assert token == cookie and token not in (handover, hidden_token) and csrf != first_csrf
+    (held,) = drafts_of(mallory)
+    assert held.token == cookie and held.token not in (handover, hidden.token) and held.csrf != hidden.csrf
     assert send(maija, "/forms/toive/pages/hakija", {"/rooli": "itse"}).status_code == 303
 
     again = mallory.get(link, follow_redirects=False)  # the link works once
@@ -131,20 +134,20 @@ def test_the_creator_of_a_prefilled_draft_cannot_take_it_over(toive: TestClient)
     assert "on jo avattu" in again.text and "http://testserver/forms/toive" in again.text
     assert "Maija" not in again.text
     assert mallory.get(link + "?lang=sv").text.count("redan öppnats") == 1
-    for old in (handover, hidden_token):  # the tokens he saw or that existed before: as the cookie
+    for old in (handover, hidden.token):  # the tokens he saw or that existed before: as the cookie
         mallory.cookies.clear()
         mallory.cookies.set("lomake_draft", old, path="/forms/toive")
         shown = mallory.get("/forms/toive/pages/hakija")
         assert shown.status_code == 200 and "Meikäläinen" not in shown.text and "131052" not in shown.text
         assert mallory.get("/forms/toive/review").status_code == 404
-        posted = mallory.post("/forms/toive/review", data={"/vakuutus": "true", "_csrf": first_csrf})
+        posted = mallory.post("/forms/toive/review", data={"/vakuutus": "true", "_csrf": hidden.csrf})
         assert posted.status_code == 404
-        mallory.post("/forms/toive/pages/asia", data={"/asia": "Mallory kävi täällä", "_csrf": first_csrf})
+        mallory.post("/forms/toive/pages/asia", data={"/asia": "Mallory kävi täällä", "_csrf": hidden.csrf})
     mallory.cookies.clear()
     assert mallory.post("/resume", data={"code": handover}).status_code == 422
 
-    victims = [row for row in drafts_table(mallory) if row[0] == made.json()["id"]]
-    assert json.loads(victims[0][3]) == {"nimi": "Maija Meikäläinen", "hetu": "131052-308T", "rooli": "itse"}
+    victim = asyncio.run(storage_of(mallory).draft_by_id(made.json()["id"]))
+    assert victim is not None and victim.data == {"nimi": "Maija Meikäläinen", "hetu": "131052-308T", "rooli": "itse"}
 
     # Maija saves; her own link works again and again (another device), and she sends.
     saved = send(maija, "/forms/toive/pages/asia", {"/asia": "Penkkejä"}, _action="save")

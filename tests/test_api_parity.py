@@ -3,10 +3,10 @@ and the record holds only the answers the form asks for."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
 import json
-import sqlite3
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +19,7 @@ from starlette.testclient import TestClient
 
 from core.settings import Settings
 from server import create_app
-from tests.conftest import api_key, stored_answers
+from tests.conftest import api_key, storage_of, stored_answers
 from tests.samples import PDF, PNG
 
 FORM = {
@@ -130,9 +130,7 @@ def test_pdfs_with_scripts_actions_or_embedded_files_are_refused(client: TestCli
     assert page.status_code == 422 and ACTIVE in page.text
     api = submit(client, {"nimi": "Maija", "paatos": data_url(content)})
     assert api.json()["errors"] == [{"pointer": "/paatos", "message": ACTIVE}]
-    path = client.app.state.lomake.settings.db_url.removeprefix("sqlite:///")  # type: ignore[attr-defined]
-    with sqlite3.connect(path) as db:
-        assert db.execute("SELECT count(*) FROM attachments").fetchone()[0] == 0
+    assert asyncio.run(storage_of(client).count_attachments()) == 0
 
 
 def test_a_pdf_that_only_opens_at_a_page_is_taken(client: TestClient) -> None:

@@ -5,6 +5,7 @@ Regenerate docs/cli.md with `python -m tests.test_docs`.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from pathlib import Path
@@ -53,7 +54,7 @@ def test_examples_pass_check_and_round_trip(example: Path, tmp_path: Path) -> No
         for name, value in pairs:
             data.setdefault(name, []).append(value)
         assert client.post(action, data=data, follow_redirects=False).status_code == 303
-        assert app.storage.count_submissions() == 1
+        assert asyncio.run(app.storage.count_submissions()) == 1
         api = client.post(f"/api/v1/forms/{example.stem}/submissions", json=answers)
         assert api.status_code == 201
 

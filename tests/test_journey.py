@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import re
-import sqlite3
 import threading
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,18 @@ import lxml.html
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import api_key, cli_api_key, form_client, read_form, serving, stored_answers
+from tests.conftest import (
+    api_key,
+    cli_api_key,
+    drafts_of,
+    form_client,
+    read_form,
+    serving,
+    storage_of,
+    stored_answers,
+    stored_submissions,
+    with_storage,
+)
 
 TOIVE: dict[str, Any] = {
     "title": "Toivomus",
@@ -75,12 +87,6 @@ def heading(html: str) -> str:
     return str(lxml.html.fromstring(html).xpath("string(//h1)")).strip()
 
 
-def draft_rows(client: TestClient) -> list[tuple[Any, ...]]:
-    path = client.app.state.lomake.settings.db_url.removeprefix("sqlite:///")  # type: ignore[attr-defined]
-    with sqlite3.connect(path) as db:
-        return list(db.execute("SELECT id, data, done, expires_at, submission_id FROM drafts"))
-
-
 def test_a_journey_page_by_page_to_one_submission(client: TestClient) -> None:
     first = client.get("/forms/toive")
     assert heading(first.text) == "Hakija"
@@ -123,7 +129,7 @@ def test_a_journey_page_by_page_to_one_submission(client: TestClient) -> None:
     assert stored_answers(client) == [
         {"nimi": "Maija", "rooli": "itse", "asia": "Lisää penkkejä", "vakuutus": True}]
     # The draft keeps only the link to its submission.
-    assert [(json.loads(r[1]), r[4] is not None) for r in draft_rows(client)] == [({}, True)]
+    assert [(d.data, d.sent_receipt is not None) for d in drafts_of(client)] == [({}, True)]
 
 
 def journey_to_review(client: TestClient, **page1: str) -> None:
@@ -175,12 +181,12 @@ def test_sending_again_gives_the_same_receipt(client: TestClient) -> None:
 
 def test_a_post_with_the_draft_cookie_but_without_its_token_is_refused(client: TestClient) -> None:
     journey_to_review(client)
-    before = draft_rows(client)
+    before = drafts_of(client)
     refused = client.post("/forms/toive/pages/hakija", data={"/nimi": "Mallory", "/rooli": "itse"})
     assert refused.status_code == 403 and "vanhentunut" in refused.text
     forged = client.post("/forms/toive/review", data={"/vakuutus": "true", "_csrf": "x" * 43})
     assert forged.status_code == 403
-    assert draft_rows(client) == before and stored_answers(client) == []
+    assert drafts_of(client) == before and stored_answers(client) == []
     cross = client.post("/forms/toive/pages/hakija", data={"/nimi": "M"}, headers={"sec-fetch-site": "cross-site"})
     assert cross.status_code == 403
 
@@ -224,33 +230,29 @@ def test_save_and_continue_later_by_link_or_by_code(client: TestClient, tmp_path
 
 def test_drafts_expire_and_are_purged_with_their_files(client: TestClient) -> None:
     send(client, "/forms/toive", {"/nimi": "Maija"}, _action="save")
-    storage = client.app.state.lomake.storage  # type: ignore[attr-defined]
-    kept = storage.add_attachment("liite.pdf", "application/pdf", b"%PDF-1.4 x")
-    loose = storage.add_attachment("irti.pdf", "application/pdf", b"%PDF-1.4 y")
-    (row,) = draft_rows(client)
-    draft = next(d for d in [storage.draft(t) for (t,) in _tokens(client)] if d)
-    storage.save_draft(draft, {**draft.data, "liite": kept.reference}, draft.done)
-    assert storage.purge(dt.datetime.now(dt.UTC) + dt.timedelta(days=2)) == (0, 1)  # only the loose upload
-    assert storage.attachments([kept.id, loose.id]) == [kept]
-    assert storage.purge(dt.datetime.now(dt.UTC) + dt.timedelta(days=8)) == (1, 1)
-    assert draft_rows(client) == [] and storage.attachments([kept.id]) == []
+    storage = storage_of(client)
+    kept = asyncio.run(storage.add_attachment("liite.pdf", "application/pdf", b"%PDF-1.4 x"))
+    loose = asyncio.run(storage.add_attachment("irti.pdf", "application/pdf", b"%PDF-1.4 y"))
+    (draft,) = drafts_of(client)
+    asyncio.run(storage.save_draft(draft, {**draft.data, "liite": kept.reference}, draft.done))
+    assert asyncio.run(storage.purge(dt.datetime.now(dt.UTC) + dt.timedelta(days=2))) == (0, 1)  # only the loose one
+    assert asyncio.run(storage.attachments([kept.id, loose.id])) == [kept]
+    assert asyncio.run(storage.purge(dt.datetime.now(dt.UTC) + dt.timedelta(days=8))) == (1, 1)
+    assert drafts_of(client) == [] and asyncio.run(storage.attachments([kept.id])) == []
     gone = client.get("/forms/toive/review")
     assert gone.status_code == 404 and "Luonnosta ei löytynyt" in gone.text
-    assert row[0]
 
 
-def _tokens(client: TestClient) -> list[tuple[str]]:
-    path = client.app.state.lomake.settings.db_url.removeprefix("sqlite:///")  # type: ignore[attr-defined]
-    with sqlite3.connect(path) as db:
-        return list(db.execute("SELECT token FROM drafts"))
+def expire(client: TestClient, days: int) -> str:
+    """Save the one draft so that it expires `days` days from now (0: at once); its token."""
+    (draft,) = drafts_of(client)
+    asyncio.run(storage_of(client).save_draft(replace(draft, days=days), draft.data, draft.done))
+    return draft.token
 
 
 def test_an_expired_draft_is_not_resumed(client: TestClient) -> None:
     send(client, "/forms/toive", {"/nimi": "Maija"}, _action="save")
-    path = client.app.state.lomake.settings.db_url.removeprefix("sqlite:///")  # type: ignore[attr-defined]
-    with sqlite3.connect(path) as db:
-        db.execute("UPDATE drafts SET expires_at = '2026-01-01T00:00:00.000000+00:00'")
-    ((token,),) = _tokens(client)
+    token = expire(client, 0)
     assert client.get(f"/drafts/{token}").status_code == 404
     fresh = client.get("/forms/toive")  # the form starts again, blank
     assert ("/nimi", "Maija") not in read_form(fresh.text)[1]
@@ -260,10 +262,7 @@ def test_a_draft_near_its_expiry_warns_and_can_be_kept_longer(client: TestClient
     send(client, "/forms/toive", {"/nimi": "Maija"}, _action="save")
     doc = lxml.html.fromstring(client.get("/forms/toive").text)
     assert doc.xpath("//div[@id='draft-warning']/@hidden") == [""]  # far from expiry: shown only by the script
-    path = client.app.state.lomake.settings.db_url.removeprefix("sqlite:///")  # type: ignore[attr-defined]
-    soon = dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)
-    with sqlite3.connect(path) as db:
-        db.execute("UPDATE drafts SET expires_at = ?", (soon.isoformat(timespec="microseconds"),))
+    expire(client, 1)  # a day from now: by the time the page is shown, less than a day
     doc = lxml.html.fromstring(client.get("/forms/toive").text)
     (warning,) = doc.xpath("//div[@id='draft-warning']")
     assert warning.get("hidden") is None and "poistetaan pian" in warning.text_content()
@@ -271,8 +270,8 @@ def test_a_draft_near_its_expiry_warns_and_can_be_kept_longer(client: TestClient
     data = {i.get("name"): i.get("value") for i in form.xpath(".//input")}
     kept = client.post(form.get("action"), data=data, follow_redirects=False)
     assert kept.status_code == 303 and kept.headers["location"] == "/forms/toive/pages/hakija?lang=fi"
-    ((_, _, _, expires_at, _),) = draft_rows(client)
-    assert dt.datetime.fromisoformat(expires_at) > dt.datetime.now(dt.UTC) + dt.timedelta(days=6)
+    (draft,) = drafts_of(client)
+    assert draft.expires_at > dt.datetime.now(dt.UTC) + dt.timedelta(days=6)
 
 
 def test_prefill_through_the_api_and_locked_answers_stay(client: TestClient) -> None:
@@ -310,7 +309,7 @@ def test_a_wrong_prefill_is_refused(client: TestClient, prefill: object, status:
     assert refused.status_code == status
     (error,) = refused.json()["errors"]
     assert error["pointer"] == pointer and words in error["message"]
-    assert draft_rows(client) == []
+    assert drafts_of(client) == []
 
 
 def test_pages_that_do_not_share_out_the_properties_are_reported(tmp_path: Path) -> None:
@@ -380,8 +379,7 @@ def test_two_sends_at_once_and_a_restart(tmp_path: Path) -> None:
             thread.join()
     assert [status for status, _ in results] == [303] * 4
     assert len({location for _, location in results}) == 1
-    with sqlite3.connect(tmp_path / "lomake.sqlite3") as db:
-        assert db.execute("SELECT count(*) FROM submissions").fetchone() == (1,)
+    assert with_storage(f"sqlite:///{tmp_path}/lomake.sqlite3", lambda storage: storage.count_submissions()) == 1
 
 
 def _opened(url: str) -> str:
@@ -460,13 +458,14 @@ def test_the_rectification_request_from_a_prefilled_draft_to_one_submission(tmp_
         first = later.post(action, data=dict(pairs) | {"/vakuutus": "true"}, follow_redirects=False)
         again = later.post(action, data=dict(pairs) | {"/vakuutus": "true"}, follow_redirects=False)  # a reload
         assert first.headers["location"] == again.headers["location"]
-        (stored,) = stored_answers(later)
+        (submission,) = stored_submissions(later)
+        claimed = asyncio.run(storage_of(later).submission_attachments(submission.id))
+    stored, metadata = submission.data, submission.metadata
+    assert [a.reference for a in claimed] == [stored["paatosliite"]]
     assert stored["vaatija"]["sukunimi"] == "Meikäläinen" and stored["vaatija"]["henkilotunnus"] == "131052-308T"
     assert stored["perustelut"] == "Tuen tarve on kasvanut." and stored["oppilasasia"]["koulu"] == "Esimerkin koulu"
     assert stored["paatosliite"].startswith("attachment:") and stored["vakuutus"] is True
-    with sqlite3.connect(tmp_path / "schemas" / "lomake.sqlite3") as db:
-        ((metadata,),) = db.execute("SELECT metadata FROM submissions")
-    assert set(json.loads(metadata)["parts"]) >= {"common/acting.json", "common/decision.json"}
-    acted = json.loads(metadata)["acting"]  # who acted for whom, beside the answers
+    assert set(metadata["parts"]) >= {"common/acting.json", "common/decision.json"}
+    acted = metadata["acting"]  # who acted for whom, beside the answers
     assert (acted["for"], acted["ground"], acted["principal"]["name"]) == (
         "other", "guardian_of_minor", "Matti Meikäläinen")

@@ -7,7 +7,6 @@ import asyncio
 import json
 import logging
 import socket
-import sqlite3
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -26,7 +25,7 @@ from starlette.testclient import TestClient
 from core.errors import BadRequest
 from core.settings import Settings
 from server import create_app
-from tests.conftest import api_key, serving
+from tests.conftest import api_key, serving, storage_of
 from tests.samples import PDF
 from web.limits import MAX_DEPTH, BoundedFiles, parse_json
 
@@ -54,9 +53,8 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
         yield c
 
 
-def attachment_count(tmp_path: Path) -> int:
-    with sqlite3.connect(tmp_path / "x.db") as db:
-        return int(db.execute("SELECT count(*) FROM attachments").fetchone()[0])
+def attachment_count(client: TestClient) -> int:
+    return asyncio.run(storage_of(client).count_attachments())
 
 
 def test_a_chunked_upload_is_refused_as_it_passes_the_limit(client: TestClient, tmp_path: Path) -> None:
@@ -74,7 +72,7 @@ def test_a_chunked_upload_is_refused_as_it_passes_the_limit(client: TestClient, 
     assert response.status_code == 413
     assert response.text.count("Pyyntö on liian suuri: enintään 100000 tavua.") == 1
     assert response.headers["connection"] == "close"
-    assert attachment_count(tmp_path) == 0
+    assert attachment_count(client) == 0
 
 
 def test_a_draft_holds_at_most_max_draft_bytes_of_attachments(tmp_path: Path) -> None:

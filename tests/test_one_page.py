@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from core.forms import ONE_PAGE
 from core.settings import Settings
 from server import create_app
 from submission.coerce import form_values
-from tests.conftest import api_key, form_client, read_form, stored_answers
+from tests.conftest import api_key, drafts_of, form_client, read_form, stored_answers
 from tests.samples import KANTELU
 
 PALAUTE: dict[str, Any] = {
@@ -59,12 +58,6 @@ def send(client: TestClient, url: str, answers: dict[str, str], **extra: str) ->
     return client.post(action, data=data, follow_redirects=False)
 
 
-def draft_rows(client: TestClient) -> list[tuple[Any, ...]]:
-    path = client.app.state.lomake.settings.db_url.removeprefix("sqlite:///")  # type: ignore[attr-defined]
-    with sqlite3.connect(path) as db:
-        return list(db.execute("SELECT data, done, submission_id FROM drafts"))
-
-
 def values(html: str) -> dict[str, str]:
     return dict(read_form(html)[1])
 
@@ -91,12 +84,12 @@ def test_without_a_draft_the_page_is_as_before(client: TestClient) -> None:
     assert doc.xpath("string(//h1)") == "Palaute" and "Vaihe" not in blank.text
     assert ("palaute", "fi") in [(k[0], k[2]) for k in client.app.state.lomake._blank_pages]  # type: ignore[attr-defined]
     wrong = send(client, "/forms/palaute", {"/nimi": "Maija"})
-    assert wrong.status_code == 422 and draft_rows(client) == []
+    assert wrong.status_code == 422 and drafts_of(client) == []
     sent = send(client, "/forms/palaute", {"/nimi": "Maija", "/palaute": "Hyvä"})
     assert sent.status_code == 303 and sent.headers["location"].startswith("/receipts/")
     assert stored_answers(client) == [{"nimi": "Maija", "palaute": "Hyvä"}]
     # no draft made: the one cookie names the receipt, for the browser's Back (issue 11, item 13)
-    assert draft_rows(client) == [] and sent.headers["set-cookie"].startswith("lomake_sent=")
+    assert drafts_of(client) == [] and sent.headers["set-cookie"].startswith("lomake_sent=")
 
 
 def test_the_complaint_saved_resumed_by_link_code_and_cookie_then_sent_once(settings: Settings) -> None:
@@ -141,7 +134,7 @@ def complaint_journey(client: TestClient) -> None:
     assert first.status_code == 303 and first.headers["location"].startswith("/receipts/")
     assert again.headers["location"] == first.headers["location"]
     assert stored_answers(client) == [KANTELU]
-    assert [json.loads(d) for d, _, s in draft_rows(client) if s] == [{}]  # the draft keeps only the link
+    assert [d.data for d in drafts_of(client) if d.sent_receipt] == [{}]  # the draft keeps only the link
     assert other.get(link, follow_redirects=False).headers["location"].startswith("/receipts/")
     fresh = desk.get("/forms/kantelu")  # sent: the form starts again, blank
     assert "Maija" not in fresh.text
@@ -167,7 +160,7 @@ def test_a_wrong_prefill_of_a_one_page_form_is_refused(client: TestClient) -> No
     assert refused.status_code == 422 and refused.json()["errors"][0]["pointer"] == "/hetu"
     declaration = client.post("/api/v1/forms/tarkistettu/drafts", headers=api_key(client), json={"vakuutus": True})
     assert declaration.status_code == 422 and "ei voi esitäyttää" in declaration.json()["errors"][0]["message"]
-    assert draft_rows(client) == []
+    assert drafts_of(client) == []
 
 
 def test_a_one_page_form_with_a_review_goes_through_it(client: TestClient) -> None:
@@ -196,9 +189,9 @@ def test_a_one_page_form_with_a_review_goes_through_it(client: TestClient) -> No
 
 def test_a_one_page_draft_without_its_token_is_refused(client: TestClient) -> None:
     send(client, "/forms/palaute", {"/nimi": "Maija"}, _action="save")
-    before = draft_rows(client)
+    before = drafts_of(client)
     refused = client.post("/forms/palaute", data={"/nimi": "Mallory", "/palaute": "x"})
-    assert refused.status_code == 403 and draft_rows(client) == before and stored_answers(client) == []
+    assert refused.status_code == 403 and drafts_of(client) == before and stored_answers(client) == []
 
 
 def test_a_review_on_a_one_page_form_must_name_its_properties(tmp_path: Path) -> None:

@@ -3,13 +3,13 @@ media type and SHA-256, referenced from the answers, listed on the receipt."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import io
 import json
 import re
 import shutil
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from starlette.testclient import TestClient
 from core.settings import Settings
 from server import create_app
 from submission.storage import Draft
-from tests.conftest import SCHEMAS, form_client, read_form, stored_answers
+from tests.conftest import SCHEMAS, form_client, read_form, storage_of, stored_answers
 from tests.samples import OIKAISUVAATIMUS
 from tests.test_journey import walk_pages
 
@@ -95,9 +95,7 @@ def test_files_that_break_the_limits_are_refused_and_not_kept(client: TestClient
     assert response.status_code == 422
     assert message in response.text
     assert "Ladattu" not in response.text
-    path = client.app.state.lomake.settings.db_url.removeprefix("sqlite:///")  # type: ignore[attr-defined]
-    with sqlite3.connect(path) as db:
-        assert db.execute("SELECT count(*) FROM attachments").fetchone()[0] == 0
+    assert asyncio.run(storage_of(client).count_attachments()) == 0
 
 
 def test_a_made_up_attachment_is_not_taken(client: TestClient) -> None:
@@ -208,10 +206,9 @@ def draft_answers(client: TestClient) -> dict[str, Any]:
 
 
 def current_draft_of(client: TestClient) -> Draft:
-    storage = client.app.state.lomake.storage  # type: ignore[attr-defined]
-    draft = storage.draft(client.cookies.get("lomake_draft"))
+    draft = asyncio.run(storage_of(client).draft(client.cookies.get("lomake_draft", "")))
     assert draft is not None
-    return draft  # type: ignore[no-any-return]
+    return draft
 
 
 @pytest.mark.parametrize(("lang", "uploaded", "remove", "replace", "size"), [
@@ -305,12 +302,9 @@ def test_files_of_other_attachments_rows_stay_and_can_be_removed_or_replaced(lon
     assert [r.get("tiedosto") for r in draft_answers(long_form)["liitteet"]] == [rows[1]["tiedosto"]]
 
 
-def attachment_holder(client: TestClient, attachment: str) -> tuple[str | None, str | None]:
-    """Who holds an upload (a draft's id or an upload key's hash), and which submission claimed it."""
-    path = client.app.state.lomake.settings.db_url.removeprefix("sqlite:///")  # type: ignore[attr-defined]
-    with sqlite3.connect(path) as db:
-        (row,) = db.execute("SELECT draft_id, submission_id FROM attachments WHERE id = ?", (attachment,))
-    return row[0], row[1]
+def held_by(client: TestClient, attachment: str, owner: str) -> bool:
+    """Whether `owner` (a draft's id or an upload key's hash) holds the upload, which no submission claimed."""
+    return [a.id for a in asyncio.run(storage_of(client).owned_attachments([attachment], owner))] == [attachment]
 
 
 def test_an_upload_of_someone_else_cannot_be_claimed_as_kept(long_form: TestClient) -> None:
@@ -328,7 +322,7 @@ def test_an_upload_of_someone_else_cannot_be_claimed_as_kept(long_form: TestClie
     assert stolen.status_code == 422 and gone in stolen.text
     assert "salainen" not in stolen.text and kept_ids(stolen.text) == {}
     assert "paatosliite" not in draft_answers(thief)
-    assert attachment_holder(long_form, theirs) == (victim.id, None)
+    assert held_by(long_form, theirs, victim.id)
     review = thief.get("/forms/oikaisuvaatimus/review", follow_redirects=False)  # not even on a review
     assert "salainen" not in review.text
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -12,7 +11,7 @@ from core.errors import Invalid, NotFound, Problem, Unauthorized
 from core.forms import Form
 from core.messages import text
 from submission.journey import prefilled_pointers
-from submission.storage.keys import KEY
+from submission.storage import KEY
 from submission.validate import accept_partial
 from web.bodies import take_data_urls
 from web.limits import parse_json
@@ -63,8 +62,8 @@ async def api_draft(request: Request) -> Response:
     given = accept_partial(app.compiled, form, view, instance)
     prefilled = prefilled_pointers(given)
     locked = tuple(p for p in form.meta.prefill_read_only if p in prefilled)
-    draft = await run_in_threadpool(app.storage.add_draft, form.id, lang, form.meta.draft_days, given, prefilled,
-                                    locked, handover=True)
+    draft = await app.storage.add_draft(form.id, lang, form.meta.draft_days, given, prefilled, locked,
+                                        handover=True)
     assert draft.handover is not None
     return JSONResponse({
         "id": draft.id,
@@ -81,7 +80,7 @@ async def agency_form(request: Request, app: Lomake) -> Form:
     secret = secret.strip()
     agency = None
     if scheme.lower() == "bearer" and KEY.fullmatch(secret):
-        agency = await run_in_threadpool(app.storage.agency_of_key, secret)
+        agency = await app.storage.agency_of_key(secret)
     if agency is None:
         raise Unauthorized(text(lang, "api_key_needed"))
     form = app.form(request)
@@ -97,5 +96,5 @@ async def read_json(request: Request, app: Lomake, lang: str) -> Any:
 
 
 async def healthz(request: Request) -> Response:
-    await run_in_threadpool(lomake(request).storage.ping)
+    await lomake(request).storage.ping()
     return JSONResponse({"status": "ok", "forms": len(lomake(request).catalog.forms)})

@@ -6,7 +6,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 
@@ -95,8 +94,7 @@ async def read_multipart(
             if issue is not None:
                 issues.append(issue)
                 continue
-            kept = await run_in_threadpool(app.storage.add_attachment, safe_name(value.filename), media, content,
-                                           owner)
+            kept = await app.storage.add_attachment(safe_name(value.filename), media, content, owner)
             fresh.setdefault(name, []).append(kept.id)
     finally:
         await posted.close()
@@ -115,7 +113,7 @@ async def honour_kept(app: Lomake, files: list[Field], data: dict[str, list[str]
     named = {name: [i for i in values if i] for name, values in data.items()
              if name.endswith("[kept]") and file_field(files, name.removesuffix("[kept]"))}
     ids = [i for values in named.values() for i in values]
-    held = {a.id for a in await run_in_threadpool(app.storage.owned_attachments, ids, owner)} if ids else set()
+    held = {a.id for a in await app.storage.owned_attachments(ids, owner)} if ids else set()
     issues: list[Issue] = []
     for name in {n for n in data if n.endswith("[kept]")} - named.keys():
         del data[name]
@@ -166,14 +164,14 @@ async def _take_data_url(app: Lomake, f: Field, item: str, issues: list[Issue]) 
     if issue is not None:
         issues.append(issue)
         return None
-    kept = await run_in_threadpool(app.storage.add_attachment, name, media, decoded[1])
+    kept = await app.storage.add_attachment(name, media, decoded[1])
     return kept.reference
 
 
 async def within_draft_limit(app: Lomake, answers: dict[str, Any], lang: str) -> None:
     """413 if the attachments a draft's answers refer to are more than `max_draft_bytes` in all."""
     ids = list(dict.fromkeys(i for _, i in references(answers)))
-    held = sum(a.size for a in await run_in_threadpool(app.storage.attachments, ids))
+    held = sum(a.size for a in await app.storage.attachments(ids))
     if held > app.settings.max_draft_bytes:
         raise PayloadTooLarge(text(lang, "draft_too_large", size=file_size(app.settings.max_draft_bytes, lang)))
 
@@ -181,4 +179,4 @@ async def within_draft_limit(app: Lomake, answers: dict[str, Any], lang: str) ->
 async def kept_uploads(app: Lomake, data: Mapping[str, Sequence[str]], owner: str) -> dict[str, Attachment]:
     """The files a page names as already uploaded (`<name>[kept]`) that `owner` holds, so that it shows them."""
     ids = [i for name, values in data.items() if name.endswith("[kept]") for i in values]
-    return {a.id: a for a in await run_in_threadpool(app.storage.owned_attachments, ids, owner)}
+    return {a.id: a for a in await app.storage.owned_attachments(ids, owner)}

@@ -19,7 +19,6 @@ from functools import partial
 from typing import Any
 from urllib.parse import quote
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -72,7 +71,7 @@ async def current_draft(request: Request, app: Lomake, form: Form) -> Draft | No
     token = request.cookies.get(DRAFT_COOKIE, "")
     if not TOKEN.fullmatch(token):
         return None
-    draft = await run_in_threadpool(app.storage.draft, token)
+    draft = await app.storage.draft(token)
     return draft if draft is not None and draft.form_id == form.id else None
 
 
@@ -216,8 +215,7 @@ async def submit_page(request: Request) -> Response:
     known, sent = (None, found) if found is not None and found.sent_receipt else (found, None)
     view = asked_view(app, form, lang, page.properties, known)
     # The draft holds the files uploaded on its pages: it is there before the first file is kept.
-    draft = known if known is not None else await run_in_threadpool(
-        app.storage.add_draft, form.id, lang, form.meta.draft_days, {})
+    draft = known if known is not None else await app.storage.add_draft(form.id, lang, form.meta.draft_days, {})
     data, upload_issues = await read_answers(request, app, view, lang, draft.id)
     sent_csrf = (data.pop("_csrf", None) or [""])[0]
     if sent is not None and same_token(sent_csrf, sent.csrf):  # a page of a sent draft, posted again
@@ -258,12 +256,12 @@ async def pass_page(request: Request, app: Lomake, form: Form, lang: str, page: 
         problems = [p for p in invalid.problems if page_name(p.pointer) in page.properties]
     answers = {**answers, **{k: candidate[k] for k in page.properties if k in candidate}}
     if problems:
-        draft = await run_in_threadpool(app.storage.save_draft, draft, answers, done)
+        draft = await app.storage.save_draft(draft, answers, done)
         response = render_page(app, form, lang, page, view, draft, back_to_review, data, problems,
                                await kept_uploads(app, data, draft.id), status=422)
         return with_cookie(response, request, draft)
     done = (*done, page.id)
-    draft = await run_in_threadpool(app.storage.save_draft, draft, answers, done)
+    draft = await app.storage.save_draft(draft, answers, done)
     following = first_unfinished(form.meta, answers, done) if back_to_review else step(
         form.meta, page.id, answers).following
     return with_cookie(RedirectResponse(page_url(form, following, lang), status_code=303), request, draft)
@@ -280,7 +278,7 @@ async def send_page(request: Request, app: Lomake, form: Form, lang: str, page: 
     except Invalid as invalid:
         response = render_page(app, form, lang, page, view, draft, False, data, invalid.problems,
                                await kept_uploads(app, data, draft.id), status=422)
-        draft = await run_in_threadpool(app.storage.save_draft, draft, answers, draft.done)
+        draft = await app.storage.save_draft(draft, answers, draft.done)
         return with_cookie(response, request, draft)
     return RedirectResponse(f"/receipts/{submission.receipt_token}?lang={lang}", status_code=303)
 
@@ -290,11 +288,11 @@ async def keep_for_later(request: Request, app: Lomake, form: Form, lang: str, a
     """"Save and continue later": the answers kept as they are, checked or not, in the draft (a new one if there is
     none, which takes the files `uploads_of` holds); the page saved from is no longer passed."""
     if draft is None:
-        draft = await run_in_threadpool(app.storage.add_draft, form.id, lang, form.meta.draft_days, {})
+        draft = await app.storage.add_draft(form.id, lang, form.meta.draft_days, {})
         if uploads_of is not None:
-            await run_in_threadpool(app.storage.hand_on_attachments, uploads_of, draft.id)
+            await app.storage.hand_on_attachments(uploads_of, draft.id)
     done = tuple(d for d in draft.done if d != page_id)
-    draft = await run_in_threadpool(app.storage.save_draft, draft, answers, done, True)
+    draft = await app.storage.save_draft(draft, answers, done, True)
     return with_cookie(RedirectResponse(f"/forms/{form.id}/saved?lang={lang}", status_code=303), request, draft)
 
 
@@ -303,7 +301,7 @@ async def switched(request: Request, app: Lomake, form: Form, lang: str, page_id
     """The language switch on a page: its answers kept in the draft as they are, checked or not (the page no
     longer passed), then the same page in the language asked for."""
     done = tuple(d for d in draft.done if d != page_id)
-    draft = await run_in_threadpool(app.storage.save_draft, draft, answers, done)
+    draft = await app.storage.save_draft(draft, answers, done)
     return with_cookie(RedirectResponse(page_url(form, page_id, lang, back_to_review), status_code=303), request, draft)
 
 
@@ -317,7 +315,7 @@ async def review_page(app: Lomake, form: Form, lang: str, draft: Draft, values: 
                       problems: list[Problem] | None = None, status: int = 200) -> Response:
     refs = [i for _, i in references(draft.data)]
     files = {a.reference: f"{a.name} ({file_size(a.size, lang)})"
-             for a in await run_in_threadpool(app.storage.owned_attachments, refs, draft.id)}
+             for a in await app.storage.owned_attachments(refs, draft.id)}
     view = asked_view(app, form, lang, form.meta.review, draft)
     shown = problems or []
     summary = [(page_url(form, page, lang, back_to_review=True) if page != REVIEW else error_target(view, p.pointer),
@@ -373,7 +371,7 @@ async def submit_review(request: Request) -> Response:
         submission = await app.submissions.submit(form, full, copy.deepcopy(sent_answers(form.meta, full, answers)),
                                                   coerced, owner=draft.id, draft_id=draft.id)
     except Invalid as invalid:
-        draft = await run_in_threadpool(app.storage.save_draft, draft, answers, draft.done)
+        draft = await app.storage.save_draft(draft, answers, draft.done)
         return await review_page(app, form, lang, draft, data, invalid.problems, status=422)
     return RedirectResponse(f"/receipts/{submission.receipt_token}?lang={lang}", status_code=303)
 
@@ -392,7 +390,7 @@ async def extend_draft(request: Request) -> Response:
     back = (data.get("_back") or [""])[0]
     if not back.startswith((f"/forms/{form.id}/", f"/forms/{form.id}?")):
         back = page_url(form, first_unfinished(form.meta, draft.data, draft.done), lang)
-    draft = await run_in_threadpool(app.storage.save_draft, draft, draft.data, draft.done)
+    draft = await app.storage.save_draft(draft, draft.data, draft.done)
     return with_cookie(RedirectResponse(back, status_code=303), request, draft)
 
 
@@ -448,10 +446,10 @@ async def resume_link(request: Request) -> Response:
     app, token = lomake(request), request.path_params["token"]
     if not TOKEN.fullmatch(token):
         raise NotFound(text(language(request), "draft_gone"))
-    draft = await run_in_threadpool(app.storage.draft, token) or await run_in_threadpool(app.storage.hand_over, token)
+    draft = await app.storage.draft(token) or await app.storage.hand_over(token)
     if draft is not None:
         return resumed(request, app, draft)
-    form_id = await run_in_threadpool(app.storage.handed_over, token)
+    form_id = await app.storage.handed_over(token)
     if form_id is not None:  # whoever opened it first holds the draft; this browser is told where to go on
         url = base_url(app.settings.public_url, request.scope) + f"/forms/{form_id}"
         raise Gone(text(language(request), "handover_used", url=url))
@@ -466,7 +464,7 @@ async def resume(request: Request) -> Response:
     if request.method == "POST":
         typed = ((await read_form(request, 10_000, lang)).get("code") or [""])[0]
         code = normalise_code(typed)
-        draft = await run_in_threadpool(app.storage.draft_by_code, code) if len(code) == 14 else None
+        draft = await app.storage.draft_by_code(code) if len(code) == 14 else None
         if draft is not None:
             return resumed(request, app, draft)
         problems = [Problem("/code", text(lang, "resume_code_wrong"))]

@@ -7,7 +7,6 @@ import re
 import secrets
 from functools import partial
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -161,7 +160,7 @@ def upload_token(request: Request) -> str:
 async def find_submission(request: Request) -> tuple[Lomake, Form, Submission, str]:
     app, token = lomake(request), request.path_params["token"]
     lang = language(request)
-    submission = await run_in_threadpool(app.storage.submission_by_receipt, token) if TOKEN.fullmatch(token) else None
+    submission = await app.storage.submission_by_receipt(token) if TOKEN.fullmatch(token) else None
     if submission is None or submission.form_id not in app.catalog.forms:
         raise NotFound(text(lang, "not_found"))
     form = app.catalog.forms[submission.form_id]
@@ -171,7 +170,7 @@ async def find_submission(request: Request) -> tuple[Lomake, Form, Submission, s
 
 async def receipt_of(app: Lomake, form: Form, submission: Submission, lang: str) -> Receipt:
     ids = list(dict.fromkeys(i for _, i in references(submission.data)))
-    attachments = await run_in_threadpool(app.storage.attachments, ids, submission.id)
+    attachments = await app.storage.attachments(ids, submission.id)
     return receipt(form, app.view(form, lang), submission, attachments)
 
 
@@ -188,7 +187,7 @@ async def confirmation(request: Request) -> Response:
 async def receipt_pdf_file(request: Request) -> Response:
     """The receipt PDF: rendered on the first request for it (in the receipts' own pool), kept, then served."""
     app, form, submission, lang = await find_submission(request)
-    pdf = await run_in_threadpool(app.storage.receipt_pdf, submission.id, lang)
+    pdf = await app.storage.receipt_pdf(submission.id, lang)
     if pdf is None:
         shown = await receipt_of(app, form, submission, lang)
         pdf = await app.receipts.pdf(app.storage, submission.id, lang, partial(receipt_pdf, app.pages, shown))

@@ -46,7 +46,7 @@ class Setup:
     submissions: Submissions
 
     def upload(self, owner: str | None) -> str:
-        return self.storage.add_attachment("paatos.pdf", "application/pdf", PDF, owner).id
+        return asyncio.run(self.storage.add_attachment("paatos.pdf", "application/pdf", PDF, owner)).id
 
     def submit(self, answers: dict[str, Any], *issues: Issue, **kwargs: Any) -> Submission:
         return asyncio.run(self.submissions.submit(self.form, self.view, answers, issues, **kwargs))
@@ -58,7 +58,7 @@ def setup(tmp_path: Path) -> Iterator[Setup]:
     form = load_catalog(tmp_path).forms["oikaisu"]
     storage = open_storage(f"sqlite:///{tmp_path}/lomake.sqlite3")
     yield Setup(storage, form, form_view(form, "fi"), Submissions(storage, CompiledForms()))
-    storage.close()
+    asyncio.run(storage.close())
 
 
 def answers(attachment_id: str) -> dict[str, Any]:
@@ -68,11 +68,11 @@ def answers(attachment_id: str) -> dict[str, Any]:
 def test_valid_answers_are_stored_with_their_attachments_claimed(setup: Setup) -> None:
     held = setup.upload("upload-key")
     sent = setup.submit(answers(held), owner="upload-key")
-    assert setup.storage.submission_by_receipt(sent.receipt_token) == sent
+    assert asyncio.run(setup.storage.submission_by_receipt(sent.receipt_token)) == sent
     assert sent.data == answers(held) and sent.form_id == "oikaisu" and sent.language == "fi"
     assert sent.metadata == {"acting": None, "parts": {}}
-    assert [a.id for a in setup.storage.attachments([held], sent.id)] == [held]
-    assert setup.storage.owned_attachments([held], "upload-key") == []  # claimed: no longer anyone's to name
+    assert [a.id for a in asyncio.run(setup.storage.attachments([held], sent.id))] == [held]
+    assert asyncio.run(setup.storage.owned_attachments([held], "upload-key")) == []  # claimed: no longer anyone's to name
 
 
 def test_invalid_answers_are_refused_with_their_problems_and_nothing_is_stored(setup: Setup) -> None:
@@ -80,15 +80,15 @@ def test_invalid_answers_are_refused_with_their_problems_and_nothing_is_stored(s
     with pytest.raises(Invalid) as refused:
         setup.submit({"paatos": f"attachment:{held}"}, owner="upload-key")
     assert [p.pointer for p in refused.value.problems] == ["/nimi"]
-    assert setup.storage.count_submissions() == 0
-    assert [a.id for a in setup.storage.owned_attachments([held], "upload-key")] == [held]  # not claimed
+    assert asyncio.run(setup.storage.count_submissions()) == 0
+    assert [a.id for a in asyncio.run(setup.storage.owned_attachments([held], "upload-key"))] == [held]  # not claimed
 
 
 def test_the_issues_found_reading_the_answers_are_problems_too(setup: Setup) -> None:
     with pytest.raises(Invalid) as refused:
         setup.submit(answers(setup.upload("k")), Issue("/paatos", "file_gone"), owner="k")
     assert [p.pointer for p in refused.value.problems] == ["/paatos"]
-    assert setup.storage.count_submissions() == 0
+    assert asyncio.run(setup.storage.count_submissions()) == 0
 
 
 def test_an_attachment_someone_else_holds_is_refused(setup: Setup) -> None:
@@ -97,18 +97,18 @@ def test_an_attachment_someone_else_holds_is_refused(setup: Setup) -> None:
         setup.submit(answers(theirs), owner="upload-key")
     assert [(p.pointer, p.message) for p in refused.value.problems] == [
         ("/paatos", "Valitse tiedosto uudelleen: sitä ei enää ole tallessa.")]
-    assert setup.storage.count_submissions() == 0
-    assert [a.id for a in setup.storage.owned_attachments([theirs], "someone-else")] == [theirs]
+    assert asyncio.run(setup.storage.count_submissions()) == 0
+    assert [a.id for a in asyncio.run(setup.storage.owned_attachments([theirs], "someone-else"))] == [theirs]
 
 
 def test_without_an_owner_any_unclaimed_attachment_is_taken_but_never_a_claimed_one(setup: Setup) -> None:
     """The API's own data URLs are kept without an owner; an attachment already sent is gone for everyone."""
     loose = setup.upload(None)
     first = setup.submit(answers(loose))
-    assert [a.id for a in setup.storage.attachments([loose], first.id)] == [loose]
+    assert [a.id for a in asyncio.run(setup.storage.attachments([loose], first.id))] == [loose]
     with pytest.raises(Invalid):
         setup.submit(answers(loose))
-    assert setup.storage.count_submissions() == 1
+    assert asyncio.run(setup.storage.count_submissions()) == 1
 
 
 def test_a_draft_sent_twice_gives_its_first_submission_and_tells_the_listeners_once(setup: Setup) -> None:
@@ -118,11 +118,11 @@ def test_a_draft_sent_twice_gives_its_first_submission_and_tells_the_listeners_o
         told.append(sent)
 
     setup.submissions.after_commit.append(listen)
-    draft = setup.storage.add_draft("oikaisu", "fi", 7, {})
+    draft = asyncio.run(setup.storage.add_draft("oikaisu", "fi", 7, {}))
     first = setup.submit({"nimi": NAME, "paatos": "x"}, owner=draft.id, draft_id=draft.id)
     again = setup.submit({"nimi": "Toinen", "paatos": "y"}, owner=draft.id, draft_id=draft.id)
     assert again == first and not first.resent and again.resent
-    assert setup.storage.count_submissions() == 1
+    assert asyncio.run(setup.storage.count_submissions()) == 1
     assert [s.submission for s in told] == [first]
 
 
@@ -138,10 +138,10 @@ def test_a_draft_sent_twice_at_once_is_stored_once(setup: Setup) -> None:
             for _ in range(2))))
 
     setup.submissions.after_commit.append(listen)
-    draft = setup.storage.add_draft("oikaisu", "fi", 7, {})
+    draft = asyncio.run(setup.storage.add_draft("oikaisu", "fi", 7, {}))
     one, other = asyncio.run(both(draft.id))
     assert one == other and sorted([one.resent, other.resent]) == [False, True]
-    assert setup.storage.count_submissions() == 1 and len(told) == 1
+    assert asyncio.run(setup.storage.count_submissions()) == 1 and len(told) == 1
 
 
 def test_an_after_commit_listener_is_told_once_the_submission_is_committed(setup: Setup) -> None:
@@ -149,7 +149,7 @@ def test_an_after_commit_listener_is_told_once_the_submission_is_committed(setup
 
     async def listen(sent: Sent) -> None:
         assert sent.form is setup.form
-        seen.append(setup.storage.submission_by_receipt(sent.submission.receipt_token))
+        seen.append(await setup.storage.submission_by_receipt(sent.submission.receipt_token))
 
     setup.submissions.after_commit.append(listen)
     sent = setup.submit(answers(setup.upload("k")), owner="k")
@@ -182,7 +182,7 @@ def test_a_failing_listener_neither_loses_nor_fails_the_submission(
     setup.submissions.after_commit[:0] = [boom, listen]
     with caplog.at_level(logging.INFO):
         sent = setup.submit(answers(setup.upload("k")), owner="k")
-    assert setup.storage.submission_by_receipt(sent.receipt_token) == sent
+    assert asyncio.run(setup.storage.submission_by_receipt(sent.receipt_token)) == sent
     assert [s.submission for s in told] == [sent]  # the others are still told
     logged = "\n".join(f"{r.getMessage()} {r.exc_text or ''}" for r in caplog.records)
     assert "boom" in logged and "RuntimeError" in logged and sent.id in logged
@@ -197,7 +197,7 @@ def test_a_listener_that_hangs_is_given_up(setup: Setup, caplog: pytest.LogCaptu
     monkeypatch.setattr(service, "LISTENER_SECONDS", 0.05)
     setup.submissions.after_commit.insert(0, hang)
     sent = setup.submit(answers(setup.upload("k")), owner="k")
-    assert setup.storage.submission_by_receipt(sent.receipt_token) == sent
+    assert asyncio.run(setup.storage.submission_by_receipt(sent.receipt_token)) == sent
     assert any("hang" in r.getMessage() and "TimeoutError" in r.getMessage() for r in caplog.records)
 
 
@@ -213,7 +213,7 @@ def test_what_an_in_transaction_hook_adds_is_committed_with_the_submission(setup
         setup.submit({}, owner="k")
     assert calls == []  # refused answers never get that far
     sent = setup.submit(answers(setup.upload("k")), owner="k")
-    stored = setup.storage.submission_by_receipt(sent.receipt_token)
+    stored = asyncio.run(setup.storage.submission_by_receipt(sent.receipt_token))
     assert stored is not None and stored.metadata["outbox"] == [{"to": setup.form.agency.id}]
     assert [new.data for new in calls] == [sent.data]
 
@@ -232,8 +232,8 @@ def test_an_in_transaction_hook_that_fails_fails_the_submission_and_nothing_is_s
     held = setup.upload("k")
     with pytest.raises(RuntimeError):
         setup.submit(answers(held), owner="k")
-    assert setup.storage.count_submissions() == 0 and told == []
-    assert [a.id for a in setup.storage.owned_attachments([held], "k")] == [held]
+    assert asyncio.run(setup.storage.count_submissions()) == 0 and told == []
+    assert [a.id for a in asyncio.run(setup.storage.owned_attachments([held], "k"))] == [held]
 
 
 def test_through_the_app_a_failing_listener_changes_no_answer(tmp_path: Path) -> None:

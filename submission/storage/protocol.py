@@ -1,0 +1,131 @@
+"""The storage interface every engine implements: all async, so callers just `await` it.
+
+An engine does its own thread offload: nothing it does blocks the event loop. A submission is committed,
+with its reference number, before anyone is told it arrived; the commit time is the legal time of
+arrival (Act 13/2003, 10 §). Ids, tokens and codes come from `ids`; failures are the errors of `errors`.
+`tests/submission/storage/test_contract.py` is what every engine must pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Protocol
+
+from submission.storage.records import ApiKey, Attachment, Draft, NewSubmission, Submission
+
+#: Unclaimed uploads outside any draft (a one-page form's failed attempt) are kept this long.
+UPLOAD_GRACE = dt.timedelta(days=1)
+
+
+class Storage(Protocol):
+    """Where submissions live. Implementations must be safe for several processes at once."""
+
+    # Submissions
+
+    async def add_submission(self, new: NewSubmission) -> Submission:
+        """Store `new` durably and give it a reference; returns only after the commit. A draft already sent
+        gives back its first submission, marked `resent`, and stores nothing. Raises `AttachmentGone` if an
+        attachment is purged or claimed, `DraftGone` if the draft is purged, `DuplicateReference` if the
+        reference number is taken."""
+
+    async def submission(self, submission_id: str) -> Submission | None:
+        """The submission with this id."""
+
+    async def submission_by_receipt(self, token: str) -> Submission | None:
+        """The submission whose receipt token is `token`."""
+
+    async def form_submissions(self, form_id: str) -> list[Submission]:
+        """Every submission of the form, in the order they were stored."""
+
+    async def count_submissions(self) -> int:
+        """How many submissions there are, of every form."""
+
+    # Attachments
+
+    async def add_attachment(self, name: str, media_type: str, content: bytes, owner: str | None = None) -> Attachment:
+        """Keep an uploaded file until a submission takes it (or it is purged unclaimed). `owner` is who
+        uploaded it: a draft's id, or a one-page form's upload key (see `owned_attachments`)."""
+
+    async def attachments(self, ids: list[str], submission_id: str | None = None) -> list[Attachment]:
+        """The attachments with these ids that belong to `submission_id` (None: not yet claimed), in the order
+        of `ids`."""
+
+    async def owned_attachments(self, ids: list[str], owner: str) -> list[Attachment]:
+        """The unclaimed attachments with these ids that `owner` holds: the only ones a page may name as kept."""
+
+    async def submission_attachments(self, submission_id: str) -> list[Attachment]:
+        """Every attachment the submission claimed, in the order they were uploaded."""
+
+    async def count_attachments(self) -> int:
+        """How many uploaded files are kept, claimed or not."""
+
+    async def hand_on_attachments(self, owner: str, new_owner: str) -> None:
+        """The unclaimed uploads `owner` holds are held by `new_owner` from now on (a one-page form's
+        uploads go to the draft it is saved into)."""
+
+    # Drafts
+
+    async def add_draft(self, form_id: str, language: str, days: int, data: dict[str, Any],
+                        prefilled: dict[str, Any] | None = None, locked: tuple[str, ...] = (),
+                        handover: bool = False) -> Draft:
+        """Start a draft that expires `days` days from now; with `handover`, for someone else: its `token`
+        is then known to no one until the draft is handed over."""
+
+    async def hand_over(self, handover: str) -> Draft | None:
+        """Open a draft's one-time link: at most once, atomically, the live draft moves to a fresh token
+        and CSRF token, and is returned; None if no live draft has that link or it was used."""
+
+    async def handed_over(self, handover: str) -> str | None:
+        """The form of the live draft whose one-time link `handover` has already been opened."""
+
+    async def draft(self, token: str) -> Draft | None:
+        """The live (not expired) draft whose token is `token`, sent or not."""
+
+    async def draft_by_code(self, code: str) -> Draft | None:
+        """The live draft whose resume code is `code` (as `ids.normalise_code` gives it)."""
+
+    async def draft_by_id(self, draft_id: str) -> Draft | None:
+        """The live draft with this id."""
+
+    async def form_drafts(self, form_id: str) -> list[Draft]:
+        """Every draft of the form not yet purged (live, sent or expired), oldest first; without `handover`."""
+
+    async def save_draft(self, draft: Draft, data: dict[str, Any], done: tuple[str, ...],
+                         new_code: bool = False) -> Draft:
+        """Keep the answers (and the pages passed) and move the expiry `draft.days` days from now; a new resume
+        code if asked. The draft's attachments are then kept as long as the draft. `DraftGone` if the draft
+        expired or was sent."""
+
+    async def purge(self, now: dt.datetime | None = None) -> tuple[int, int]:
+        """Delete expired drafts, and unclaimed uploads older than `UPLOAD_GRACE` that no (remaining) draft
+        holds; how many of each."""
+
+    # Agencies' API keys
+
+    async def add_api_key(self, agency: str, name: str = "") -> tuple[ApiKey, str]:
+        """A new key for `agency`: its record and the key itself, which is not stored and never shown again."""
+
+    async def agency_of_key(self, secret: str) -> str | None:
+        """The agency whose live (not revoked) key `secret` is."""
+
+    async def api_keys(self) -> list[ApiKey]:
+        """Every key, revoked ones too, oldest first."""
+
+    async def revoke_api_key(self, key_id: str) -> bool:
+        """Revoke a live key; False if there is no live key with that id."""
+
+    # Receipts
+
+    async def receipt_pdf(self, submission_id: str, language: str) -> bytes | None:
+        """The receipt PDF kept for this submission in `language`, if one was rendered."""
+
+    async def add_receipt_pdf(self, submission_id: str, language: str, pdf: bytes) -> bytes:
+        """Keep a rendered receipt; the one kept first wins, and is returned, so every GET gets the same bytes."""
+
+    # The database
+
+    async def ping(self) -> None:
+        """Raise if the database cannot be reached."""
+
+    async def close(self) -> None:
+        """Finish every queued write, then let go of the database; closing again does nothing."""

@@ -1,0 +1,106 @@
+"""What storage keeps and gives back: plain frozen records, the same for every engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.view.fields import ATTACHMENT_PREFIX
+
+
+@dataclass(frozen=True)
+class NewSubmission:
+    """What the validated answers and their form give to storage."""
+
+    form_id: str
+    form_version: str
+    schema_hash: str
+    agency: str
+    reference_pattern: str
+    data: dict[str, Any]
+    language: str
+    #: Ids of the uploaded attachments the answers refer to; they become the submission's.
+    attachments: tuple[str, ...] = ()
+    #: The draft the answers were gathered in: it is sent at most once, so sending it again
+    #: (a double click, a reload, two requests at once) gives back the first submission.
+    draft_id: str | None = None
+    #: Facts about the submission beside the answers, e.g. who acted for whom (`acting`).
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """An uploaded file, kept in the database: the answers refer to it as `attachment:<id>`."""
+
+    id: str
+    name: str
+    media_type: str
+    size: int
+    sha256: str
+
+    @property
+    def reference(self) -> str:
+        return f"{ATTACHMENT_PREFIX}{self.id}"
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A stored submission."""
+
+    id: str
+    reference: str
+    form_id: str
+    form_version: str
+    schema_hash: str
+    agency: str
+    data: dict[str, Any]
+    data_sha256: str
+    received_at: dt.datetime
+    language: str
+    receipt_token: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+    #: True only in `add_submission`'s answer for a draft sent before: its first submission, given back,
+    #: nothing stored again (so whatever follows a new submission does not follow it twice).
+    resent: bool = field(default=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """Answers being gathered page by page, kept until sent or until `expires_at`.
+
+    `token` is the capability: the cookie's value and the resume link's last part. `code`
+    is a short code a person can read out (see `ids.resume_code`). `done` lists the pages that
+    were passed with valid answers; `prefilled` holds what an agency gave through the API,
+    by pointer, and `locked` which of those the person cannot change.
+    """
+
+    id: str
+    token: str
+    form_id: str
+    language: str
+    data: dict[str, Any]
+    done: tuple[str, ...]
+    prefilled: dict[str, Any]
+    locked: tuple[str, ...]
+    csrf: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    days: int
+    code: str | None = None
+    #: The receipt of the submission this draft became, once sent.
+    sent_receipt: str | None = None
+    #: A draft made for someone (through the API): the one-time token of the link that hands it over.
+    #: Only `add_draft` gives it; opening the link moves the draft to a fresh `token` (`hand_over`).
+    handover: str | None = None
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """An agency's API key as stored: whose it is and what for, never the key itself."""
+
+    id: str
+    agency: str
+    name: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None = None

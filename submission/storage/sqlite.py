@@ -1,0 +1,310 @@
+"""SQLite: the embedded engine, in WAL mode with full sync; one writer thread commits submissions in groups."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import queue
+import sqlite3
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar
+
+import submission.storage.ids as ids
+import submission.storage.sqlite_queries as q
+from core.schema import canonical_json
+from submission.storage.errors import AttachmentGone, DraftGone, DuplicateReference
+from submission.storage.records import ApiKey, Attachment, Draft, NewSubmission, Submission
+from submission.storage.sqlite_schema import SUBMISSION_COLUMNS, Transaction, connect, migrate, now, submission_of
+
+#: The most submissions one commit takes.
+MAX_GROUP = 64
+
+T = TypeVar("T")
+
+
+class SQLiteStorage:
+    """SQLite in WAL mode with full sync: a committed submission survives a power cut.
+
+    One writer thread commits submissions in groups: requests that arrive while a commit is
+    syncing to disk share the next commit (group commit), and their shared commit time is
+    their time of arrival. If a group fails, each is tried alone, so one bad submission
+    never takes another with it. Everything else (every read, and the writes of uploads, drafts,
+    API keys and receipts) goes through a second connection, used by one thread of its own.
+    """
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._writer = connect(path)
+        migrate(self._writer)
+        self._side = connect(path)
+        self._side_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lomake-sqlite-side")
+        self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._write_loop, name="lomake-sqlite-writer", daemon=True)
+        self._thread.start()
+        self._closed = False
+
+    async def _on_side(self, work: Callable[..., T], *args: Any) -> T:
+        """`work(connection, *args)` on the side connection's thread."""
+        return await asyncio.get_running_loop().run_in_executor(self._side_thread, partial(work, self._side, *args))
+
+    # Submissions: the writer thread
+
+    async def add_submission(self, new: NewSubmission) -> Submission:
+        loop = asyncio.get_running_loop()
+        pending = _Pending(new, loop, loop.create_future())
+        self._queue.put(pending)
+        return await pending.future
+
+    def _write_loop(self) -> None:
+        while (first := self._queue.get()) is not None:
+            batch = [first]
+            while len(batch) < MAX_GROUP:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    self._queue.put(None)
+                    break
+                batch.append(item)
+            self._commit(batch)
+        self._writer.close()
+
+    def _commit(self, batch: list[_Pending]) -> None:
+        """Commit `batch` in one transaction; if that fails, each alone, so one bad submission spares the rest."""
+        outcomes: list[Submission | BaseException]
+        try:
+            with Transaction(self._writer):
+                outcomes = list(self._insert([pending.new for pending in batch]))
+        except Exception as exc:  # noqa: BLE001 - nothing of the batch was stored
+            if len(batch) > 1:
+                for pending in batch:
+                    self._commit([pending])
+                return
+            outcomes = [exc]
+        for pending, outcome in zip(batch, outcomes, strict=True):
+            pending.loop.call_soon_threadsafe(_settle, pending.future, outcome)
+
+    def _insert(self, news: list[NewSubmission]) -> list[Submission]:
+        """Insert `news` with consecutive reference numbers per agency; the caller commits.
+
+        A draft already sent (earlier, or earlier in this batch) gives back its first submission."""
+        outcomes: list[Submission | None] = [None] * len(news)
+        first_of_draft: dict[str, int] = {}
+        fresh: list[int] = []
+        for i, new in enumerate(news):
+            if new.draft_id is None:
+                fresh.append(i)
+            elif new.draft_id in first_of_draft:
+                continue
+            elif (sent := self._sent(new.draft_id)) is not None:
+                outcomes[i] = replace(sent, resent=True)
+            else:
+                first_of_draft[new.draft_id] = i
+                fresh.append(i)
+        for i, submission in zip(fresh, self._insert_fresh([news[i] for i in fresh]), strict=True):
+            outcomes[i] = submission
+        for i, new in enumerate(news):
+            first = outcomes[first_of_draft[new.draft_id]] if outcomes[i] is None and new.draft_id else None
+            if first is not None:
+                outcomes[i] = replace(first, resent=True)
+        return [o for o in outcomes if o is not None]
+
+    def _sent(self, draft_id: str) -> Submission | None:
+        row = self._writer.execute(
+            f"SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE id = "
+            "(SELECT submission_id FROM drafts WHERE id = ?)", (draft_id,)).fetchone()
+        return submission_of(row) if row else None
+
+    def _insert_fresh(self, news: list[NewSubmission]) -> list[Submission]:
+        """Insert `news`, none of them a draft sent before, received now; then each claims its attachments and
+        marks its draft sent."""
+        if not news:
+            return []
+        received_at = now()
+        year = ids.helsinki_year(received_at)
+        seqs = self._count_up(year, [new.agency for new in news])
+        stored = [_stored(new, ids.reference(new.reference_pattern, seq, year), received_at)
+                  for new, seq in zip(news, seqs, strict=True)]
+        try:
+            self._writer.executemany(
+                f"INSERT INTO submissions ({SUBMISSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [row for _, row in stored])
+        except sqlite3.IntegrityError as exc:
+            if "submissions.reference" in str(exc):
+                raise DuplicateReference(f"a reference number is already taken: {exc}") from exc
+            raise
+        for new, (submission, _) in zip(news, stored, strict=True):
+            self._claim(new, submission.id)
+        return [submission for submission, _ in stored]
+
+    def _count_up(self, year: int, agencies: list[str]) -> list[int]:
+        """The next sequence numbers of `agencies` (one each, in order) in `year`, counted up in the transaction."""
+        next_seq: dict[str, int] = {}
+        for agency in dict.fromkeys(agencies):
+            taken = agencies.count(agency)
+            (last,) = self._writer.execute(
+                "INSERT INTO reference_counters (agency, year, last) VALUES (?, ?, ?) "
+                "ON CONFLICT (agency, year) DO UPDATE SET last = last + excluded.last RETURNING last",
+                (agency, year, taken),
+            ).fetchone()
+            next_seq[agency] = last - taken + 1
+        seqs = []
+        for agency in agencies:
+            seqs.append(next_seq[agency])
+            next_seq[agency] += 1
+        return seqs
+
+    def _claim(self, new: NewSubmission, submission_id: str) -> None:
+        """The submission takes its attachments, and its draft keeps only the link to it."""
+        for attachment_id in new.attachments:
+            claimed = self._writer.execute(
+                "UPDATE attachments SET submission_id = ? WHERE id = ? AND submission_id IS NULL",
+                (submission_id, attachment_id),
+            ).rowcount
+            if claimed != 1:
+                raise AttachmentGone(f"attachment {attachment_id} is gone or already sent")
+        if new.draft_id is not None:
+            sent = self._writer.execute(
+                "UPDATE drafts SET submission_id = ?, data = '{}', prefilled = '{}', code = NULL "
+                "WHERE id = ? AND submission_id IS NULL", (submission_id, new.draft_id)).rowcount
+            if sent != 1:
+                raise DraftGone("the draft is gone")
+
+    # Submissions: reads
+
+    async def submission(self, submission_id: str) -> Submission | None:
+        return await self._on_side(q.submission_where, "id = ?", submission_id)
+
+    async def submission_by_receipt(self, token: str) -> Submission | None:
+        return await self._on_side(q.submission_where, "receipt_token = ?", token)
+
+    async def form_submissions(self, form_id: str) -> list[Submission]:
+        return await self._on_side(q.form_submissions, form_id)
+
+    async def count_submissions(self) -> int:
+        return await self._on_side(q.count, "submissions")
+
+    # Attachments
+
+    async def add_attachment(self, name: str, media_type: str, content: bytes, owner: str | None = None) -> Attachment:
+        return await self._on_side(q.add_attachment, name, media_type, content, owner)
+
+    async def attachments(self, ids: list[str], submission_id: str | None = None) -> list[Attachment]:
+        return await self._on_side(q.attachments, ids, submission_id)
+
+    async def owned_attachments(self, ids: list[str], owner: str) -> list[Attachment]:
+        return await self._on_side(q.owned_attachments, ids, owner)
+
+    async def submission_attachments(self, submission_id: str) -> list[Attachment]:
+        return await self._on_side(q.submission_attachments, submission_id)
+
+    async def count_attachments(self) -> int:
+        return await self._on_side(q.count, "attachments")
+
+    async def hand_on_attachments(self, owner: str, new_owner: str) -> None:
+        await self._on_side(q.hand_on_attachments, owner, new_owner)
+
+    # Drafts
+
+    async def add_draft(self, form_id: str, language: str, days: int, data: dict[str, Any],
+                        prefilled: dict[str, Any] | None = None, locked: tuple[str, ...] = (),
+                        handover: bool = False) -> Draft:
+        return await self._on_side(q.add_draft, form_id, language, days, data, prefilled, locked, handover)
+
+    async def hand_over(self, handover: str) -> Draft | None:
+        return await self._on_side(q.hand_over, handover)
+
+    async def handed_over(self, handover: str) -> str | None:
+        return await self._on_side(q.handed_over, handover)
+
+    async def draft(self, token: str) -> Draft | None:
+        return await self._on_side(q.live_draft, "d.token = ?", token)
+
+    async def draft_by_code(self, code: str) -> Draft | None:
+        return await self._on_side(q.live_draft, "d.code = ?", code)
+
+    async def draft_by_id(self, draft_id: str) -> Draft | None:
+        return await self._on_side(q.live_draft, "d.id = ?", draft_id)
+
+    async def form_drafts(self, form_id: str) -> list[Draft]:
+        return await self._on_side(q.form_drafts, form_id)
+
+    async def save_draft(self, draft: Draft, data: dict[str, Any], done: tuple[str, ...],
+                         new_code: bool = False) -> Draft:
+        return await self._on_side(q.save_draft, draft, data, done, new_code)
+
+    async def purge(self, now: dt.datetime | None = None) -> tuple[int, int]:
+        return await self._on_side(q.purge, now or dt.datetime.now(dt.UTC))
+
+    # Agencies' API keys
+
+    async def add_api_key(self, agency: str, name: str = "") -> tuple[ApiKey, str]:
+        return await self._on_side(q.add_api_key, agency, name)
+
+    async def agency_of_key(self, secret: str) -> str | None:
+        return await self._on_side(q.agency_of_key, secret)
+
+    async def api_keys(self) -> list[ApiKey]:
+        return await self._on_side(q.api_keys)
+
+    async def revoke_api_key(self, key_id: str) -> bool:
+        return await self._on_side(q.revoke_api_key, key_id)
+
+    # Receipts
+
+    async def receipt_pdf(self, submission_id: str, language: str) -> bytes | None:
+        return await self._on_side(q.receipt_pdf, submission_id, language)
+
+    async def add_receipt_pdf(self, submission_id: str, language: str, pdf: bytes) -> bytes:
+        return await self._on_side(q.add_receipt_pdf, submission_id, language, pdf)
+
+    # The database
+
+    async def ping(self) -> None:
+        await self._on_side(q.ping)
+
+    async def close(self) -> None:
+        """Finish every queued write, then close both connections."""
+        if self._closed:
+            return
+        self._closed = True
+        self._queue.put(None)
+        await asyncio.to_thread(self._thread.join)
+        await self._on_side(sqlite3.Connection.close)
+        self._side_thread.shutdown()
+
+
+@dataclass(frozen=True)
+class _Pending:
+    new: NewSubmission
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[Submission]
+
+
+def _settle(future: asyncio.Future[Submission], outcome: Submission | BaseException) -> None:
+    if future.cancelled():
+        return
+    if isinstance(outcome, BaseException):
+        future.set_exception(outcome)
+    else:
+        future.set_result(outcome)
+
+
+def _stored(new: NewSubmission, reference: str, received_at: dt.datetime) -> tuple[Submission, tuple[Any, ...]]:
+    """The submission `new` becomes, and its row."""
+    data = canonical_json(new.data)
+    s = Submission(
+        id=ids.record_id(), reference=reference, form_id=new.form_id, form_version=new.form_version,
+        schema_hash=new.schema_hash, agency=new.agency, data=new.data,
+        data_sha256=hashlib.sha256(data.encode()).hexdigest(), received_at=received_at, language=new.language,
+        receipt_token=ids.token(), metadata=new.metadata,
+    )
+    return s, (s.id, s.reference, s.form_id, s.form_version, s.schema_hash, s.agency, data, s.data_sha256,
+               s.received_at.isoformat(), s.language, s.receipt_token, canonical_json(new.metadata))

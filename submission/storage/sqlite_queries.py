@@ -1,0 +1,253 @@
+"""What SQLite's side connection runs: every read, and the writes outside the group commit (uploads,
+drafts, API keys, receipts). Plain blocking functions of a connection; `SQLiteStorage` runs them on the
+connection's own thread."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from dataclasses import replace
+from typing import Any
+
+import submission.storage.ids as ids
+from core.schema import canonical_json
+from core.view.fields import ATTACHMENT_PREFIX
+from submission.storage.errors import DraftGone
+from submission.storage.protocol import UPLOAD_GRACE
+from submission.storage.records import ApiKey, Attachment, Draft, Submission
+from submission.storage.sqlite_schema import (
+    API_KEY_COLUMNS,
+    ATTACHMENT_COLUMNS,
+    DRAFT_COLUMNS,
+    SUBMISSION_COLUMNS,
+    Transaction,
+    api_key_of,
+    draft_of,
+    now,
+    stamp,
+    submission_of,
+)
+
+# Submissions
+
+
+def submission_where(db: sqlite3.Connection, where: str, value: str) -> Submission | None:
+    """The submission that meets `where` (one `?` parameter, `value`)."""
+    row = db.execute(f"SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE {where}", (value,)).fetchone()
+    return submission_of(row) if row else None
+
+
+def form_submissions(db: sqlite3.Connection, form_id: str) -> list[Submission]:
+    rows = db.execute(f"SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE form_id = ? ORDER BY received_at, rowid",
+                      (form_id,)).fetchall()
+    return [submission_of(row) for row in rows]
+
+
+def count(db: sqlite3.Connection, table: str) -> int:
+    return int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+# Attachments
+
+
+def add_attachment(db: sqlite3.Connection, name: str, media_type: str, content: bytes,
+                   owner: str | None) -> Attachment:
+    attachment = Attachment(id=ids.attachment_id(), name=name, media_type=media_type, size=len(content),
+                            sha256=hashlib.sha256(content).hexdigest())
+    with Transaction(db):
+        db.execute(
+            "INSERT INTO attachments (id, name, media_type, size, sha256, content, uploaded_at, draft_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (attachment.id, name, media_type, attachment.size, attachment.sha256, content, stamp(now()), owner),
+        )
+    return attachment
+
+
+def attachments_where(db: sqlite3.Connection, wanted: list[str], condition: str,
+                      value: str | None) -> dict[str, Attachment]:
+    """The attachments with these ids that meet `condition` (one `?` parameter, `value`), by id."""
+    if not wanted:
+        return {}
+    rows = db.execute(
+        f"SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE id IN ({','.join('?' * len(wanted))}) "
+        f"AND {condition}", (*wanted, value)).fetchall()
+    return {row[0]: Attachment(*row) for row in rows}
+
+
+def attachments(db: sqlite3.Connection, wanted: list[str], submission_id: str | None) -> list[Attachment]:
+    found = attachments_where(db, wanted, "submission_id IS ?", submission_id)
+    return [found[i] for i in wanted if i in found]
+
+
+def owned_attachments(db: sqlite3.Connection, wanted: list[str], owner: str) -> list[Attachment]:
+    found = attachments_where(db, wanted, "submission_id IS NULL AND draft_id = ?", owner)
+    return [found[i] for i in dict.fromkeys(wanted) if i in found]
+
+
+def submission_attachments(db: sqlite3.Connection, submission_id: str) -> list[Attachment]:
+    rows = db.execute(f"SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE submission_id = ? "
+                      "ORDER BY uploaded_at, rowid", (submission_id,)).fetchall()
+    return [Attachment(*row) for row in rows]
+
+
+def hand_on_attachments(db: sqlite3.Connection, owner: str, new_owner: str) -> None:
+    with Transaction(db):
+        db.execute("UPDATE attachments SET draft_id = ? WHERE draft_id = ? AND submission_id IS NULL",
+                   (new_owner, owner))
+
+
+def keep_attachments(db: sqlite3.Connection, draft_id: str, data: dict[str, Any]) -> None:
+    """The uploads a draft's answers refer to live as long as the draft; one held by another draft
+    (or a one-page form's upload key) stays with its holder. In the caller's transaction."""
+    wanted = [ref[len(ATTACHMENT_PREFIX):] for ref in _strings(data) if ref.startswith(ATTACHMENT_PREFIX)]
+    if wanted:
+        db.execute(
+            f"UPDATE attachments SET draft_id = ? WHERE id IN ({','.join('?' * len(wanted))}) "
+            "AND submission_id IS NULL AND draft_id IS NULL", (draft_id, *wanted))
+
+
+def _strings(value: Any) -> list[str]:
+    """Every string anywhere in a JSON value (without recursion: no nesting exhausts the stack)."""
+    found, stack = [], [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def purge(db: sqlite3.Connection, moment: dt.datetime) -> tuple[int, int]:
+    with Transaction(db):
+        drafts = db.execute("DELETE FROM drafts WHERE expires_at <= ?", (stamp(moment),)).rowcount
+        files = db.execute(
+            "DELETE FROM attachments WHERE submission_id IS NULL AND uploaded_at < ? AND "
+            "(draft_id IS NULL OR draft_id NOT IN (SELECT id FROM drafts))",
+            (stamp(moment - UPLOAD_GRACE),),
+        ).rowcount
+    return drafts, files
+
+
+# Drafts
+
+
+def add_draft(db: sqlite3.Connection, form_id: str, language: str, days: int, data: dict[str, Any],
+              prefilled: dict[str, Any] | None, locked: tuple[str, ...], handover: bool) -> Draft:
+    made = now()
+    draft = Draft(
+        id=ids.record_id(), token=ids.token(), form_id=form_id, language=language, data=data, done=(),
+        prefilled=prefilled or {}, locked=locked, csrf=ids.token(), created_at=made,
+        expires_at=made + dt.timedelta(days=days), days=days, handover=ids.token() if handover else None,
+    )
+    with Transaction(db):
+        db.execute(
+            "INSERT INTO drafts (id, token, form_id, language, data, done, prefilled, locked, csrf, created_at, "
+            "expires_at, days, handover) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (draft.id, draft.token, form_id, language, canonical_json(data), "[]", canonical_json(draft.prefilled),
+             json.dumps(list(locked)), draft.csrf, stamp(made), stamp(draft.expires_at), days, draft.handover),
+        )
+        keep_attachments(db, draft.id, data)
+    return draft
+
+
+def live_draft(db: sqlite3.Connection, where: str, value: str) -> Draft | None:
+    """The live (not expired) draft that meets `where` (one `?` parameter, `value`)."""
+    row = db.execute(f"SELECT {DRAFT_COLUMNS} FROM drafts d LEFT JOIN submissions s ON s.id = d.submission_id "
+                     f"WHERE {where} AND d.expires_at > ?", (value, stamp(now()))).fetchone()
+    return draft_of(row) if row else None
+
+
+def form_drafts(db: sqlite3.Connection, form_id: str) -> list[Draft]:
+    rows = db.execute(f"SELECT {DRAFT_COLUMNS} FROM drafts d LEFT JOIN submissions s ON s.id = d.submission_id "
+                      "WHERE d.form_id = ? ORDER BY d.created_at, d.rowid", (form_id,)).fetchall()
+    return [draft_of(row) for row in rows]
+
+
+def hand_over(db: sqlite3.Connection, handover: str) -> Draft | None:
+    fresh = ids.token()
+    with Transaction(db):
+        moved = db.execute(
+            "UPDATE drafts SET token = ?, csrf = ?, handed_over_at = ? "
+            "WHERE handover = ? AND handed_over_at IS NULL AND submission_id IS NULL AND expires_at > ?",
+            (fresh, ids.token(), stamp(now()), handover, stamp(now())),
+        ).rowcount
+    return live_draft(db, "d.token = ?", fresh) if moved == 1 else None
+
+
+def handed_over(db: sqlite3.Connection, handover: str) -> str | None:
+    row = db.execute("SELECT form_id FROM drafts WHERE handover = ? AND handed_over_at IS NOT NULL AND expires_at > ?",
+                     (handover, stamp(now()))).fetchone()
+    return str(row[0]) if row else None
+
+
+def save_draft(db: sqlite3.Connection, draft: Draft, data: dict[str, Any], done: tuple[str, ...],
+               new_code: bool) -> Draft:
+    expires_at = now() + dt.timedelta(days=draft.days)
+    saved = replace(draft, data=data, done=done, expires_at=expires_at,
+                    code=ids.resume_code() if new_code else draft.code)
+    with Transaction(db):
+        changed = db.execute(
+            "UPDATE drafts SET data = ?, done = ?, expires_at = ?, code = ? "
+            "WHERE id = ? AND submission_id IS NULL AND expires_at > ?",
+            (canonical_json(data), json.dumps(list(done)), stamp(expires_at), saved.code, draft.id, stamp(now())),
+        ).rowcount
+        if changed != 1:
+            raise DraftGone("the draft is gone or already sent")
+        keep_attachments(db, draft.id, data)
+    return saved
+
+
+# API keys
+
+
+def add_api_key(db: sqlite3.Connection, agency: str, name: str) -> tuple[ApiKey, str]:
+    secret = ids.new_key()
+    record = ApiKey(id=ids.record_id(), agency=agency, name=name, created_at=now())
+    with Transaction(db):
+        db.execute("INSERT INTO api_keys (id, agency, name, sha256, created_at) VALUES (?, ?, ?, ?, ?)",
+                   (record.id, agency, name, ids.key_hash(secret), stamp(record.created_at)))
+    return record, secret
+
+
+def agency_of_key(db: sqlite3.Connection, secret: str) -> str | None:
+    row = db.execute("SELECT agency FROM api_keys WHERE sha256 = ? AND revoked_at IS NULL",
+                     (ids.key_hash(secret),)).fetchone()
+    return str(row[0]) if row else None
+
+
+def api_keys(db: sqlite3.Connection) -> list[ApiKey]:
+    rows = db.execute(f"SELECT {API_KEY_COLUMNS} FROM api_keys ORDER BY created_at, id").fetchall()
+    return [api_key_of(row) for row in rows]
+
+
+def revoke_api_key(db: sqlite3.Connection, key_id: str) -> bool:
+    with Transaction(db):
+        return db.execute("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                          (stamp(now()), key_id)).rowcount == 1
+
+
+# Receipts
+
+
+def receipt_pdf(db: sqlite3.Connection, submission_id: str, language: str) -> bytes | None:
+    row = db.execute("SELECT pdf FROM receipts WHERE submission_id = ? AND language = ?",
+                     (submission_id, language)).fetchone()
+    return bytes(row[0]) if row else None
+
+
+def add_receipt_pdf(db: sqlite3.Connection, submission_id: str, language: str, pdf: bytes) -> bytes:
+    with Transaction(db):
+        db.execute("INSERT OR IGNORE INTO receipts (submission_id, language, pdf, rendered_at) VALUES (?, ?, ?, ?)",
+                   (submission_id, language, pdf, stamp(now())))
+        kept = receipt_pdf(db, submission_id, language)
+    assert kept is not None
+    return kept
+
+
+def ping(db: sqlite3.Connection) -> None:
+    db.execute("SELECT 1").fetchone()
