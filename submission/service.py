@@ -30,12 +30,13 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.errors import Invalid
+from core.errors import Gone, Invalid
 from core.forms import Form
+from core.messages import text
 from core.view.fields import FormView
 from submission.acting import acting
 from submission.coerce import Issue
-from submission.storage import NewSubmission, Storage, Submission
+from submission.storage import AttachmentGone, DraftGone, NewSubmission, Storage, Submission
 from submission.uploads import references
 from submission.validate import CompiledForms, accept, problem
 
@@ -84,13 +85,20 @@ class Submissions:
         upload key; None: any unclaimed one, for the API's own data URLs). A `draft_id` is sent at most
         once: sent again, it gives back its first submission.
 
-        Raises `Invalid` with every problem when the answers are wrong or name a file not there to claim."""
+        Raises `Invalid` with every problem when the answers are wrong or name a file not there to claim (also
+        when the file goes between the check and the commit), `Gone` when the draft went (purged)."""
         accepted = accept(self.compiled, form, view, answers, issues)
         await self.claimable(view, accepted, owner)
         new = new_submission(form, accepted, view.lang, draft_id)
         for contribute in self.in_transaction:
             new = contribute(form, new)
-        submission = await self.storage.add_submission(new)
+        try:
+            submission = await self.storage.add_submission(new)
+        except AttachmentGone:
+            await self.claimable(view, accepted, owner)  # names the file that went while this one was checked
+            raise
+        except DraftGone as exc:
+            raise Gone(text(view.lang, "draft_gone")) from exc
         if not submission.resent:
             await self.tell(Sent(form, submission))
         return submission

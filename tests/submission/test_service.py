@@ -5,9 +5,10 @@ listener that loses nothing."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -16,12 +17,12 @@ import pytest
 
 import submission.service as service
 from core.catalog import load_catalog
-from core.errors import Invalid
+from core.errors import Gone, Invalid
 from core.forms import Form
 from core.view.build import form_view
 from core.view.fields import FormView
 from submission.coerce import Issue
-from submission.service import Sent, Submissions, audit
+from submission.service import Sent, Submissions, audit, new_submission
 from submission.storage import NewSubmission, Storage, Submission, open_storage
 from submission.validate import CompiledForms
 from tests.conftest import form_client, stored_answers
@@ -251,3 +252,45 @@ def test_through_the_app_a_failing_listener_changes_no_answer(tmp_path: Path) ->
         assert api.status_code == 201 and api.json()["reference"]
         assert client.get(page.headers["location"]).status_code == 200
         assert stored_answers(client) == [{"nimi": NAME}, {"nimi": NAME}]
+
+
+class Racing:
+    """The real storage, with something else happening just before the submission's commit: another request
+    claiming the same file, or the hourly purge taking the draft."""
+
+    def __init__(self, storage: Storage, before: Callable[[Storage], Awaitable[Any]]) -> None:
+        self._storage, self._before = storage, before
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._storage, name)
+
+    async def add_submission(self, new: NewSubmission) -> Submission:
+        await self._before(self._storage)
+        return await self._storage.add_submission(new)
+
+
+def test_a_file_claimed_between_the_check_and_the_commit_is_a_problem_not_an_error(setup: Setup) -> None:
+    held = setup.upload("k")
+
+    async def claim_it(storage: Storage) -> None:
+        other = replace(new_submission(setup.form, answers(held), "fi"), data={"nimi": "Toinen"})
+        await storage.add_submission(other)
+
+    racing = Submissions(Racing(setup.storage, claim_it), CompiledForms())  # type: ignore[arg-type]
+    with pytest.raises(Invalid) as refused:
+        asyncio.run(racing.submit(setup.form, setup.view, answers(held), owner="k"))
+    assert [p.pointer for p in refused.value.problems] == ["/paatos"]
+    assert asyncio.run(setup.storage.count_submissions()) == 1  # only the other one
+
+
+def test_a_draft_purged_between_the_check_and_the_commit_is_gone(setup: Setup) -> None:
+    draft = asyncio.run(setup.storage.add_draft("oikaisu", "fi", 7, {}))
+
+    async def purge(storage: Storage) -> None:
+        await storage.purge(now=dt.datetime.now(dt.UTC) + dt.timedelta(days=30))
+
+    racing = Submissions(Racing(setup.storage, purge), CompiledForms())  # type: ignore[arg-type]
+    with pytest.raises(Gone):
+        asyncio.run(racing.submit(setup.form, setup.view, {"nimi": NAME, "paatos": "x"}, owner=draft.id,
+                                  draft_id=draft.id))
+    assert asyncio.run(setup.storage.count_submissions()) == 0
