@@ -34,6 +34,7 @@ from core.schema import (
     unescape,
     untitled,
 )
+from core.view.widgets import WIDGETS
 
 #: The rjsf uiSchema vocabulary, plus Lomake's `ui:messages`.
 KNOWN_UI_KEYS = frozenset({
@@ -45,11 +46,8 @@ KNOWN_UI_KEYS = frozenset({
     "ui:enableMarkdownInDescription", "ui:enableMarkdownInHelp", "ui:className", "ui:layoutGrid",
     "ui:enableOptionalDataFieldForType", "ui:row", "ui:col", "ui:messages",
 })
-KNOWN_WIDGETS = frozenset({
-    "text", "textarea", "password", "email", "uri", "url", "tel", "date", "alt-date", "datetime",
-    "alt-datetime", "time", "color", "updown", "range", "radio", "select", "checkbox", "checkboxes",
-    "hidden", "file", "date-parts",
-})
+#: The `ui:widget`s the view builder knows (`core.view.widgets`).
+KNOWN_WIDGETS = frozenset(WIDGETS)
 
 
 def check_part(path: Path, root: Path) -> list[FormProblem]:

@@ -12,12 +12,22 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from referencing import Registry, Resource
 from referencing._core import Resolver
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
+from core.conditions import Condition
 from core.i18n import translate, translate_labels
 from core.schema import Schema, deref, escape, humanise, object_shape
 
@@ -129,6 +139,15 @@ class PageMeta(BaseModel):
     #: False for a part that is not public (the neighbours of a permit application): its answers are marked
     #: "not public" on the review, the confirmation and the receipt.
     public: bool = True
+    #: `condition` compiled, once, when the page is read.
+    _condition: Condition | None = PrivateAttr(default=None)
+
+    def model_post_init(self, context: Any) -> None:
+        self._condition = Condition.of(self.condition) if self.condition is not None else None
+
+    def applies(self, answers: Mapping[str, Any]) -> bool:
+        """Whether the page is asked, given the answers so far."""
+        return self._condition is None or self._condition.holds(answers)
 
 
 class StartMeta(BaseModel):

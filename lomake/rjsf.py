@@ -11,9 +11,9 @@ import copy
 from collections.abc import Iterator
 from typing import Any
 
-from core.check import KNOWN_WIDGETS
 from core.forms import META_KEY
 from core.schema import Schema, iter_subschemas, json_type
+from core.view.widgets import WIDGETS
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 
@@ -68,7 +68,7 @@ def _inline(schema: Any, ui: Any, root: Schema, notes: list[str], at: str) -> No
 def _set_ui(schema: Schema, key: str, value: Any, notes: list[str], at: str) -> None:
     if key == "ui:widget":
         value = _WIDGET_ALIASES.get(value, value)
-        if value not in KNOWN_WIDGETS:
+        if value not in WIDGETS:
             notes.append(f"uiSchema{at}/ui:widget: {value!r} is a custom React widget; left out")
             return
     schema[key] = value

@@ -7,10 +7,10 @@ import datetime as dt
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, assert_never
 
-from core import identifiers
 from core.formats import clock_shown, date_shown, moment_shown, number_shown
+from core.identifiers import IDENTIFIERS
 from core.messages import text
 from core.schema import same_json
 from core.timezone import HELSINKI
@@ -89,24 +89,35 @@ def _named(item: Answer | Group, files: Mapping[str, str]) -> Answer | Group:
 
 def _items(fields: Sequence[Field], instance: Mapping[str, Any], lang: str) -> Iterator[Answer | Group]:
     for f in fields:
-        if f.kind == "hidden":
-            continue
-        value = instance.get(f.key) if f.pointer else instance  # a choice at the root: the whole answer
-        if f.kind == "conditional":
-            # a group inside the group (conditions in a chain) decides for its own questions
-            yield from _items([c for c in f.children if c.kind == "conditional" or c.key in instance],
-                              instance, lang)
-        elif f.kind == "alternatives" and isinstance(value, dict):
+        yield from _field_items(f, instance.get(f.key) if f.pointer else instance, instance, lang)
+
+
+def _field_items(f: Field, value: Any, instance: Mapping[str, Any], lang: str) -> Iterator[Answer | Group]:
+    """The answers of one question: `value` its answer (a choice at the root: the whole answer), `instance` the
+    object holding it."""
+    match f.kind:
+        case "hidden":
+            return
+        case "conditional":  # a group inside the group (conditions in a chain) decides for its own questions
+            yield from _items([c for c in f.children if c.kind == "conditional" or c.key in instance], instance, lang)
+            return
+        case "alternatives" if isinstance(value, dict):
             branch = f.children[chosen_branch(f, value)]
             yield Answer(f.label, branch.label)
             yield from _items(branch.children, value, lang)
-        elif f.kind == "list" and isinstance(value, list) and value:
+            return
+        case "list" if isinstance(value, list) and value:
             yield from _list_items(f, value, lang)
-        elif f.kind == "fieldset":
+            return
+        case "fieldset":
             yield Group(f.label, tuple(_items(f.children, value if isinstance(value, dict) else {}, lang)))
-        else:
-            yield Answer(f.label, text(lang, "not_answered") if f.key not in instance else show(f, value, lang),
-                         target=f.id)
+            return
+        case ("text" | "textarea" | "number" | "date" | "checkbox" | "declaration" | "fixed" | "file" | "radios"
+              | "select" | "checkboxes" | "alternatives" | "list" | "pairs" | "json"):
+            pass  # an answer on a line of its own (a choice or list not answered as one: as it was given)
+        case _:
+            assert_never(f.kind)
+    yield Answer(f.label, text(lang, "not_answered") if f.key not in instance else show(f, value, lang), target=f.id)
 
 
 def _list_items(f: Field, items: list[Any], lang: str) -> Iterator[Answer | Group]:
@@ -124,16 +135,27 @@ def _list_items(f: Field, items: list[Any], lang: str) -> Iterator[Answer | Grou
 def show(f: Field, value: Any, lang: str) -> str:
     """One answer as a person reads it: option labels, yes or no, d.M.yyyy in every language, times in
     Finnish time, numbers with the language's separators."""
-    if f.kind == "file":
-        return "\n".join(str(v) for v in (value if isinstance(value, list) else [value]))
-    if f.kind in ("radios", "select", "checkboxes"):
-        wanted = value if f.kind == "checkboxes" and isinstance(value, list) else [value]
-        return "\n".join(next((o.label for o in f.options if same_json(o.data, v)), str(v)) for v in wanted)
+    match f.kind:
+        case "file":
+            return "\n".join(str(v) for v in (value if isinstance(value, list) else [value]))
+        case "radios" | "select" | "checkboxes":
+            wanted = value if f.kind == "checkboxes" and isinstance(value, list) else [value]
+            return "\n".join(next((o.label for o in f.options if same_json(o.data, v)), str(v)) for v in wanted)
+        case "json" if isinstance(value, int | float) and not isinstance(value, bool):
+            return json.dumps(value)  # a number written as JSON stays as written
+        case ("text" | "textarea" | "number" | "date" | "checkbox" | "declaration" | "fixed" | "fieldset" | "json"
+              | "alternatives" | "list" | "pairs" | "conditional" | "hidden"):
+            return _value_shown(f, value, lang)
+        case _:
+            assert_never(f.kind)
+
+
+def _value_shown(f: Field, value: Any, lang: str) -> str:
     if isinstance(value, bool):
         return text(lang, "yes" if value else "no")
     if isinstance(value, str):
         return _text_shown(f, value, lang)
-    if isinstance(value, int | float) and f.kind != "json":
+    if isinstance(value, int | float):
         return number_shown(value, lang)
     return json.dumps(value, ensure_ascii=False, indent=2)
 
@@ -149,7 +171,8 @@ def _text_shown(f: Field, value: str, lang: str) -> str:
             return _time_shown(value, lang)
     except ValueError:
         return value
-    return identifiers.shown(f.format, value) if f.format in identifiers.FORMATS else value
+    identifier = IDENTIFIERS.get(f.format)
+    return identifier.shown(value) if identifier is not None else value
 
 
 def _time_shown(value: str, lang: str) -> str:

@@ -12,7 +12,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 from core.errors import Problem
 from core.messages import file_size as file_size_in
 from core.messages import text
-from core.view.fields import Field, FormView, html_id, list_items, pair_rows, walk
+from core.view.fields import Field, FormView, Kind, html_id, list_items, pair_rows, walk
 from renderer.answers import Answer, Group
 
 
@@ -61,7 +61,7 @@ class Pages:
 
 
 #: The components whose label or legend can be a page's `h1`.
-_HEADING_KINDS = ("text", "textarea", "select", "radios", "checkboxes", "date")
+_HEADING_KINDS: tuple[Kind, ...] = ("text", "textarea", "select", "radios", "checkboxes", "date")
 
 
 def sole_question(fields: Sequence[Field]) -> tuple[Field, tuple[str, ...]] | None:

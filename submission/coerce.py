@@ -2,29 +2,27 @@
 
 Empty answers are absent (never `""`), numbers and booleans are typed, dates are ISO 8601.
 What cannot be read is kept as typed (so the page shows it again) and reported as an `Issue`.
-`form_values` is the inverse: a JSON instance as the strings a form would post.
+`form_values` is the inverse: a JSON instance as the strings a form would post. Each kind of
+question has its reader (`READERS`) and its writer (`WRITERS`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
-from jsonschema.protocols import Validator
-
-from core.dialects import validator_class
 from core.schema import json_fault, same_json
 from core.timezone import HELSINKI
 from core.view.fields import (
     ATTACHMENT_PREFIX,
     ITEM,
     Field,
+    Kind,
     chosen_branch,
     item_at,
     list_items,
@@ -102,7 +100,7 @@ def apply_action(data: dict[str, list[str]], action: str, fields: Sequence[Field
     return data
 
 
-def _placed_field(fields: Sequence[Field], name: str, kind: str) -> Field | None:
+def _placed_field(fields: Sequence[Field], name: str, kind: Kind) -> Field | None:
     """The list or "pairs" field whose control is `name`, at any depth: inside list items the
     view model holds a template (`/a/-/b`), made the field of item `/a/3/b` here."""
     found = [f for f in walk(fields) if f.kind == kind]
@@ -171,120 +169,167 @@ def _first(data: FormData, name: str) -> str:
 
 
 def _coerce(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) -> None:
+    """Read the answer to `f` from the posted `data` into `out` (under `f.key`), noting what could not be read."""
+    READERS[f.kind](f, data, out, issues)
+
+
+#: Reads one kind of question's answer from the posted data into its object, noting problems in the list.
+Reader = Callable[[Field, FormData, dict[str, Any], list[Issue]], None]
+
+
+def _fieldset(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) -> None:
+    fields: dict[str, Any] = {}
+    for child in f.children:
+        _coerce(child, data, fields, issues)
+    if f.required or _given(f.children, fields):
+        out[f.key] = fields
+
+
+def _checkbox(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) -> None:
+    out[f.key] = _first(data, f.name) == "true"
+
+
+def _declaration(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) -> None:
+    if _first(data, f.name) == "true":
+        out[f.key] = True
+
+
+def _choice(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) -> None:
     raw = _first(data, f.name)
-    if f.kind == "fieldset":
-        fields: dict[str, Any] = {}
+    if raw:
+        out[f.key] = _option_data(f, raw, issues)
+
+
+def _checkboxes(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) -> None:
+    chosen = [_option_data(f, v, issues) for v in data.get(f.name) or () if v]
+    if chosen or f.required:  # a required list of choices may be empty, unless `minItems` says otherwise
+        out[f.key] = chosen
+
+
+def _file(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) -> None:
+    kept = [f"{ATTACHMENT_PREFIX}{i}" for i in data.get(f"{f.name}[kept]") or () if i]
+    if kept:
+        out[f.key] = kept if f.json_type == "array" else kept[-1]
+
+
+def _fixed(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) -> None:
+    if f.required and f.options:  # never read from the page: the schema says what it is
+        out[f.key] = f.options[0].data
+
+
+def _hidden(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) -> None:
+    if f.options:  # an option's tag: fixed too
+        _fixed(f, data, out, issues)
+        return
+    raw = _first(data, f.name).strip()
+    if raw:
+        out[f.key] = _scalar(f, raw, issues)
+
+
+def _conditional(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) -> None:
+    if f.condition is None or f.condition.holds(out):  # answers to questions that do not apply are dropped
         for child in f.children:
-            _coerce(child, data, fields, issues)
-        if f.required or _given(f.children, fields):
-            out[f.key] = fields
-    elif f.kind == "checkbox":
-        out[f.key] = raw == "true"
-    elif f.kind == "declaration":
-        if raw == "true":
-            out[f.key] = True
-    elif f.kind in ("radios", "select"):
-        if raw:
-            out[f.key] = _option_data(f, raw, issues)
-    elif f.kind == "file":
-        kept = [f"{ATTACHMENT_PREFIX}{i}" for i in data.get(f"{f.name}[kept]") or () if i]
-        if kept:
-            out[f.key] = kept if f.json_type == "array" else kept[-1]
-    elif f.kind == "fixed" or (f.kind == "hidden" and f.options):  # an option's tag is hidden, and fixed too
-        if f.required and f.options:  # never read from the page: the schema says what it is
-            out[f.key] = f.options[0].data
-    elif f.kind == "conditional":
-        if f.condition is None or holds(f.condition, out):  # answers to questions that do not apply are dropped
-            for child in f.children:
-                _coerce(child, data, out, issues)
-    elif f.kind == "alternatives":
-        option = _first(data, f"{f.name}[option]")
-        if option.isdigit() and int(option) < len(f.children):
-            issues.append(Issue(f.pointer, "option", {"n": int(option)}))  # not a problem: which option was picked
-            inner: dict[str, Any] = {}
-            for child in f.children[int(option)].children:
-                _coerce(child, data, inner, issues)
-            if f.pointer:
-                out[f.key] = inner
-            else:  # the form's root is the choice: the answers are the option's
-                out.update(inner)
-        elif option:
-            issues.append(Issue(f.pointer, "choice"))
-        elif not f.pointer:  # the form's root is the choice: nothing is answered until an option is picked
-            issues.append(Issue(f.pointer, "required"))
-    elif f.kind == "list":
-        items: list[Any] = []
-        for position in f.prefix:
-            answer: dict[str, Any] = {}
-            _coerce(position, data, answer, issues)
-            items.append(answer.get(position.key))
-        while items and items[-1] is None and not f.children:
-            items.pop()
-        for item in list_items(f, data):
-            answer = {}
-            _coerce(item, data, answer, issues)
-            if item.kind == "fieldset":  # an object item stays until removed: its questions get asked
-                items.append(answer.get(item.key, {}))
-            elif item.kind == "list":  # so does a list item, even with no items of its own
-                items.append(answer.get(item.key, []))
-            elif answer.get(item.key) is not None:
-                items.append(answer[item.key])
-        given = any(_answer_given(p, v) for p, v in zip(f.prefix, items, strict=False))  # not an unticked box
-        if f.required or given or any(i is not None for i in items[len(f.prefix):]):
-            out[f.key] = items
-        elif not f.prefix and _first(data, f"{f.name}[count]") == "0":  # `[]` if a condition requires the list
-            issues.append(Issue(f.pointer, "shown_empty"))
-    elif f.kind == "pairs":
-        for key_field, value_field in pair_rows(f, data)[:-1]:
-            name = _first(data, key_field.name).strip()
-            row: dict[str, Any] = {}
-            _coerce(value_field, data, row, issues)
-            if name:
-                out[name] = row.get("value")
-            elif _first(data, value_field.name).strip():
-                issues.append(Issue(f.pointer, "pair_key"))
-    elif f.kind == "checkboxes":
-        chosen = [_option_data(f, v, issues) for v in data.get(f.name) or () if v]
-        if chosen or f.required:  # a required list of choices may be empty, unless `minItems` says otherwise
-            out[f.key] = chosen
-    elif f.kind == "date":
-        value = _date(f, data, issues)
-        if value is not None:
-            out[f.key] = value
-        elif f.nullable:
-            out[f.key] = None
-    elif f.kind == "textarea":
-        text = raw.replace("\r\n", "\n").replace("\r", "\n")
-        if text.strip():
-            out[f.key] = text
-        elif f.nullable:
-            out[f.key] = None
-    elif f.kind == "json":
-        if raw.strip():
-            try:
-                parsed = json.loads(raw)
-            except (ValueError, RecursionError):
-                parsed = _UNREAD
-            if parsed is _UNREAD or json_fault(parsed):
-                out[f.key] = raw
-                issues.append(Issue(f.pointer, "json"))
-            else:
-                out[f.key] = parsed
-    elif raw.strip():
-        out[f.key] = _scalar(f, raw.strip(), issues)
-    elif f.nullable and f.kind in ("text", "number"):
+            _coerce(child, data, out, issues)
+
+
+def _alternatives(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) -> None:
+    option = _first(data, f"{f.name}[option]")
+    if option.isdigit() and int(option) < len(f.children):
+        issues.append(Issue(f.pointer, "option", {"n": int(option)}))  # not a problem: which option was picked
+        inner: dict[str, Any] = {}
+        for child in f.children[int(option)].children:
+            _coerce(child, data, inner, issues)
+        if f.pointer:
+            out[f.key] = inner
+        else:  # the form's root is the choice: the answers are the option's
+            out.update(inner)
+    elif option:
+        issues.append(Issue(f.pointer, "choice"))
+    elif not f.pointer:  # the form's root is the choice: nothing is answered until an option is picked
+        issues.append(Issue(f.pointer, "required"))
+
+
+def _list(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) -> None:
+    items: list[Any] = []
+    for position in f.prefix:
+        answer: dict[str, Any] = {}
+        _coerce(position, data, answer, issues)
+        items.append(answer.get(position.key))
+    while items and items[-1] is None and not f.children:
+        items.pop()
+    for item in list_items(f, data):
+        answer = {}
+        _coerce(item, data, answer, issues)
+        if item.kind == "fieldset":  # an object item stays until removed: its questions get asked
+            items.append(answer.get(item.key, {}))
+        elif item.kind == "list":  # so does a list item, even with no items of its own
+            items.append(answer.get(item.key, []))
+        elif answer.get(item.key) is not None:
+            items.append(answer[item.key])
+    given = any(_answer_given(p, v) for p, v in zip(f.prefix, items, strict=False))  # not an unticked box
+    if f.required or given or any(i is not None for i in items[len(f.prefix):]):
+        out[f.key] = items
+    elif not f.prefix and _first(data, f"{f.name}[count]") == "0":  # `[]` if a condition requires the list
+        issues.append(Issue(f.pointer, "shown_empty"))
+
+
+def _pairs(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) -> None:
+    for key_field, value_field in pair_rows(f, data)[:-1]:
+        name = _first(data, key_field.name).strip()
+        row: dict[str, Any] = {}
+        _coerce(value_field, data, row, issues)
+        if name:
+            out[name] = row.get("value")
+        elif _first(data, value_field.name).strip():
+            issues.append(Issue(f.pointer, "pair_key"))
+
+
+def _date_field(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) -> None:
+    value = _date(f, data, issues)
+    if value is not None:
+        out[f.key] = value
+    elif f.nullable:
         out[f.key] = None
 
 
-def holds(condition: tuple[str, bool], answers: Mapping[str, Any]) -> bool:
-    """Whether a conditional group applies to the answers given so far."""
-    schema, expected = condition
-    return _condition(schema).is_valid(answers) is expected
+def _textarea(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) -> None:
+    text = _first(data, f.name).replace("\r\n", "\n").replace("\r", "\n")
+    if text.strip():
+        out[f.key] = text
+    elif f.nullable:
+        out[f.key] = None
 
 
-@functools.lru_cache(maxsize=1024)
-def _condition(schema: str) -> Validator:
-    return validator_class({})(json.loads(schema))  # 2020-12, with ECMA-262 patterns
+def _json(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) -> None:
+    raw = _first(data, f.name)
+    if not raw.strip():
+        return
+    try:
+        parsed = json.loads(raw)
+    except (ValueError, RecursionError):
+        parsed = _UNREAD
+    if parsed is _UNREAD or json_fault(parsed):
+        out[f.key] = raw
+        issues.append(Issue(f.pointer, "json"))
+    else:
+        out[f.key] = parsed
+
+
+def _text(f: Field, data: FormData, out: dict[str, Any], issues: list[Issue]) -> None:
+    raw = _first(data, f.name).strip()
+    if raw:
+        out[f.key] = _scalar(f, raw, issues)
+    elif f.nullable:
+        out[f.key] = None
+
+
+#: The reader of each kind of question (`tests/core/test_kinds.py` checks that every kind has one).
+READERS: dict[Kind, Reader] = {
+    "text": _text, "number": _text, "textarea": _textarea, "date": _date_field, "json": _json,
+    "checkbox": _checkbox, "declaration": _declaration, "radios": _choice, "select": _choice,
+    "checkboxes": _checkboxes, "file": _file, "fixed": _fixed, "hidden": _hidden, "fieldset": _fieldset,
+    "alternatives": _alternatives, "list": _list, "pairs": _pairs, "conditional": _conditional,
+}
 
 
 def _given(fields: Sequence[Field], answers: Mapping[str, Any]) -> bool:
@@ -406,44 +451,93 @@ def form_values(fields: Sequence[Field], instance: Mapping[str, Any]) -> dict[st
 
 
 def _values(f: Field, value: Any, out: dict[str, list[str]]) -> None:
-    if f.kind == "fixed" or (f.kind == "hidden" and f.options):
-        return  # nothing on the page to fill
-    if f.kind == "file":
-        refs = value if isinstance(value, list) else [value]
-        out[f"{f.name}[kept]"] = [r[len(ATTACHMENT_PREFIX):] for r in refs if str(r).startswith(ATTACHMENT_PREFIX)]
-        return
-    if value is None and f.nullable and f.kind in ("text", "number", "textarea", "date"):
-        return  # an empty answer
-    if f.kind == "fieldset" and isinstance(value, dict):
+    """Put the strings a form would post for `value`, the answer to `f`, into `out`."""
+    WRITERS[f.kind](f, value, out)
+
+
+#: Writes one kind of question's answer as the strings a form would post.
+Writer = Callable[[Field, Any, dict[str, list[str]]], None]
+
+
+def _nothing(f: Field, value: Any, out: dict[str, list[str]]) -> None:
+    """A fixed value: nothing on the page to fill."""
+
+
+def _hidden_values(f: Field, value: Any, out: dict[str, list[str]]) -> None:
+    if not f.options:  # else an option's tag: nothing on the page to fill
+        _plain(f, value, out)
+
+
+def _file_values(f: Field, value: Any, out: dict[str, list[str]]) -> None:
+    refs = value if isinstance(value, list) else [value]
+    out[f"{f.name}[kept]"] = [r[len(ATTACHMENT_PREFIX):] for r in refs if str(r).startswith(ATTACHMENT_PREFIX)]
+
+
+def _fieldset_values(f: Field, value: Any, out: dict[str, list[str]]) -> None:
+    if isinstance(value, dict):
         out.update(form_values(f.children, value))
-    elif f.kind == "alternatives" and isinstance(value, dict):
-        k = chosen_branch(f, value)
-        out[f"{f.name}[option]"] = [str(k)]
-        out.update(form_values(f.children[k].children, value))
-    elif f.kind == "list" and isinstance(value, list):
-        out[f"{f.name}[count]"] = [str(max(len(value) - len(f.prefix), 0))]
-        for i, item in enumerate(value):
-            item_field = f.prefix[i] if i < len(f.prefix) else item_at(f, i) if f.children else None
-            if item_field is not None:
-                out.update(form_values([item_field], {item_field.key: item}))
-    elif f.kind in ("checkbox", "declaration"):
-        if value is True:
-            out[f.name] = ["true"]
-    elif f.kind in ("radios", "select", "checkboxes"):
-        wanted = value if f.kind == "checkboxes" and isinstance(value, list) else [value]
-        out[f.name] = [o.value for v in wanted for o in f.options if same_json(o.data, v)]
-    elif f.kind == "date" and isinstance(value, str):
-        try:
-            day = dt.date.fromisoformat(value)
-            out.update({f"{f.name}[day]": [str(day.day)], f"{f.name}[month]": [str(day.month)],
-                        f"{f.name}[year]": [str(day.year)]})
-        except ValueError:
-            year, _, rest = value.partition("-")
-            month, _, day_part = rest.partition("-")
-            out.update({f"{f.name}[day]": [day_part], f"{f.name}[month]": [month], f"{f.name}[year]": [year]})
-    elif f.kind == "json":
-        out[f.name] = [json.dumps(value, ensure_ascii=False, indent=2)]
-    elif f.json_type == "time" and isinstance(value, str):
+    else:
+        _plain(f, value, out)
+
+
+def _alternatives_values(f: Field, value: Any, out: dict[str, list[str]]) -> None:
+    if not isinstance(value, dict):
+        _plain(f, value, out)
+        return
+    k = chosen_branch(f, value)
+    out[f"{f.name}[option]"] = [str(k)]
+    out.update(form_values(f.children[k].children, value))
+
+
+def _list_values(f: Field, value: Any, out: dict[str, list[str]]) -> None:
+    if not isinstance(value, list):
+        _plain(f, value, out)
+        return
+    out[f"{f.name}[count]"] = [str(max(len(value) - len(f.prefix), 0))]
+    for i, item in enumerate(value):
+        item_field = f.prefix[i] if i < len(f.prefix) else item_at(f, i) if f.children else None
+        if item_field is not None:
+            out.update(form_values([item_field], {item_field.key: item}))
+
+
+def _ticked(f: Field, value: Any, out: dict[str, list[str]]) -> None:
+    if value is True:
+        out[f.name] = ["true"]
+
+
+def _chosen(f: Field, value: Any, out: dict[str, list[str]]) -> None:
+    wanted = value if f.kind == "checkboxes" and isinstance(value, list) else [value]
+    out[f.name] = [o.value for v in wanted for o in f.options if same_json(o.data, v)]
+
+
+def _date_values(f: Field, value: Any, out: dict[str, list[str]]) -> None:
+    if value is None and f.nullable:
+        return  # an empty answer
+    if not isinstance(value, str):
+        _plain(f, value, out)
+        return
+    try:
+        day = dt.date.fromisoformat(value)
+        out.update({f"{f.name}[day]": [str(day.day)], f"{f.name}[month]": [str(day.month)],
+                    f"{f.name}[year]": [str(day.year)]})
+    except ValueError:
+        year, _, rest = value.partition("-")
+        month, _, day_part = rest.partition("-")
+        out.update({f"{f.name}[day]": [day_part], f"{f.name}[month]": [month], f"{f.name}[year]": [year]})
+
+
+def _json_values(f: Field, value: Any, out: dict[str, list[str]]) -> None:
+    out[f.name] = [json.dumps(value, ensure_ascii=False, indent=2)]
+
+
+def _text_values(f: Field, value: Any, out: dict[str, list[str]]) -> None:
+    if not (value is None and f.nullable):  # else an empty answer
+        _plain(f, value, out)
+
+
+def _plain(f: Field, value: Any, out: dict[str, list[str]]) -> None:
+    """A value in one control: a time as Finnish time, a moment as local time, yes or no, else as written."""
+    if f.json_type == "time" and isinstance(value, str):
         match = re.fullmatch(r"(\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?", value)
         if match and match.group(3):
             today = dt.datetime.now(HELSINKI).date().isoformat()
@@ -462,3 +556,13 @@ def _values(f: Field, value: Any, out: dict[str, list[str]]) -> None:
         out[f.name] = ["true" if value else "false"]
     else:
         out[f.name] = [str(value)]
+
+
+#: The writer of each kind of question (`tests/core/test_kinds.py` checks that every kind has one).
+WRITERS: dict[Kind, Writer] = {
+    "text": _text_values, "number": _text_values, "textarea": _text_values, "date": _date_values,
+    "json": _json_values, "checkbox": _ticked, "declaration": _ticked, "radios": _chosen, "select": _chosen,
+    "checkboxes": _chosen, "file": _file_values, "fixed": _nothing, "hidden": _hidden_values,
+    "fieldset": _fieldset_values, "alternatives": _alternatives_values, "list": _list_values, "pairs": _plain,
+    "conditional": _plain,
+}

@@ -9,14 +9,12 @@ Everything here is pure: form metadata and answers in, pages and views out.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from core.forms import FormMeta, PageMeta
 from core.view.fields import Field, FormView, Option
-from submission.coerce import holds
 
 REVIEW = "review"
 
@@ -33,7 +31,7 @@ class Step:
 
 def applies(page: PageMeta, answers: Mapping[str, Any]) -> bool:
     """Whether `page` is asked, given the answers so far."""
-    return page.condition is None or holds((json.dumps(page.condition, sort_keys=True), True), answers)
+    return page.applies(answers)
 
 
 def pages_asked(meta: FormMeta, answers: Mapping[str, Any]) -> list[PageMeta]:
@@ -99,7 +97,7 @@ def _keys(fields: Sequence[Field], answers: Mapping[str, Any], only_holding: boo
     """The keys conditional groups (and the groups inside them) ask: all, or only those whose condition holds."""
     found: set[str] = set()
     for f in fields:
-        if f.kind != "conditional" or (only_holding and f.condition is not None and not holds(f.condition, answers)):
+        if f.kind != "conditional" or (only_holding and f.condition is not None and not f.condition.holds(answers)):
             continue
         found |= {c.key for c in f.children if c.kind != "conditional"} | _keys(f.children, answers, only_holding)
     return found
@@ -122,9 +120,9 @@ def page_view(view: FormView, properties: Sequence[str], answers: Mapping[str, A
         children = _asked_of(f.children, asked)
         if not children:
             continue
-        rests = _rests_on(f.condition[0]) if f.condition is not None else set()
+        rests = f.condition.about() if f.condition is not None else set()
         if f.condition is not None and rests and not rests & asked:  # (a condition on nothing named stays asked)
-            if holds(f.condition, others):
+            if f.condition.holds(others):
                 fields += children
             continue
         fields.append(replace(f, children=children))
@@ -149,12 +147,6 @@ def _asked_of(fields: Sequence[Field], asked: set[str]) -> tuple[Field, ...]:
 def page_name(pointer: str) -> str:
     """The top-level property an answer's pointer falls under."""
     return pointer.split("/")[1].replace("~1", "/").replace("~0", "~") if pointer.count("/") else ""
-
-
-def _rests_on(condition: str) -> set[str]:
-    """The properties a condition (as JSON text) looks at."""
-    schema = json.loads(condition)
-    return set(schema.get("properties") or {}) | set(schema.get("required") or [])
 
 
 def merged(answers: Mapping[str, Any], properties: Sequence[str], page_answers: Mapping[str, Any]) -> dict[str, Any]:

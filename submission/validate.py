@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from datetime import date
 from functools import partial
-from typing import Any
+from typing import Any, assert_never
 
 from jsonschema import FormatChecker
 from jsonschema.exceptions import ValidationError
@@ -22,10 +22,10 @@ from referencing._core import Resolver
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
-from core import identifiers
 from core.dialects import search, validator_class
 from core.errors import Invalid, Problem
 from core.forms import Form
+from core.identifiers import IDENTIFIERS
 from core.messages import file_size, has_text, text
 from core.schema import (
     Schema,
@@ -59,14 +59,14 @@ def format_checker(cls: type[Validator] | None = None) -> FormatChecker:
     checker = FormatChecker(formats=())
     checker.checkers = dict((cls or validator_class({})).FORMAT_CHECKER.checkers)
     checker.checks("email")(lambda value: not isinstance(value, str) or bool(_EMAIL.match(value)))
-    for fmt in identifiers.FORMATS:
-        checker.checks(fmt, raises=ValueError)(partial(_identifier, fmt))
+    for identifier in IDENTIFIERS.values():
+        checker.checks(identifier.name, raises=ValueError)(partial(_identifier, identifier.check))
     return checker
 
 
-def _identifier(fmt: str, value: object) -> bool:
+def _identifier(check: Callable[[str], None], value: object) -> bool:
     if isinstance(value, str):
-        identifiers.check(fmt, value)  # raises ValueError("<reason>")
+        check(value)  # raises ValueError("<reason>")
     return True
 
 
@@ -258,57 +258,80 @@ def own_message(issue: Issue, f: Field | None) -> str | None:
     return next((m for m in map(f.message, keys) if m), None)
 
 
-_CHOICES = ("radios", "select", "alternatives")
 #: What a text input's `type` says its answer is, for the message that asks for it.
 _INPUT_FORMATS = {"email": "email", "url": "uri", "tel": "phone", "time": "time", "datetime-local": "date_time"}
 
 
 def _required(lang: str, f: Field | None) -> str:
     """What to do to answer a required question, by its kind of answer."""
-    kind = f.kind if f is not None else ""
-    if kind in ("declaration", "checkbox"):
-        return text(lang, "required_declaration")
-    if kind == "list":
-        return text(lang, "list_required")
-    if kind in ("fieldset", "pairs"):
-        return text(lang, "required_group")
-    if kind in ("file", "date", "checkboxes"):
-        return text(lang, f"required_{kind}")
-    if kind in _CHOICES:
-        return text(lang, "required_choice")
-    if kind == "number":
-        return text(lang, "required_number")
-    fmt = (f.format or _INPUT_FORMATS.get(dict(f.attrs).get("type", ""), "")) if f is not None else ""
-    return text(lang, f"required_{fmt}" if has_text(f"required_{fmt}") else "required_text")
+    if f is None:
+        return text(lang, "required_text")
+    match f.kind:
+        case "declaration" | "checkbox":
+            return text(lang, "required_declaration")
+        case "list":
+            return text(lang, "list_required")
+        case "fieldset" | "pairs":
+            return text(lang, "required_group")
+        case "file" | "date" | "checkboxes":
+            return text(lang, f"required_{f.kind}")
+        case "radios" | "select" | "alternatives":
+            return text(lang, "required_choice")
+        case "number":
+            return text(lang, "required_number")
+        case "text" | "textarea" | "json" | "fixed" | "hidden" | "conditional":
+            fmt = f.format or _INPUT_FORMATS.get(dict(f.attrs).get("type", ""), "")
+            return text(lang, f"required_{fmt}" if has_text(f"required_{fmt}") else "required_text")
+        case _:
+            assert_never(f.kind)
+
+
+def _by_kind(lang: str, code: str, params: dict[str, Any], f: Field) -> str | None:
+    """The message for a rule broken that the kind of answer words in its own way, if it does."""
+    match f.kind:
+        case "declaration" | "checkbox":  # a declaration is `const: true`, a ticked box `enum: [true]`
+            return text(lang, "required_declaration") if code in ("const", "enum") else None
+        case "list":
+            limit = {"minItems": "list_min", "maxItems": "list_max"}.get(code)
+            return text(lang, limit, **{"n": 1, **params}) if limit else None
+        case "radios" | "select" | "alternatives" | "checkboxes":
+            return text(lang, "choice") if code in ("const", "enum", "oneOf", "anyOf") else None
+        case ("text" | "textarea" | "number" | "date" | "json" | "fixed" | "file" | "fieldset" | "pairs"
+              | "conditional" | "hidden"):
+            return None
+        case _:
+            assert_never(f.kind)
+
+
+#: The message of a `format` broken, by format (identifiers have their own, `core.identifiers`).
+_FORMATS = {"email": "format_email", "uri": "format_uri", "date": "date_real", "time": "format_time",
+            "date-time": "format_date_time"}
+#: Codes whose message is the code's own text, with the issue's details.
+_OWN_TEXT = frozenset({
+    "pair_key", "file_type", "file_gone", "file_active", "file_data_url", "choice", "integer", "number",
+    "date_real", "json", "additionalProperties", "type", "minimum", "maximum", "exclusiveMinimum",
+    "exclusiveMaximum", "multipleOf", "maxLength", "minLength", "pattern", "minItems", "maxItems", "uniqueItems",
+})
 
 
 def _default(lang: str, issue: Issue, f: Field | None) -> str:
     code = issue.code
-    kind = f.kind if f is not None else ""
     params = dict(issue.params)
     if code == "minLength" and params.get("n") == 1 or code == "required":
         return _required(lang, f)
-    if code in ("const", "enum") and kind in ("declaration", "checkbox"):
-        return text(lang, "required_declaration")
-    if kind == "list" and code in ("minItems", "maxItems"):
-        return text(lang, {"minItems": "list_min", "maxItems": "list_max"}[code], **{"n": 1, **params})
+    worded = _by_kind(lang, code, params, f) if f is not None else None
+    if worded is not None:
+        return worded
     if code == "date_missing_part":
         return text(lang, code, part=text(lang, f"part_{params['part']}"))
-    if code in ("const", "enum", "oneOf", "anyOf") and kind in (*_CHOICES, "checkboxes"):
-        return text(lang, "choice")
-    if code == "format" and params.get("format") in identifiers.FORMATS:
-        fmt, reason = str(params["format"]), str(params.get("reason") or "format")
-        return text(lang, f"{fmt}:{reason}") if has_text(f"{fmt}:{reason}") else text(lang, f"{fmt}:format")
+    identifier = IDENTIFIERS.get(str(params.get("format"))) if code == "format" else None
+    if identifier is not None:
+        return text(lang, identifier.refusal(str(params.get("reason") or "format")))
     if code == "format":
-        name = {"email": "format_email", "uri": "format_uri", "date": "date_real", "time": "format_time",
-                "date-time": "format_date_time"}.get(str(params.get("format")), "format")
-        return text(lang, name)
+        return text(lang, _FORMATS.get(str(params.get("format")), "format"))
     if code == "file_too_large":
         return text(lang, code, size=file_size(int(params["bytes"]), lang))
-    if code in ("pair_key", "file_type", "file_gone", "file_active", "file_data_url", "choice", "integer", "number",
-                "date_real", "json", "additionalProperties", "type", "minimum", "maximum", "exclusiveMinimum",
-                "exclusiveMaximum", "multipleOf", "maxLength", "minLength", "pattern", "minItems", "maxItems",
-                "uniqueItems"):
+    if code in _OWN_TEXT:
         return text(lang, code, **params)
     return text(lang, "generic" if f is not None else "generic_answers")
 
@@ -433,4 +456,4 @@ def _prepare(view: FormView, instance: Any) -> None:
     for at, fmt in view.identifiers:
         holder, key = holder_of(instance, at)
         if holder is not None and isinstance(holder.get(key), str):
-            holder[key] = identifiers.normalise(fmt, holder[key])
+            holder[key] = IDENTIFIERS[fmt].normalise(holder[key])

@@ -14,8 +14,9 @@ from typing import Any
 from referencing._core import Resolver
 from referencing.exceptions import Unresolvable
 
+from core.conditions import Condition
 from core.forms import Form, in_language
-from core.identifiers import FORMATS as IDENTIFIER_FORMATS
+from core.identifiers import IDENTIFIERS
 from core.messages import text
 from core.schema import (
     VARIABLE_PLACE,
@@ -60,7 +61,7 @@ def form_view(form: Form, lang: str) -> FormView:
     description = str(root.get("ui:description") or root.get("description") or "")
     read_only = tuple(f.pointer for f in walk(fields) if f.kind == "fixed" and ("readonly", "true") in f.attrs
                       and not VARIABLE_PLACE.search(f.pointer))
-    identifiers = tuple((f.pointer, f.format) for f in walk(fields) if f.format in IDENTIFIER_FORMATS
+    identifiers = tuple((f.pointer, f.format) for f in walk(fields) if f.format in IDENTIFIERS
                         and not VARIABLE_PLACE.search(f.pointer))
     personal = personal_question(form, fields, identifiers)
     privacy = in_language(form.agency.privacy_notice, lang) if personal else ""
@@ -113,6 +114,11 @@ def _own_children(schema: Schema, resolver: Resolver[Any], at: str, lang: str, d
         yield pairs
 
 
+#: A condition's branch (the schema that adds questions), the condition, whether the branch applies when the
+#: condition holds (`then`) or not (`else`), the property it is about (if one), and where its `$ref`s resolve.
+_Branch = tuple[Any, dict[str, Any], bool, str | None, Resolver[Any]]
+
+
 def _conditionals(
     schema: Schema, resolver: Resolver[Any], at: str, lang: str, depth: int,
     declared: Mapping[str, tuple[Schema, Resolver[Any]]],
@@ -122,23 +128,7 @@ def _conditionals(
     (inside another group when that group adds the field: conditions in a chain)."""
     groups: list[tuple[str | None, Field]] = []
     asked: set[str] = set()  # a question several conditions add gets controls of its own in each group
-    parts = [(schema, resolver)]
-    for part in schema.get("allOf") or ():
-        try:
-            parts.append(deref(part, resolver))
-        except (Unresolvable, RecursionError):
-            continue
-    every: list[tuple[Any, dict[str, Any], bool, str | None, Resolver[Any]]] = []
-    for part, part_resolver in parts:
-        condition = part.get("if")
-        if isinstance(condition, dict):
-            trigger = next(iter(condition.get("properties") or {}), None)
-            every += [(part.get("then"), condition, True, trigger, part_resolver),
-                      (part.get("else"), condition, False, trigger, part_resolver)]
-        dependent = {**(part.get("dependencies") or {}), **(part.get("dependentSchemas") or {})}
-        for name, branch in dependent.items():
-            if isinstance(branch, dict):
-                every.append((branch, {"required": [name]}, True, name, part_resolver))
+    every = _branches(schema, resolver)
     # What a condition can be about: the object's own properties, then those other conditions add.
     known = dict(declared)
     for branch, _, _, _, part_resolver in every:
@@ -160,10 +150,31 @@ def _conditionals(
         asked.update(added)
         groups.append((trigger if trigger in known else None, Field(
             "conditional", "", group, html_id(group), "", hint=_when(when, holds, known, lang),
-            children=children, condition=(json.dumps(when, sort_keys=True), holds),
-            attrs=_reveal(when, holds, at, known),
+            children=children, condition=Condition.of(when, holds), attrs=_reveal(when, holds, at, known),
         )))
     return _placed(groups, declared)
+
+
+def _branches(schema: Schema, resolver: Resolver[Any]) -> list[_Branch]:
+    """Every branch a condition adds, in the object's own schema and its `allOf` parts, in order."""
+    parts = [(schema, resolver)]
+    for part in schema.get("allOf") or ():
+        try:
+            parts.append(deref(part, resolver))
+        except (Unresolvable, RecursionError):
+            continue
+    every: list[_Branch] = []
+    for part, part_resolver in parts:
+        condition = part.get("if")
+        if isinstance(condition, dict):
+            trigger = next(iter(condition.get("properties") or {}), None)
+            every += [(part.get("then"), condition, True, trigger, part_resolver),
+                      (part.get("else"), condition, False, trigger, part_resolver)]
+        dependent = {**(part.get("dependencies") or {}), **(part.get("dependentSchemas") or {})}
+        for name, branch in dependent.items():
+            if isinstance(branch, dict):
+                every.append((branch, {"required": [name]}, True, name, part_resolver))
+    return every
 
 
 def _placed(groups: list[tuple[str | None, Field]],
@@ -286,8 +297,6 @@ def _field(
     except (Unresolvable, RecursionError):
         schema = {}
     schema = implied(schema, resolver)
-    options = schema.get("ui:options") or {}
-    widget = schema.get("ui:widget") or options.get("widget")
     base: dict[str, Any] = {
         "key": name, "pointer": at, "id": html_id(at), "required": required,
         "label": str(schema.get("ui:title") or schema.get("title") or humanise(name)),
@@ -296,9 +305,23 @@ def _field(
     }
     base["messages"] += not_message(base, schema, lang)
     hints = [str(h) for h in (schema.get("ui:description") or schema.get("description"), schema.get("ui:help")) if h]
-    kind_of = json_type(schema)
     if depth > MAX_DEPTH:
         return json_field(base, hints, lang, "a schema nested more than 12 levels deep (recursive)")
+    chosen = _chosen(base, hints, schema, resolver, lang, depth)
+    return chosen if chosen is not None else _typed(base, hints, schema, resolver, lang, depth)
+
+
+def _widget(schema: Schema) -> Any:
+    """The schema's `ui:widget` (or `ui:options.widget`): a name `core.view.widgets` knows, if `lomake check` passed."""
+    return schema.get("ui:widget") or (schema.get("ui:options") or {}).get("widget")
+
+
+def _chosen(
+    base: dict[str, Any], hints: list[str], schema: Schema, resolver: Resolver[Any], lang: str, depth: int
+) -> Field | None:
+    """The field for an answer that is hidden, fixed or chosen (from values, or between objects), if it is one."""
+    kind_of = json_type(schema)
+    widget = _widget(schema)
     if widget == "hidden":
         return Field("hidden", json_type=kind_of or "string", **base)
     fixed = fixed_field(base, hints, schema, kind_of, lang)
@@ -315,27 +338,42 @@ def _field(
         return union_field(base, hints, union, lang)
     if _has_object_branches(schema, resolver) and not _adds_fields(schema):
         return _alternatives(base, hints, schema, resolver, lang, depth)
+    return None
+
+
+def _typed(
+    base: dict[str, Any], hints: list[str], schema: Schema, resolver: Resolver[Any], lang: str, depth: int
+) -> Field | None:
+    """The field for an answer of the schema's type (None: an object with nothing to ask, left off the page)."""
+    kind_of = json_type(schema)
     if kind_of == "object":
-        if _has_object_branches(schema, resolver) or _adds_fields(schema):
-            return json_field(base, hints, lang, "a choice between objects that only a condition adds")
-        children = tuple(_children(schema, resolver, at, lang, depth))
-        if not children:  # nothing to ask (`lomake check` warns): left off the page, or fixed as `{}`
-            return Field("fixed", json_type="object", options=(Option("—", "—", {}),), **base) if required else None
-        off = (("autocomplete", "off"),) if schema.get("ui:autocomplete") == "off" else ()
-        if not required:
-            children = tuple(emptied(c) for c in children)
-        return Field("fieldset", json_type="object", hint=" ".join(hints), children=children, attrs=off, **base)
+        return _object(base, hints, schema, resolver, lang, depth)
     if kind_of == "array":
-        return _array(base, hints, schema, resolver, widget, lang, depth)
+        return _array(base, hints, schema, resolver, _widget(schema), lang, depth)
     if kind_of == "boolean":
-        return boolean_field(base, hints, schema, widget, lang)
+        return boolean_field(base, hints, schema, _widget(schema), lang)
     if kind_of in ("integer", "number"):
         mode = "numeric" if kind_of == "integer" else "decimal"
         return Field("number", json_type=kind_of, hint=" ".join(hints), attrs=(("inputmode", mode),),
                      width=number_width(schema), **base)
     if kind_of == "string" and not _has_object_branches(schema, resolver):
-        return string_field(base, hints, schema, widget, options, lang)
+        return string_field(base, hints, schema, _widget(schema), schema.get("ui:options") or {}, lang)
     return json_field(base, hints, lang, construct_of(schema))
+
+
+def _object(
+    base: dict[str, Any], hints: list[str], schema: Schema, resolver: Resolver[Any], lang: str, depth: int
+) -> Field | None:
+    """A fieldset of the object's questions (an optional one's lists start empty)."""
+    if _has_object_branches(schema, resolver) or _adds_fields(schema):
+        return json_field(base, hints, lang, "a choice between objects that only a condition adds")
+    children = tuple(_children(schema, resolver, base["pointer"], lang, depth))
+    if not children:  # nothing to ask (`lomake check` warns): left off the page, or fixed as `{}`
+        return Field("fixed", json_type="object", options=(Option("—", "—", {}),), **base) if base["required"] else None
+    off = (("autocomplete", "off"),) if schema.get("ui:autocomplete") == "off" else ()
+    if not base["required"]:
+        children = tuple(emptied(c) for c in children)
+    return Field("fieldset", json_type="object", hint=" ".join(hints), children=children, attrs=off, **base)
 
 
 def construct_of(schema: Schema) -> str:

@@ -9,11 +9,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal, get_args
 
+from core.conditions import Condition
 from core.schema import same_json
 
 ITEM = re.compile(r"/\d+(?=/|$)")
+
+
+#: The components a question can be, each made by the view builder (`core.view.build`, `scalars`, `constructs`).
+#: Code that acts by kind `match`es on it, ending in `assert_never` (mypy then names every place a new kind must
+#: be handled), or keeps a table by kind (`submission.coerce.READERS`), held complete by tests/core/test_kinds.py.
+Kind = Literal[
+    "text", "textarea", "number", "date", "checkbox", "declaration", "fixed", "file", "radios", "select",
+    "checkboxes", "fieldset", "alternatives", "list", "pairs", "conditional", "hidden", "json",
+]
+KINDS: tuple[Kind, ...] = get_args(Kind)
 
 
 #: How answers refer to an uploaded file: `attachment:<id>`.
@@ -41,7 +52,7 @@ class Field:
     unless `control` names it.
     """
 
-    kind: str
+    kind: Kind
     key: str
     pointer: str
     id: str
@@ -66,9 +77,9 @@ class Field:
     prefix: tuple[Field, ...] = ()
     #: A file field's largest accepted file, in bytes.
     max_bytes: int = 0
-    #: A conditional group's condition: a JSON Schema (as JSON text) the object must (True) or must not
-    #: (False) match for the group's questions to apply.
-    condition: tuple[str, bool] | None = None
+    #: A conditional group's condition: what the object's answers must (or must not) match for the group's
+    #: questions to apply.
+    condition: Condition | None = None
     #: A list inside an optional group: a new page shows none of its items until the person adds one,
     #: so that the group stays unanswered (and absent) when left alone.
     starts_empty: bool = False

@@ -7,10 +7,11 @@ import json
 import re
 from typing import Any
 
-from core.identifiers import FORMATS as IDENTIFIER_FORMATS
+from core.identifiers import IDENTIFIERS
 from core.messages import file_size, text
 from core.schema import Schema
-from core.view.fields import Field, Option
+from core.view.fields import Field, Kind, Option
+from core.view.widgets import INPUT_TYPES
 
 #: A string field with a larger `maxLength` than this is a textarea.
 TEXTAREA_FROM = 300
@@ -18,19 +19,6 @@ TEXTAREA_FROM = 300
 
 #: A choice with more options than this is a select instead of radios.
 SELECT_FROM = 10
-
-
-_IDENTIFIER_ATTRS: dict[str, tuple[tuple[str, str], ...]] = {
-    "fi-hetu": (("spellcheck", "false"), ("autocapitalize", "characters")),
-    "fi-business-id": (("spellcheck", "false"),),
-    "iban": (("spellcheck", "false"), ("autocapitalize", "characters")),
-    "fi-postal-code": (("inputmode", "numeric"), ("spellcheck", "false")),
-    "phone": (("type", "tel"), ("spellcheck", "false")),
-}
-
-
-#: Input widths, in characters, for answers of a known shape (GOV.UK's width classes).
-IDENTIFIER_WIDTHS = {"fi-hetu": 11, "fi-business-id": 10, "fi-postal-code": 5, "iban": 20, "phone": 20}
 
 
 def number_width(schema: Schema) -> int:
@@ -133,7 +121,7 @@ def choice_field(
     widget: str | None, lang: str,
 ) -> Field:
     options = options_for(values)
-    kind = "select" if widget == "select" or (widget != "radio" and len(options) > SELECT_FROM) else "radios"
+    kind: Kind = "select" if widget == "select" or (widget != "radio" and len(options) > SELECT_FROM) else "radios"
     return Field(kind, json_type=kind_of, hint=" ".join(hints), options=options, **base)
 
 
@@ -160,15 +148,15 @@ def string_field(
     attrs: list[tuple[str, str]] = []
     if fmt == "date" and widget not in ("date", "text"):
         return Field("date", hint=" ".join([*hints, text(lang, "date_hint")]), **base)
-    if fmt in IDENTIFIER_FORMATS:
-        return Field("text", hint=" ".join(hints), format=str(fmt), attrs=_IDENTIFIER_ATTRS[str(fmt)],
-                     width=IDENTIFIER_WIDTHS.get(str(fmt), 0), **base)
+    identifier = IDENTIFIERS.get(str(fmt))
+    if identifier is not None:
+        return Field("text", hint=" ".join(hints), format=identifier.name, attrs=identifier.attrs,
+                     width=identifier.width, **base)
     if fmt in ("date-time", "time"):  # the browser's own inputs, read as Finnish time
         kind = {"date-time": "datetime-local", "time": "time"}[str(fmt)]
         return Field("text", json_type=str(fmt), hint=" ".join(hints), attrs=(("type", kind),), **base)
     input_type = {"email": "email", "uri": "url", "date": "date"}.get(str(fmt), "text")
-    input_type = {"email": "email", "uri": "url", "url": "url", "tel": "tel", "date": "date",
-                  "password": "password", "color": "color"}.get(str(widget), input_type)
+    input_type = INPUT_TYPES.get(str(widget), input_type)
     input_type = str(schema.get("ui:inputType") or options.get("inputType") or input_type)
     if autocomplete == "tel" or str(autocomplete).endswith(" tel"):
         input_type = "tel"

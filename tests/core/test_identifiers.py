@@ -6,11 +6,16 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import lxml.html
 import pytest
+from babel.messages.catalog import Message
+from babel.messages.pofile import read_po
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.identifiers import check, normalise, shown
+from core.i18n import INTERFACE_LOCALE
+from core.identifiers import IDENTIFIERS, Identifier, check, normalise, shown
+from core.messages import LANGUAGES, text
 from tests.conftest import form_client, send_answers, stored_answers
 
 CHECK_CHARACTERS = "0123456789ABCDEFHJKLMNPRSTUVWXY"
@@ -102,3 +107,46 @@ def test_both_paths_normalise_before_storing_and_speak_of_the_reason(tmp_path: P
                                            "tili": "FI2112345600000785", "puhelin": "+358401234567"}]
         receipt = client.get(sent.headers["location"]).text  # type: ignore[attr-defined]
         assert "FI21 1234 5600 0007 85" in receipt and json.dumps("+358 40 1234567")[1:-1] in receipt
+
+
+def catalog_entries(lang: str) -> dict[str, Message]:
+    with (INTERFACE_LOCALE / f"{lang}.po").open("rb") as file:
+        return {m.context: m for m in read_po(file) if m.id and m.context}
+
+
+@pytest.mark.parametrize("identifier", IDENTIFIERS.values(), ids=list(IDENTIFIERS))
+def test_every_identifier_has_each_of_its_messages_in_every_language(identifier: Identifier) -> None:
+    """Its messages are the interface's (core/messages.py, translated in the catalogs): asking for it and each
+    reason to refuse it, and no other message speaks of it."""
+    with (INTERFACE_LOCALE / "messages.pot").open("rb") as file:
+        finnish = {m.context: str(m.id) for m in read_po(file) if m.id and m.context}
+    own = {key for key in finnish if key.startswith(f"{identifier.name}:") or key == f"required_{identifier.name}"}
+    assert own == set(identifier.messages)
+    for lang in LANGUAGES[1:]:
+        entries = catalog_entries(lang)
+        for key in identifier.messages:
+            entry = entries[key]
+            assert entry.id == finnish[key] and entry.string and not entry.fuzzy, f"{lang}.po: {key}"
+
+
+@pytest.mark.parametrize("identifier", IDENTIFIERS.values(), ids=list(IDENTIFIERS))
+def test_every_identifier_is_typed_checked_stored_and_shown_as_its_entry_says(tmp_path: Path,
+                                                                              identifier: Identifier) -> None:
+    form = {"title": "T", "type": "object", "required": ["x"],
+            "properties": {"x": {"title": "X", "type": "string", "format": identifier.name}}}
+    with form_client(tmp_path, t=form) as client:
+        (control,) = lxml.html.fromstring(client.get("/forms/t").text).xpath("//input[@name='/x']")
+        assert {k: control.get(k) for k, _ in identifier.attrs} == dict(identifier.attrs)
+        assert f"input--width-{identifier.width}" in control.get("class").split()
+        for written, told in (("", f"required_{identifier.name}"), ("x", identifier.refusal("format"))):
+            refused = send_answers(client, "t", {"/x": written})
+            assert refused.status_code == 422  # type: ignore[attr-defined]
+            page = lxml.html.fromstring(refused.text).text_content()  # type: ignore[attr-defined]
+            assert text("fi", told) in page and text("sv", told) != text("fi", told) != text("en", told)
+        api = client.post("/api/v1/forms/t/submissions", json={"x": "x"})
+        assert api.json()["errors"] == [{"pointer": "/x", "message": text("fi", identifier.refusal("format"))}]
+        sent = send_answers(client, "t", {"/x": f" {identifier.example.lower()} "})
+        assert sent.status_code == 303  # type: ignore[attr-defined]
+        assert stored_answers(client) == [{"x": identifier.example}]
+        confirmation = client.get(sent.headers["location"]).text  # type: ignore[attr-defined]
+        assert identifier.shown(identifier.example) in lxml.html.fromstring(confirmation).text_content()
