@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from pydantic import BaseModel
+
 from core.check import KNOWN_UI_KEYS, READ_UI_KEYS
 from core.forms import Agency, FormMeta, PageMeta, Rule, StartMeta
 from core.settings import SETTINGS
@@ -86,7 +88,7 @@ def test_the_x_lomake_table_lists_every_metadata_key() -> None:
 
 def test_the_keys_of_pages_start_pages_and_rules_are_documented() -> None:
     text = FORM_FILES.read_text()
-    said = {
+    said: dict[type[BaseModel], str] = {
         PageMeta: section(text, "## Pages, review and drafts"),
         StartMeta: section(text, "## Pages, review and drafts"),
         Rule: section(text, "## Rules between answers"),
