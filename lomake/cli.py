@@ -37,10 +37,11 @@ class SettingText(click.ParamType[Any]):
 
 def setting_option(setting: Setting) -> Callable[[F], F]:
     """The setting as an option: its flag, else its environment variable, else its default."""
+    # A default shown as other text than the value (`http://HOST:PORT`) is a description: click brackets it.
+    shown: bool | str = True if setting.shown == str(setting.default) else setting.shown or False
     return click.option(setting.flag, setting.name, type=SettingText(setting), default=setting.default,
                         multiple=setting.many, metavar=setting.metavar, envvar=setting.env, show_envvar=True,
-                        show_default=setting.shown == str(setting.default) or setting.shown or False,
-                        help=setting.help)
+                        show_default=shown, help=setting.help)
 
 
 def setting_options(command: F) -> F:
