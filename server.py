@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from core.catalog import load_catalog
@@ -35,52 +35,10 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Starlette:
     for problem in catalog.problems:
         (log.warning if problem.warning else log.error)("%s", problem)
     state = Lomake(settings, catalog, storage or open_storage(settings.db_url), Pages(settings.template_dirs))
-
-    async def purge_now_and_then() -> None:
-        while True:
-            await state.storage.purge()
-            await asyncio.sleep(settings.purge_every)
-
-    @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        purging = asyncio.create_task(purge_now_and_then())
-        yield
-        purging.cancel()
-        state.receipts.close()
-        await state.storage.close()
-
     handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
         LomakeError: lomake_error, HTTPException: http_error,
     }
-    app = Starlette(
-        routes=[
-            Route("/", pages.index),
-            Route("/accessibility", pages.accessibility),
-            Route("/accessibility/{agency}", pages.accessibility_statement),
-            Route("/forms/{form_id}", pages.show_form, methods=["GET"]),
-            Route("/forms/{form_id}", pages.submit_form, methods=["POST"]),
-            Route("/forms/{form_id}/pages/{page}", drafts.show_page, methods=["GET"]),
-            Route("/forms/{form_id}/pages/{page}", drafts.submit_page, methods=["POST"]),
-            Route("/forms/{form_id}/review", drafts.show_review, methods=["GET"]),
-            Route("/forms/{form_id}/review", drafts.submit_review, methods=["POST"]),
-            Route("/forms/{form_id}/saved", drafts.saved),
-            Route("/forms/{form_id}/tasks", drafts.show_tasks, methods=["GET"]),
-            Route("/forms/{form_id}/extend", drafts.extend_draft, methods=["POST"]),
-            Route("/drafts/{token}", drafts.resume_link, name="resume_link"),
-            Route("/resume", drafts.resume, methods=["GET", "POST"], name="resume"),
-            Route("/receipts/{token}.pdf", pages.receipt_pdf_file, name="receipt_pdf"),
-            Route("/receipts/{token}", pages.confirmation),
-            Route("/api/v1/forms", api.api_forms),
-            Route("/api/v1/forms/{form_id}", api.api_form),
-            Route("/api/v1/forms/{form_id}/submissions", api.api_submit, methods=["POST"]),
-            Route("/api/v1/forms/{form_id}/drafts", api.api_draft, methods=["POST"]),
-            Route("/healthz", api.healthz),
-            Route("/themes/{agency}.css", pages.theme),
-            Mount("/static", StaticFiles(packages=[("renderer", "static")]), name="static"),
-        ],
-        exception_handlers=handlers,
-        lifespan=lifespan,
-    )
+    app = Starlette(routes=routes(), exception_handlers=handlers, lifespan=lifespan(state))
     app.state.lomake = state
     app.router.redirect_slashes = False  # its redirect would name the request's Host: links use public_url only
     app.add_middleware(CrossOriginProtection, public_url=settings.public_url)
@@ -88,3 +46,51 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Starlette:
     app.add_middleware(Failsafe)  # inside SecurityHeaders: even an unexpected error gets the headers
     app.add_middleware(SecurityHeaders, public_url=settings.public_url)
     return app
+
+
+def routes() -> list[BaseRoute]:
+    """Every page, form, receipt and API endpoint, and the static files."""
+    return [
+        Route("/", pages.index),
+        Route("/accessibility", pages.accessibility),
+        Route("/accessibility/{agency}", pages.accessibility_statement),
+        Route("/forms/{form_id}", pages.show_form, methods=["GET"]),
+        Route("/forms/{form_id}", pages.submit_form, methods=["POST"]),
+        Route("/forms/{form_id}/pages/{page}", drafts.show_page, methods=["GET"]),
+        Route("/forms/{form_id}/pages/{page}", drafts.submit_page, methods=["POST"]),
+        Route("/forms/{form_id}/review", drafts.show_review, methods=["GET"]),
+        Route("/forms/{form_id}/review", drafts.submit_review, methods=["POST"]),
+        Route("/forms/{form_id}/saved", drafts.saved),
+        Route("/forms/{form_id}/tasks", drafts.show_tasks, methods=["GET"]),
+        Route("/forms/{form_id}/extend", drafts.extend_draft, methods=["POST"]),
+        Route("/drafts/{token}", drafts.resume_link, name="resume_link"),
+        Route("/resume", drafts.resume, methods=["GET", "POST"], name="resume"),
+        Route("/receipts/{token}.pdf", pages.receipt_pdf_file, name="receipt_pdf"),
+        Route("/receipts/{token}", pages.confirmation),
+        Route("/api/v1/forms", api.api_forms),
+        Route("/api/v1/forms/{form_id}", api.api_form),
+        Route("/api/v1/forms/{form_id}/submissions", api.api_submit, methods=["POST"]),
+        Route("/api/v1/forms/{form_id}/drafts", api.api_draft, methods=["POST"]),
+        Route("/healthz", api.healthz),
+        Route("/themes/{agency}.css", pages.theme),
+        Mount("/static", StaticFiles(packages=[("renderer", "static")]), name="static"),
+    ]
+
+
+def lifespan(state: Lomake) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    """Purges now and then while the app runs; closes the receipts' pool and the storage when it stops."""
+
+    async def purge_now_and_then() -> None:
+        while True:
+            await state.storage.purge()
+            await asyncio.sleep(state.settings.purge_every)
+
+    @asynccontextmanager
+    async def running(app: Starlette) -> AsyncIterator[None]:
+        purging = asyncio.create_task(purge_now_and_then())
+        yield
+        purging.cancel()
+        state.receipts.close()
+        await state.storage.close()
+
+    return running

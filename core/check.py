@@ -36,15 +36,17 @@ from core.schema import (
 )
 from core.view.widgets import WIDGETS
 
-#: The rjsf uiSchema vocabulary, plus Lomake's `ui:messages`.
-KNOWN_UI_KEYS = frozenset({
-    "ui:widget", "ui:help", "ui:order", "ui:autocomplete", "ui:options", "ui:title", "ui:description",
-    "ui:placeholder", "ui:autofocus", "ui:classNames", "ui:style", "ui:disabled", "ui:readonly",
-    "ui:emptyValue", "ui:enumDisabled", "ui:enumNames", "ui:field", "ui:hideError", "ui:inputType",
-    "ui:label", "ui:rows", "ui:submitButtonOptions", "ui:filePreview", "ui:globalOptions",
-    "ui:duplicateKeySuffixSeparator", "ui:rootFieldId", "ui:fieldReplacesAnyOrOneOf",
-    "ui:enableMarkdownInDescription", "ui:enableMarkdownInHelp", "ui:className", "ui:layoutGrid",
-    "ui:enableOptionalDataFieldForType", "ui:row", "ui:col", "ui:messages",
+#: The `ui:` keys Lomake reads (docs/form-files.md has a row for each).
+READ_UI_KEYS = frozenset({
+    "ui:widget", "ui:help", "ui:title", "ui:description", "ui:order", "ui:autocomplete", "ui:options",
+    "ui:enumNames", "ui:submitButtonOptions", "ui:messages", "ui:readonly", "ui:disabled", "ui:inputType", "ui:rows",
+})
+#: The rjsf uiSchema vocabulary, plus Lomake's `ui:messages`: the keys not read are accepted and ignored.
+KNOWN_UI_KEYS = READ_UI_KEYS | frozenset({
+    "ui:placeholder", "ui:autofocus", "ui:classNames", "ui:style", "ui:emptyValue", "ui:enumDisabled", "ui:field",
+    "ui:hideError", "ui:label", "ui:filePreview", "ui:globalOptions", "ui:duplicateKeySuffixSeparator",
+    "ui:rootFieldId", "ui:fieldReplacesAnyOrOneOf", "ui:enableMarkdownInDescription", "ui:enableMarkdownInHelp",
+    "ui:className", "ui:layoutGrid", "ui:enableOptionalDataFieldForType", "ui:row", "ui:col",
 })
 #: The `ui:widget`s the view builder knows (`core.view.widgets`).
 KNOWN_WIDGETS = frozenset(WIDGETS)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import regress
@@ -29,6 +29,10 @@ from jsonschema import (
 )
 from jsonschema.exceptions import ValidationError
 from jsonschema.protocols import Validator
+
+if TYPE_CHECKING:
+    # What `jsonschema.validators.create` makes (the drafts' classes): a `Validator` that can also `descend`.
+    from jsonschema.validators import _Validator as Created
 
 #: The drafts Lomake serves, by `$schema` without scheme and trailing `#` or `/`: name and validator.
 _DRAFTS: dict[str, tuple[str, type[Validator]]] = {
@@ -106,7 +110,7 @@ def _pattern(validator: Validator, pattern: str, instance: Any, schema: Any) -> 
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-def _pattern_properties(validator: Validator, patterns: dict[str, Any], instance: Any,
+def _pattern_properties(validator: Created, patterns: dict[str, Any], instance: Any,
                         schema: Any) -> Iterator[ValidationError]:
     if not validator.is_type(instance, "object"):
         return
@@ -116,7 +120,7 @@ def _pattern_properties(validator: Validator, patterns: dict[str, Any], instance
                 yield from validator.descend(value, subschema, path=name, schema_path=pattern)
 
 
-def _additional_properties(validator: Validator, extra: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
+def _additional_properties(validator: Created, extra: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
     if not validator.is_type(instance, "object"):
         return
     declared = schema.get("properties") or {}
@@ -136,8 +140,9 @@ def _ecma(cls: type[Validator]) -> type[Validator]:
     checker.checks("regex", raises=ValueError)(lambda value: not isinstance(value, str) or bool(ecma_regex(value)))
     keywords = {"pattern": _pattern, "patternProperties": _pattern_properties,
                 "additionalProperties": _additional_properties}
-    extended: type[Validator] = validators.extend(cls, keywords, format_checker=checker)
-    extended.evolve = _evolve
+    extended: type[Validator] = validators.extend(  # type: ignore[no-untyped-call]  # untyped in the stubs
+        cls, keywords, format_checker=checker)
+    extended.evolve = _evolve  # type: ignore[method-assign]  # on purpose: see `_evolve`
     return extended
 
 
@@ -146,7 +151,7 @@ def _evolve(self: Validator, **changes: Any) -> Validator:
     root, say): here to that draft's ECMA-262 class, never back to Python's `re`."""
     schema = changes.setdefault("schema", self.schema)
     plain = validators.validator_for(schema, default=type(self))
-    for name, alias in _init_fields(type(self)):  # type: ignore[arg-type]  # a class is hashable
+    for name, alias in _init_fields(type(self)):
         if alias not in changes:
             changes[alias] = getattr(self, name)
     return _ECMA.get(plain, plain)(**changes)
@@ -154,7 +159,8 @@ def _evolve(self: Validator, **changes: Any) -> Validator:
 
 @functools.cache
 def _init_fields(cls: type[Validator]) -> tuple[tuple[str, str], ...]:
-    return tuple((each.name, each.alias) for each in attrs.fields(cls) if each.init)
+    fields = attrs.fields(cls)  # type: ignore[arg-type]  # the drafts' classes are attrs classes; the stubs say less
+    return tuple((each.name, each.alias) for each in fields if each.init)
 
 
 _ECMA: dict[type[Validator], type[Validator]] = {cls: _ecma(cls) for _, cls in _DRAFTS.values()}

@@ -7,10 +7,10 @@ by relative `$ref`s; agencies are `schemas/agencies/<agency_id>.json`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar, cast
 
 from pydantic import (
     BaseModel,
@@ -42,6 +42,7 @@ ThemeKey = Literal["brand", "brand-dark", "text", "muted", "border", "error", "s
 
 
 Texts = dict[Language, Annotated[str, StringConstraints(min_length=1)]]
+T = TypeVar("T")
 
 
 def in_language(texts: Mapping[Any, str], lang: str) -> str:
@@ -294,6 +295,8 @@ class Form:
     hash: str = ""
     #: Translations of the form's texts into its other languages: language, then source text to translation.
     translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    #: What `derived` worked out for this form, by the function that did.
+    _derived: dict[Callable[[Form], Any], Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def title(self) -> str:
@@ -330,6 +333,13 @@ class Form:
     def resolver(self) -> Resolver[Any]:
         """Resolves the form's `$ref`s from its own `$id` (its file's address unless it names one)."""
         return document_resolver(self.registry, self.uri)
+
+    def derived(self, compute: Callable[[Form], T]) -> T:
+        """`compute(self)`, worked out once for this form: for what depends on its files alone. It lives as long as
+        the form does (the catalog of one app), so nothing is shared between apps, or tests."""
+        if compute not in self._derived:
+            self._derived[compute] = compute(self)
+        return cast(T, self._derived[compute])
 
     def in_language(self, lang: str) -> Form:
         """The form with its texts (and those of the parts it reaches) in `lang`; in its first language, only

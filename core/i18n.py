@@ -9,7 +9,7 @@ text in the form's first language, so a text shared by many forms is translated 
 `lomake i18n interface` does the same for the interface strings of `core/messages.py` (page
 furniture, error messages, receipt texts), in catalogs inside the package: `core/locale/
 messages.pot` and `<lang>.po`, with the key as msgctxt and the Finnish text as msgid;
-`lomake.messages` reads them once at import.
+`core.messages` reads them once, on first use.
 """
 
 from __future__ import annotations

@@ -7,15 +7,18 @@ The texts are written here in Finnish; the other languages come from the gettext
 `core/locale/<lang>.po` (msgctxt the key, msgid the Finnish text), which translators edit
 in Poedit or Weblate. After adding or changing a text here, run `lomake i18n interface`: it
 rewrites `core/locale/messages.pot` and brings each `.po` up to date. The catalogs are read
-once at import into plain dicts; an entry that is missing, empty, fuzzy, made for an older
-Finnish text or with other {placeholders} than the Finnish text is shown in Finnish.
+once, on the first `text`, into read-only mappings; an entry that is missing, empty, fuzzy, made
+for an older Finnish text or with other {placeholders} than the Finnish text is shown in Finnish.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 from string import Formatter
+from types import MappingProxyType
 
 from babel.messages.pofile import read_po
 
@@ -318,28 +321,33 @@ def _placeholders(template: str) -> set[tuple[str, str | None, str]] | None:
         return None
 
 
-def _translations(lang: str) -> dict[str, str]:
-    """Every key in `lang`: its translation from `locale/<lang>.po`, else the Finnish text."""
+def _translations(lang: str, locale: Path | None = None, finnish: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Every key of `finnish` (by default `_MESSAGES`) in `lang`: its translation from `<locale>/<lang>.po` (by
+    default `LOCALE`), else the Finnish text."""
+    finnish = _MESSAGES if finnish is None else finnish
     found: dict[str, str] = {}
-    path = LOCALE / f"{lang}.po"
+    path = (locale or LOCALE) / f"{lang}.po"
     if path.exists():
         with path.open("rb") as file:
             catalog = read_po(file)
         for message in catalog:
             key, string = message.context, message.string
-            if (key not in _MESSAGES or message.id != _MESSAGES[key] or message.fuzzy
+            if (key is None or key not in finnish or message.id != finnish[key] or message.fuzzy
                     or not isinstance(string, str) or not string):
                 continue
-            if _placeholders(string) != _placeholders(_MESSAGES[key]):
+            if _placeholders(string) != _placeholders(finnish[key]):
                 logging.getLogger(__name__).warning("%s: %s: the placeholders differ from the Finnish text's; "
                                                     "shown in Finnish", path, key)
                 continue
             found[key] = string
-    return {key: found.get(key, finnish) for key, finnish in _MESSAGES.items()}
+    return {key: found.get(key, text) for key, text in finnish.items()}
 
 
-#: Language, then key, then template: built once, so `text` is two dict lookups.
-_TEXTS: dict[str, dict[str, str]] = {"fi": _MESSAGES, **{lang: _translations(lang) for lang in LANGUAGES[1:]}}
+@cache
+def _texts(lang: str, finnish: Mapping[str, str] = _MESSAGES, locale: Path = LOCALE) -> Mapping[str, str]:
+    """Key to template in `lang`, one of `LANGUAGES`: read on first use, read-only, from the package's own texts
+    and catalogs (bound here, so the same in every process and test, whatever a test sets)."""
+    return MappingProxyType(dict(finnish) if lang == "fi" else _translations(lang, locale, finnish))
 
 
 def has_text(key: str) -> bool:
@@ -348,7 +356,7 @@ def has_text(key: str) -> bool:
 
 def text(lang: str, key: str, **params: object) -> str:
     """The message `key` in `lang` (Finnish when the language is unknown), with `params` filled in."""
-    template = _TEXTS.get(lang, _MESSAGES)[key]
+    template = _texts(lang if lang in LANGUAGES else "fi")[key]
     return template.format(**params) if params else template
 
 

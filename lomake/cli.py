@@ -4,23 +4,61 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from core.settings import DEFAULT_DB_URL, Settings, public_url
+from core.settings import SETTINGS, Setting, Settings, public_url
 
 if TYPE_CHECKING:
     from submission.storage import Storage
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
-SCHEMAS = click.option("--schemas", "schemas_dir", type=click.Path(file_okay=False, path_type=Path),
-                       default=Path("schemas"), show_default=True, help="Folder of form files.")
-DB = click.option("--db", "db_url", default=DEFAULT_DB_URL, show_default=True, help="Database URL, as for serve.")
+
+class SettingText(click.ParamType[Any]):
+    """A setting's value from its flag or environment variable, read as `core.settings` declares."""
+
+    #: A setting given many times is one variable, its values separated as in PATH.
+    envvar_list_splitter = os.pathsep
+
+    def __init__(self, setting: Setting) -> None:
+        self.setting, self.name = setting, setting.metavar.lower()
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not isinstance(value, str):
+            return value  # a default, already of the setting's type
+        try:
+            return self.setting.read(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def setting_option(setting: Setting) -> Callable[[F], F]:
+    """The setting as an option: its flag, else its environment variable, else its default."""
+    # A default shown as other text than the value (`http://HOST:PORT`) is a description: click brackets it.
+    shown: bool | str = True if setting.shown == str(setting.default) else setting.shown or False
+    return click.option(setting.flag, setting.name, type=SettingText(setting), default=setting.default,
+                        multiple=setting.many, metavar=setting.metavar, envvar=setting.env, show_envvar=True,
+                        show_default=shown, help=setting.help)
+
+
+def setting_options(command: F) -> F:
+    """Every setting as an option, in the table's order."""
+    for setting in [*SETTINGS.values()][::-1]:
+        command = setting_option(setting)(command)
+    return command
+
+
+#: Every command that reads forms takes --schemas, and every one that reads data --db, as serve does.
+SCHEMAS = setting_option(SETTINGS["schemas_dir"])
+DB = setting_option(SETTINGS["db_url"])
 
 
 @click.group()
@@ -30,40 +68,44 @@ def main() -> None:
 
 
 @main.command()
-@SCHEMAS
-@click.option("--db", "db_url", default=DEFAULT_DB_URL, show_default=True,
-              help="Database URL: sqlite:///relative/path or sqlite:////absolute/path.")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--public-url", "public", default=None, metavar="URL",
-              help="The address people reach the service at, e.g. https://lomake.example.fi (behind a proxy); "
-                   "receipt and resume links are built from it, never from the Host header. https turns on "
-                   "HSTS.  [default: http://HOST:PORT]")
-@click.option("--body-timeout", default=Settings.body_timeout, show_default=True, type=float,
-              help="Seconds a client has to send a request's body (then 408).")
-@click.option("--header-timeout", default=10.0, show_default=True, type=float,
-              help="Seconds a client has to send a request's headers (then the connection is closed).")
-def serve(schemas_dir: Path, db_url: str, host: str, port: int, public: str | None, body_timeout: float,
-          header_timeout: float) -> None:
-    """Serve the forms in SCHEMAS over HTTP."""
+@setting_options
+def serve(**given: Any) -> None:
+    """Serve the forms in SCHEMAS over HTTP.
+
+    Each option can also be set by its environment variable: the option wins over the variable, the
+    variable over the default (an empty variable counts as not set).
+    """
     import uvicorn
 
     from server import create_app
+    from submission.storage import open_storage
     from web.limits import headers_in_time
 
-    bound = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+    settings = with_public_url(Settings(**given))
     try:
-        public = public_url(public or bound)
+        storage = open_storage(settings.db_url)
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--public-url") from exc
+        raise click.BadParameter(str(exc), param_hint=f"'--db' (env var: '{SETTINGS['db_url'].env}')") from exc
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    if host in ("0.0.0.0", "::") and public == public_url(bound):
-        logging.getLogger("lomake").warning("links will name %s: give --public-url", public)
-    app = create_app(Settings(schemas_dir=schemas_dir, db_url=db_url, public_url=public, body_timeout=body_timeout))
+    if settings.host in ("0.0.0.0", "::") and not given["public_url"]:
+        logging.getLogger("lomake").warning("links will name %s: give --public-url", settings.public_url)
+    app = create_app(settings, storage)
     # No access log: receipt URLs are capabilities and must not end up in logs. Slow clients are
     # cut off: headers within header_timeout, the body within body_timeout, idle connections after 5 s.
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="info", http=headers_in_time(header_timeout),
-                timeout_keep_alive=5)
+    uvicorn.run(app, host=settings.host, port=settings.port, access_log=False, log_level="info",
+                http=headers_in_time(settings.header_timeout), timeout_keep_alive=5)
+
+
+def with_public_url(settings: Settings) -> Settings:
+    """`settings` with the public URL filled in, if none was given, from the address the server is bound to."""
+    if settings.public_url:
+        return settings
+    host, port = settings.host, settings.port
+    try:
+        return replace(settings, public_url=public_url(f"http://[{host}]:{port}" if ":" in host
+                                                       else f"http://{host}:{port}"))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--host'") from exc
 
 
 def with_storage(db_url: str, work: Callable[[Storage], Awaitable[T]]) -> T:

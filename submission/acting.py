@@ -57,12 +57,7 @@ _MAX_DEPTH = 12
 def acting(form: Form | Schema, answers: Mapping[str, Any]) -> dict[str, Any] | None:
     """Who the sender acted for, and on what ground, from a submission's `answers` to `form`
     (a loaded form, or a bare schema whose references are local); None if the form does not ask."""
-    if not isinstance(form, Form):
-        places, complaint = _where(form)
-    else:
-        if form.hash not in _KNOWN:
-            _KNOWN[form.hash] = _where(form)
-        places, complaint = _KNOWN[form.hash]
+    places, complaint = form.derived(_where) if isinstance(form, Form) else _where(form)
     for at in places:
         answer = _answer_at(answers, at)
         if isinstance(answer, Mapping) and answer.get("kenenPuolesta") in ("itse", "toinen"):
@@ -72,12 +67,9 @@ def acting(form: Form | Schema, answers: Mapping[str, Any]) -> dict[str, Any] | 
     return None
 
 
-#: Where each form (by its hash) asks who acted for whom: worked out once, it depends on the files alone.
-_KNOWN: dict[str, tuple[tuple[str, ...], bool]] = {}
-
-
 def _where(form: Form | Schema) -> tuple[tuple[str, ...], bool]:
-    """The pointers of the form's acting-on-behalf parts, and whether it asks the complaint's own way."""
+    """The pointers of the form's acting-on-behalf parts, and whether it asks the complaint's own way (worked out
+    once per loaded form: it depends on the files alone)."""
     if isinstance(form, Form):
         schema, resolver = deref(form.document, form.resolver())
     else:

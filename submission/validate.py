@@ -143,8 +143,9 @@ def issues(validator: Validator, instance: Any, chosen: dict[str, int] | None = 
 def _issues(error: ValidationError, chosen: dict[str, int]) -> Iterable[Issue]:
     at = pointer(list(error.absolute_path))
     keyword = str(error.validator)
-    value = error.validator_value
-    instance = error.instance
+    value: Any = error.validator_value  # set on every error jsonschema reports (the stubs allow `Unset`)
+    instance: Any = error.instance
+    schema: Any = error.schema
     if keyword == "required" and isinstance(instance, dict):
         return [Issue(f"{at}/{escape(n)}", "required") for n in value if n not in instance]
     if keyword in ("dependentRequired", "dependencies") and isinstance(instance, dict):
@@ -154,15 +155,15 @@ def _issues(error: ValidationError, chosen: dict[str, int]) -> Iterable[Issue]:
             for n in needed if n not in instance
         ] or [Issue(at, keyword)]
     if keyword == "additionalProperties" and isinstance(instance, dict):
-        patterns = list(error.schema.get("patternProperties") or {})
-        extra = [n for n in instance if n not in (error.schema.get("properties") or {})
+        patterns = list(schema.get("patternProperties") or {})
+        extra = [n for n in instance if n not in (schema.get("properties") or {})
                  and not any(search(p, n) for p in patterns)]
         return [Issue(f"{at}/{escape(n)}", "additionalProperties", {"name": n}) for n in extra]
     if keyword == "type":
         expected = value if isinstance(value, str) else next((t for t in value if t != "null"), "null")
         code = expected if expected in ("integer", "number") else "type"
         return [Issue(at, code, {"type": expected})]
-    if keyword in ("minimum", "maximum") and error.schema.get("exclusive" + keyword.title()) is True:
+    if keyword in ("minimum", "maximum") and schema.get("exclusive" + keyword.title()) is True:
         return [Issue(at, "exclusive" + keyword.title(), {"n": value})]  # draft-04: a flag beside the bound
     if keyword == "format":
         return [Issue(at, "format", {"format": value, "reason": str(error.cause) if error.cause else ""})]
@@ -183,8 +184,10 @@ def _branch_issues(error: ValidationError, at: str, chosen: dict[str, int]) -> l
         by_branch.setdefault(int(sub.relative_schema_path[0]), []).append(sub)
     keys = set(error.instance) if isinstance(error.instance, dict) else set()
 
+    options: Any = error.validator_value
+
     def unknown(b: int) -> int:
-        branch = error.validator_value[b] if b < len(error.validator_value) else {}
+        branch = options[b] if b < len(options) else {}
         declared = set(branch.get("properties") or {}) if isinstance(branch, dict) else set()
         return len(keys - declared) if declared else 0
 

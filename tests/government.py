@@ -13,6 +13,7 @@ import json
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -196,7 +197,9 @@ def main() -> None:
     """Print the corpus figures as published and, for comparison, with the issue's hand repairs."""
     work = Path(tempfile.mkdtemp(prefix="lomake-corpus-"))
     try:
-        for label, make in (("as published", lambda n: schema(n)), ("with hand repairs", lambda n: repaired(schema(n), n))):
+        makers: dict[str, Callable[[str], dict[str, Any]]] = {
+            "as published": schema, "with hand repairs": lambda n: repaired(schema(n), n)}
+        for label, make in makers.items():
             print(f"\n{label}\n")
             print(table([measure(n, make(n), work / label.replace(" ", "-") / n) for n in FORMS]))
     finally:

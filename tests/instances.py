@@ -59,13 +59,15 @@ def own_resolver(schema: Schema) -> Resolver[Any]:
     uri = "urn:lomake:instance"
     resource = specification_with(dialect(schema.get("$schema")) or DEFAULT_DIALECT,
                                   default=DRAFT202012).create_resource(schema)
-    return Registry().with_resource(uri, resource).resolver(base_uri=uri)
+    registry: Registry[Any] = Registry().with_resource(uri, resource)
+    return registry.resolver(base_uri=uri)
 
 
 def validator(schema: Schema, resolver: Resolver[Any] | None = None) -> Validator:
     """The schema's own draft's validator (ECMA-262 patterns), formats checked, `$ref`s read with `resolver`."""
     cls = validator_class(schema)
-    return cls(schema, format_checker=cls.FORMAT_CHECKER, _resolver=resolver or own_resolver(schema))
+    return cls(schema, format_checker=cls.FORMAT_CHECKER,  # type: ignore[call-arg]  # jsonschema's field for a Resolver
+               _resolver=resolver or own_resolver(schema))
 
 
 def instances(schema: Schema, count: int, seed: int = 10, tries: int = 400, *,
@@ -99,7 +101,8 @@ class Generator:
         self.bound: dict[int, tuple[Any, Resolver[Any]]] = {}
 
     def resolver_of(self, schema: Any) -> Resolver[Any]:
-        return self.bound.get(id(schema), (None, self.resolver))[1]
+        bound = self.bound.get(id(schema))
+        return bound[1] if bound else self.resolver
 
     def bind(self, schema: Any, resolver: Resolver[Any]) -> None:
         """Read `schema` and every subschema in it with `resolver` (that of the document it came from)."""
@@ -258,7 +261,8 @@ class Generator:
         """Whether `value` meets `schema` (its `$ref`s read where it stands), under the root's draft."""
         if not isinstance(schema, dict):
             return bool(schema)
-        return bool(validator_class(self.root)(schema, _resolver=self.resolver_of(schema)).is_valid(value))
+        cls = validator_class(self.root)
+        return bool(cls(schema, _resolver=self.resolver_of(schema)).is_valid(value))  # type: ignore[call-arg]
 
     def never_sent(self, schema: Any) -> bool:
         """A page never sends an optional fixed value, a read-only answer or a file (an upload, not typed)."""
@@ -337,7 +341,7 @@ def _date(rng: random.Random) -> str:
     return f"{rng.randint(1940, 2024)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
 
 
-FORMATS = {
+FORMATS: dict[str, Callable[[random.Random], str]] = {
     "date": _date,
     "date-time": lambda rng: f"{_date(rng)}T{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:00Z",
     "email": lambda rng: f"{''.join(rng.choice(string.ascii_lowercase) for _ in range(6))}@example.com",

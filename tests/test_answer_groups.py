@@ -91,7 +91,8 @@ def test_the_receipt_pdf_has_the_confirmation_s_headings_and_answers_in_order(
     expected = [(*answers, *(p.replace(" [not public]", " Ei julkinen") for p in path)) for path in headings(rows)]
     assert [b for b in pdf_bookmarks(pdf) if b[:len(answers)] == answers and b != answers] == expected
     # and the text: each heading, then each question with its answer, in the page's order
-    words, at, opened = pdf_words(pdf), 0, {()}
+    words, at = pdf_words(pdf), 0
+    opened: set[tuple[str, ...]] = {()}
     for path, question, answer in rows:
         new = [path[i - 1] for i in range(1, len(path) + 1) if path[:i] not in opened]
         opened |= {path[:i] for i in range(len(path) + 1)}

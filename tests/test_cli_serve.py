@@ -44,23 +44,29 @@ def test_default_serve_uses_schemas_and_sqlite_in_the_working_directory(tmp_path
     assert str(second["reference"]).startswith("LVV/2/")
 
 
-def test_serve_takes_schemas_and_db_options_and_reports_broken_files(tmp_path: Path) -> None:
+@pytest.mark.parametrize("given_by", ["options", "environment"])
+def test_serve_takes_schemas_and_db_options_and_reports_broken_files(tmp_path: Path, given_by: str) -> None:
     forms = tmp_path / "forms"
     forms.mkdir()
     (forms / "ok.json").write_text('{"title": "OK", "type": "object", "properties": {}}')
     (forms / "bad.json").write_text('{"title": "Bad", "type": "object", "properties": {"x": {"type": "strng"}}}')
     db = tmp_path / "data" / "x.sqlite3"
-    port_args = ("--schemas", str(forms), "--db", f"sqlite:///{db}", "--host", "127.0.0.1")
     port = free_port()
-    process = subprocess.Popen([LOMAKE, "serve", "--port", str(port), *port_args], cwd=tmp_path,
+    given = {"--schemas": str(forms), "--db": f"sqlite:///{db}", "--host": "127.0.0.1", "--port": str(port)}
+    args = [part for pair in given.items() for part in pair] if given_by == "options" else []
+    env = {} if given_by == "options" else {"LOMAKE_" + k[2:].upper(): v for k, v in given.items()}
+    process = subprocess.Popen([LOMAKE, "serve", *args], cwd=tmp_path,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                               env={**os.environ, **env, "PYTHONUNBUFFERED": "1"})
+    listing = None
     try:
-        for _ in range(200):
+        for _ in range(600):  # a loaded machine may take a while to start it
             try:
                 listing = json.loads(get(f"http://127.0.0.1:{port}/api/v1/forms")[1])
                 break
             except (urllib.error.URLError, ConnectionError):
+                if process.poll() is not None:
+                    break
                 time.sleep(0.05)
         assert listing == {"forms": [{"id": "ok", "title": "OK", "version": "1"}]}
         assert db.exists()

@@ -1,6 +1,6 @@
 """The docs are tested: examples load and round-trip, the CLI reference is current, routes are documented.
 
-Regenerate docs/cli.md with `python -m tests.test_docs`.
+Regenerate docs/cli.md and the table of docs/settings.md with `python -m tests.test_docs`.
 """
 
 from __future__ import annotations
@@ -82,4 +82,7 @@ def test_readme_starts_with_the_two_commands() -> None:
 
 
 if __name__ == "__main__":
+    from tests.test_docs_tables import write_settings_table
+
     (DOCS / "cli.md").write_text(cli_reference())
+    write_settings_table()

@@ -148,7 +148,7 @@ def expected(client: Any, name: str, instance: Any) -> Any:
 @pytest.mark.parametrize("name", cases("api"))
 def test_the_api_accepts_and_stores_each_generated_instance(name: str, tmp_path: Path) -> None:
     with form_client(tmp_path, **{name: schema(name)}) as client:
-        assert name in client.app.state.lomake.catalog.forms, "not served"
+        assert name in client.app.state.lomake.catalog.forms, "not served"  # type: ignore[attr-defined]
         for instance in generated(name):
             status, stored = through_api(client, name, instance)
             assert (status, stored) == (201, expected(client, name, instance))
@@ -157,7 +157,7 @@ def test_the_api_accepts_and_stores_each_generated_instance(name: str, tmp_path:
 @pytest.mark.parametrize("name", cases("page"))
 def test_the_page_filled_with_each_instance_stores_it(name: str, tmp_path: Path) -> None:
     with form_client(tmp_path, **{name: schema(name)}) as client:
-        assert name in client.app.state.lomake.catalog.forms, "not served"
+        assert name in client.app.state.lomake.catalog.forms, "not served"  # type: ignore[attr-defined]
         for instance in generated(name):
             status, stored = through_page(client, name, instance)
             assert (status, stored) == (303, expected(client, name, instance))

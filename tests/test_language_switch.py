@@ -22,9 +22,9 @@ def switch(client: TestClient, html: str, code: str, typed: dict[str, str]) -> t
     return button.get("formaction"), [*pairs, (button.get("name"), button.get("value"))]
 
 
-def post(client: TestClient, url: str, pairs: list[tuple[str, str]], **options: bool) -> Any:
+def post(client: TestClient, url: str, pairs: list[tuple[str, str]], follow_redirects: bool = True) -> Any:
     return client.post(url, content=urlencode(pairs), headers={"content-type": "application/x-www-form-urlencoded"},
-                       **options)
+                       follow_redirects=follow_redirects)
 
 
 def text_inputs(html: str) -> list[str]:

@@ -216,8 +216,8 @@ def call(app: Any, path: str, content_type: bytes, messages: list[tuple[float, d
 
 
 def test_a_client_that_goes_away_mid_body_is_not_an_error(settings: Settings, caplog: pytest.LogCaptureFixture) -> None:
-    messages = [(0, {"type": "http.request", "body": b"/miksi=alku", "more_body": True}),
-                (0, {"type": "http.disconnect"})]
+    messages: list[tuple[float, dict[str, Any]]] = [
+        (0, {"type": "http.request", "body": b"/miksi=alku", "more_body": True}), (0, {"type": "http.disconnect"})]
     with caplog.at_level(logging.DEBUG):
         sent = call(create_app(settings), "/forms/kantelu", b"application/x-www-form-urlencoded", messages)
     assert sent == []
@@ -227,8 +227,8 @@ def test_a_client_that_goes_away_mid_body_is_not_an_error(settings: Settings, ca
 def test_a_body_that_does_not_arrive_in_time_is_408(tmp_path: Path) -> None:
     (tmp_path / "liitteet.json").write_text(json.dumps(PAGED))
     app = create_app(Settings(schemas_dir=tmp_path, db_url=f"sqlite:///{tmp_path}/x.db", body_timeout=0.3))
-    slow = [(0, {"type": "http.request", "body": b'{"liite": ', "more_body": True}),
-            (1, {"type": "http.request", "body": b"1}", "more_body": False})]
+    slow: list[tuple[float, dict[str, Any]]] = [(0, {"type": "http.request", "body": b'{"liite": ', "more_body": True}),
+                                                (1, {"type": "http.request", "body": b"1}", "more_body": False})]
     sent = call(app, "/api/v1/forms/liitteet/submissions", b"application/json", slow)
     assert sent[0]["status"] == 408 and (b"connection", b"close") in sent[0]["headers"]
     assert json.loads(sent[1]["body"]) == {"errors": [
@@ -367,7 +367,7 @@ def test_of_each_file_no_more_is_spooled_than_its_field_takes() -> None:
     async def parse() -> list[tuple[str, Any]]:
         request = Request({"type": "http", "method": "POST", "headers": [
             (b"content-type", b"multipart/form-data; boundary=b")]}, receive)
-        posted = await BoundedFiles(request, {"pieni": 2000, "iso": 1_000_000}.get).parse()
+        posted = await BoundedFiles(request, {"pieni": 2000, "iso": 1_000_000}.__getitem__).parse()
         items = [(name, value if isinstance(value, str) else (value.size, await value.read()))
                  for name, value in posted.multi_items()]
         await posted.close()

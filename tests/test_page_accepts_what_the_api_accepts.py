@@ -191,7 +191,7 @@ def test_a_list_left_empty_is_sent_as_an_empty_list_only_where_the_schema_requir
 
 
 def test_a_list_a_condition_requires_keeps_its_items_and_its_rules(tmp_path: Path) -> None:
-    schema = copy.deepcopy(CONDITIONAL_LIST)
+    schema: dict[str, Any] = copy.deepcopy(CONDITIONAL_LIST)
     schema["properties"]["matkat"]["minItems"] = 1
     with form_client(tmp_path, matkat=schema) as client:
         _, pairs = read_form(client.get("/forms/matkat").text)

@@ -63,7 +63,7 @@ def test_each_gets_a_real_control(tmp_path: Path) -> None:
 
 
 def test_the_page_stores_each_instance_as_the_api_does(tmp_path: Path) -> None:
-    instances = [
+    instances: list[dict[str, Any]] = [
         {"included": False, "address": {"street": "Calle 5", "country": "MEX", "state": "sonora"},
          "phone": {"number": "0401234567"}, "agencies": ["12", "GSA_MIGRATION"]},
         {"included": "GSA_MIGRATION", "address": {"street": "Main St 1", "country": "USA", "state": "GU"},

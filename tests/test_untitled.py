@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import lxml.html
 import pytest
@@ -95,7 +96,7 @@ def test_humanised_labels_are_extracted_and_translated_in_every_language(tmp_pat
     result = CliRunner().invoke(main, ["i18n", "extract", "--schemas", str(tmp_path), "--lang", "fi"])
     assert result.exit_code == 0, result.output
     with (tmp_path / "locale" / "forms.pot").open("rb") as file:
-        template = {m.id: list(m.locations) for m in read_po(file) if m.id}
+        template: dict[Any, list[tuple[str, int | None]]] = {m.id: list(m.locations) for m in read_po(file) if m.id}
     assert {"Date of birth", "Postal code", "Address", "Address line 2", "SSN", "Vat"} <= set(template)
     assert "Kind" not in template
     assert template["Date of birth"] == [("f.json#/properties/dateOfBirth", None)]

@@ -206,7 +206,7 @@ def draft_answers(client: TestClient) -> dict[str, Any]:
 
 
 def current_draft_of(client: TestClient) -> Draft:
-    draft = asyncio.run(storage_of(client).draft(client.cookies.get("lomake_draft", "")))
+    draft = asyncio.run(storage_of(client).draft(client.cookies.get("lomake_draft") or ""))
     assert draft is not None
     return draft
 

@@ -1,6 +1,6 @@
 """The view model: the fields a form shows, and how its repeating parts become items on the page.
 
-Built by `renderer.view` from the schema; read by the templates, by coercion of the posted
+Built by `core.view.build` from the schema; read by the templates, by coercion of the posted
 body (`submission.coerce`) and by the answers on the receipt.
 """
 
@@ -119,7 +119,7 @@ class FormView:
     #: Where identifiers are (not inside lists or choices), by pointer: normalised before validation.
     identifiers: tuple[tuple[str, str], ...] = ()
     #: The agency's privacy notice, when the form asks for personal data, and the pointer of the top-level
-    #: question it is linked from (`lomake.forms.FormMeta.personal_data`).
+    #: question it is linked from (`core.forms.FormMeta.personal_data`).
     privacy_url: str = ""
     personal_from: str = ""
 

@@ -40,7 +40,7 @@ def test_every_key_has_a_translation_that_keeps_the_placeholders(lang: str) -> N
         assert entry.id == finnish, f"{key}: the catalog is for an older Finnish text; run: lomake i18n interface"
         assert entry.string and not entry.fuzzy, f"{lang}.po: {key} has no translation"
         assert isinstance(entry.string, str) and placeholders(entry.string) == placeholders(finnish), (lang, key)
-        assert messages._TEXTS[lang][key] == entry.string
+        assert text(lang, key) == entry.string
 
 
 @pytest.mark.parametrize("babel_version", [None, "99.0.0"])
@@ -123,8 +123,20 @@ def test_a_translation_with_other_placeholders_is_shown_in_finnish(tmp_path: Pat
     with (tmp_path / "sv.po").open("wb") as file:
         write_po(file, catalog)
     monkeypatch.setattr(messages, "LOCALE", tmp_path)
-    with caplog.at_level(logging.WARNING, logger="lomake.messages"):
+    with caplog.at_level(logging.WARNING, logger="core.messages"):
         swedish = messages._translations("sv")
     assert swedish["max_chars"] == "Enintään {n} merkkiä." and swedish["add"] == "Lisää: {label}"
     assert swedish["submit"] == "Skicka"
     assert "max_chars" in caplog.text and "add" in caplog.text
+
+
+def test_the_texts_are_the_package_s_whatever_a_test_sets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read once, on first use, from the package's own texts and catalogs: a test that points the module elsewhere
+    changes nothing another test sees, and nothing can write into them."""
+    (tmp_path / "sv.po").write_text('msgctxt "submit"\nmsgid "Lähetä"\nmsgstr "Skicka iväg"\n')
+    monkeypatch.setattr(messages, "LOCALE", tmp_path)
+    monkeypatch.setattr(messages, "_MESSAGES", {**FINNISH, "submit": "Lähetä heti"})
+    assert messages._translations("sv")["submit"] == "Lähetä heti"  # the catalog is for an older Finnish text
+    assert (text("fi", "submit"), text("sv", "submit"), text("de", "submit")) == ("Lähetä", "Skicka", "Lähetä")
+    with pytest.raises(TypeError):
+        messages._texts("sv")["submit"] = "Skicka iväg"  # type: ignore[index]

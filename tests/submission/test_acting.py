@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 
 from core.catalog import load_catalog
 from core.forms import Catalog, Form
+from submission import acting as acting_module
 from submission.acting import acting, described
 from tests.conftest import SCHEMAS
 from tests.samples import KANTELU
@@ -134,3 +136,22 @@ def test_the_mandate_theme_is_said_with_the_ground() -> None:
         "valtuusasia ”Verotus”."
     assert described({"for": "other", "ground": None, "principal": None}, "en") == \
         "The sender acted on behalf of someone else, on the ground: not given."
+
+
+def test_where_a_form_asks_is_worked_out_once_per_loaded_form(tmp_path: Path) -> None:
+    """Kept by the form itself (`Form.derived`), not in the module: each load of the files, each app, works
+    it out anew, and a changed file with the same id is never answered from an older one."""
+    calls: list[str] = []
+
+    def places(form: Form) -> tuple[str, ...]:
+        calls.append(form.id)
+        return (form.id,)
+
+    form = load(tmp_path, hakemus={"properties": {"asiointi": PART}}).forms["hakemus"]
+    assert form.derived(places) == form.derived(places) == ("hakemus",) and calls == ["hakemus"]
+    again = load_catalog(tmp_path).forms["hakemus"]
+    assert again.hash == form.hash and again.derived(places) == ("hakemus",) and calls == ["hakemus", "hakemus"]
+    assert replace(form, id="toinen").derived(places) == ("toinen",)  # a changed copy (a translation) works it out anew
+    assert acting(form, {"asiointi": FOR_A_CHILD}) == acting(again, {"asiointi": FOR_A_CHILD})
+    assert not [name for name, value in vars(acting_module).items()
+                if isinstance(value, dict) and not name.isupper() and not name.startswith("__")]  # no _KNOWN

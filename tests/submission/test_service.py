@@ -276,7 +276,7 @@ def test_a_file_claimed_between_the_check_and_the_commit_is_a_problem_not_an_err
         other = replace(new_submission(setup.form, answers(held), "fi"), data={"nimi": "Toinen"})
         await storage.add_submission(other)
 
-    racing = Submissions(Racing(setup.storage, claim_it), CompiledForms())  # type: ignore[arg-type]
+    racing = Submissions(Racing(setup.storage, claim_it), CompiledForms())
     with pytest.raises(Invalid) as refused:
         asyncio.run(racing.submit(setup.form, setup.view, answers(held), owner="k"))
     assert [p.pointer for p in refused.value.problems] == ["/paatos"]
@@ -289,7 +289,7 @@ def test_a_draft_purged_between_the_check_and_the_commit_is_gone(setup: Setup) -
     async def purge(storage: Storage) -> None:
         await storage.purge(now=dt.datetime.now(dt.UTC) + dt.timedelta(days=30))
 
-    racing = Submissions(Racing(setup.storage, purge), CompiledForms())  # type: ignore[arg-type]
+    racing = Submissions(Racing(setup.storage, purge), CompiledForms())
     with pytest.raises(Gone):
         asyncio.run(racing.submit(setup.form, setup.view, {"nimi": NAME, "paatos": "x"}, owner=draft.id,
                                   draft_id=draft.id))
