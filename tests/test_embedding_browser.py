@@ -27,6 +27,8 @@ from typing import Any
 
 import pytest
 
+from core.catalog import load_catalog
+from core.view.build import form_view
 from submission.coerce import form_values
 from tests import test_browser
 from tests.conftest import ROOT, SCHEMAS, free_port
@@ -220,41 +222,22 @@ def test_a_host_page_on_another_site_embeds_the_complaint_which_is_saved_resumed
     assert complaint.url == f"{lomake}/embed/forms/kantelu?lang=fi"
     no_inner_scrolling(page, complaint)
     problems = {"empty": axe_violations(complaint)}
-
-    # A failed send: the frame follows the new page, its top in view, and the error summary has the focus.
-    complaint.get_by_role("button", name="Lähetä kantelu").click()
-    complaint.locator(".error-summary").wait_for()
-    page.wait_for_function("() => document.querySelector('iframe.lomake-frame').title.startsWith('Virhe: ')")
-    assert complaint.evaluate("document.activeElement.className") == "error-summary"
-    assert page.evaluate("document.activeElement.className") == "lomake-frame"
-    assert -2 <= frames.nth(0).evaluate("el => el.getBoundingClientRect().top") <= 2
-    settled(page)
-    no_inner_scrolling(page, complaint)
-    problems["errors"] = axe_violations(complaint)
+    problems["errors"] = failed_send(page, complaint)
     assert feedback.locator(".error-summary").count() == 0  # the other form on the page is untouched
-
-    # Saved half done, and found again when the page is opened again: the draft's cookie, in the partition.
-    complaint.locator('[name="/kantelija/etunimet"]').fill("Maija Liisa")
-    with complaint.expect_navigation():
-        complaint.get_by_role("button", name="Tallenna ja jatka myöhemmin").click()
-    assert complaint.locator("h1").inner_text() == "Luonnos on tallennettu"
-    problems["saved"] = axe_violations(complaint)
-    page.goto(f"{agency.origin}/one")
-    complaint = frame_of(page)
-    assert complaint.locator('[name="/kantelija/etunimet"]').input_value() == "Maija Liisa"
+    complaint, problems["saved"] = saved_and_opened_again(page, complaint, f"{agency.origin}/one")
     cookies = {c["name"]: c for c in context.cookies()}
     assert cookies["lomake_draft"]["sameSite"] == "None" and cookies["lomake_draft"]["secure"]
     assert cookies["lomake_draft"]["path"] == "/embed/forms/kantelu"
     assert cookies["lomake_draft"].get("partitionKey") == "http://127.0.0.1"  # the site of the page on top
 
     # Sent: the confirmation and its reference number, inside the frame.
-    app_fields = form_values_of_kantelu()
-    fill(complaint, app_fields)
+    fill(complaint, form_values_of_kantelu())
     complaint.get_by_role("button", name="Lähetä kantelu").click()
     complaint.locator(".reference").wait_for()
     assert re.fullmatch(r"LVV/\d+/20\d\d", complaint.locator(".reference").inner_text())
     assert "/embed/receipts/" in complaint.url
-    page.wait_for_function("() => document.querySelector('iframe.lomake-frame').title.startsWith('Lomake on vastaanotettu: Kantelu')")
+    page.wait_for_function("() => document.querySelector('iframe.lomake-frame').title"
+                           ".startsWith('Lomake on vastaanotettu: Kantelu')")
     settled(page)
     no_inner_scrolling(page, complaint)
     problems["confirmation"] = axe_violations(complaint)
@@ -262,10 +245,36 @@ def test_a_host_page_on_another_site_embeds_the_complaint_which_is_saved_resumed
     assert {k: v for k, v in problems.items() if v} == {}
 
 
-def form_values_of_kantelu() -> dict[str, list[str]]:
-    from core.catalog import load_catalog
-    from core.view.build import form_view
+def failed_send(page: Any, complaint: Any) -> list[str]:
+    """The complaint sent empty: the frame follows the new page, its top in view, and the error summary has the
+    focus; what axe-core finds on it."""
+    complaint.get_by_role("button", name="Lähetä kantelu").click()
+    complaint.locator(".error-summary").wait_for()
+    page.wait_for_function("() => document.querySelector('iframe.lomake-frame').title.startsWith('Virhe: ')")
+    assert complaint.evaluate("document.activeElement.className") == "error-summary"
+    assert page.evaluate("document.activeElement.className") == "lomake-frame"
+    assert -2 <= page.locator("iframe.lomake-frame").first.evaluate("el => el.getBoundingClientRect().top") <= 2
+    settled(page)
+    no_inner_scrolling(page, complaint)
+    return axe_violations(complaint)
 
+
+def saved_and_opened_again(page: Any, complaint: Any, again: str) -> tuple[Any, list[str]]:
+    """Saved half done ("Tallenna ja jatka myöhemmin"), then the host page opened again: the frame finds the draft
+    by its cookie. The new frame, and what axe-core finds on the saved page."""
+    complaint.locator('[name="/kantelija/etunimet"]').fill("Maija Liisa")
+    with complaint.expect_navigation():
+        complaint.get_by_role("button", name="Tallenna ja jatka myöhemmin").click()
+    assert complaint.locator("h1").inner_text() == "Luonnos on tallennettu"
+    found = axe_violations(complaint)
+    page.goto(again)
+    reopened = frame_of(page)
+    assert reopened.locator('[name="/kantelija/etunimet"]').input_value() == "Maija Liisa"
+    return reopened, found
+
+
+def form_values_of_kantelu() -> dict[str, list[str]]:
+    """The sample complaint as the page's controls take it."""
     form = load_catalog(SCHEMAS).forms["kantelu"]
     return {n: list(v) for n, v in form_values(form_view(form, "fi").fields, KANTELU).items()}
 
