@@ -21,6 +21,7 @@ from core.settings import Settings
 from renderer.html import Pages
 from submission.storage import Storage, open_storage
 from web import api, drafts, pages
+from web.embed import Embedding
 from web.errors import Failsafe, http_error, lomake_error
 from web.limits import BodyTimeout
 from web.security import CrossOriginProtection, SecurityHeaders
@@ -45,6 +46,7 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Starlette:
     app.add_middleware(BodyTimeout, seconds=settings.body_timeout)
     app.add_middleware(Failsafe)  # inside SecurityHeaders: even an unexpected error gets the headers
     app.add_middleware(SecurityHeaders, public_url=settings.public_url)
+    app.add_middleware(Embedding, catalog=catalog)  # outside SecurityHeaders, which reads its mark
     return app
 
 

@@ -7,12 +7,14 @@ by relative `$ref`s; agencies are `schemas/agencies/<agency_id>.json`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar, cast
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -85,6 +87,39 @@ class AccessibilityStatement(BaseModel):
         return self
 
 
+#: An origin as a Content-Security-Policy source: scheme, host (letters, digits, hyphens, dots) and maybe a port.
+_ORIGIN = re.compile(r"(https?)://([a-z0-9-]+(?:\.[a-z0-9-]+)*)(?::(\d{1,5}))?")
+#: The hosts that may embed over plain http, for development: browsers treat them as secure contexts.
+_LOCAL_HOSTS = ("localhost", "127.0.0.1")
+
+
+def embed_origin(value: str) -> str:
+    """An origin allowed to embed the agency's forms, `https://host[:port]` (lower case); `http://` only for
+    localhost and 127.0.0.1. It goes into a `frame-ancestors` header as it is, so nothing else passes."""
+    example = "e.g. https://www.example.fi"
+    if "*" in value:
+        raise ValueError(f"{value!r} has a wildcard: list each origin that embeds the forms, {example}")
+    parts = re.match(r"([A-Za-z][A-Za-z0-9+.-]*)://([^/?#]*)(.*)", value)
+    if parts is None:
+        raise ValueError(f"{value!r} is not an origin: write scheme://host or scheme://host:port, {example}")
+    if parts[3]:
+        what = "a path" if parts[3].startswith("/") else "a query or fragment"
+        raise ValueError(f"{value!r} has {what}: give only scheme, host and port, {example}")
+    if parts[1].lower() not in ("http", "https"):
+        raise ValueError(f"{value!r} is not an https origin: write https://host or https://host:port, {example}")
+    origin = value.lower()
+    found = _ORIGIN.fullmatch(origin)
+    if found is None or (found[3] is not None and not 0 < int(found[3]) < 65536):
+        raise ValueError(f"{value!r} is not an origin: write scheme://host or scheme://host:port, {example}")
+    if found[1] == "http" and found[2] not in _LOCAL_HOSTS:
+        raise ValueError(f"{value!r} is not https: only https pages can embed the forms "
+                         "(http only as http://localhost or http://127.0.0.1, while developing)")
+    return origin
+
+
+EmbedOrigin = Annotated[str, AfterValidator(embed_origin)]
+
+
 class Agency(BaseModel):
     """A receiving authority: its names and the pattern of its reference numbers."""
 
@@ -104,6 +139,9 @@ class Agency(BaseModel):
     privacy_notice: dict[Language, Annotated[str, StringConstraints(pattern=r"^https://\S+$")]] = Field(
         default_factory=dict)
     accessibility: AccessibilityStatement | None = None
+    #: The origins whose pages may embed the agency's forms in an iframe (`/embed/forms/<id>`): `frame-ancestors`
+    #: lists exactly these. None: the forms cannot be framed at all.
+    embed_origins: tuple[EmbedOrigin, ...] = ()
 
     def style_sheet(self) -> str:
         """The agency's theme as CSS custom properties."""
@@ -115,6 +153,14 @@ class Agency(BaseModel):
         if "{seq" not in value or "{year" not in value:
             raise ValueError("the reference pattern needs both {seq} and {year}")
         value.format(seq=1, year=2026)
+        return value
+
+    @field_validator("embed_origins")
+    @classmethod
+    def _origins_once(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        twice = sorted({o for o in value if value.count(o) > 1})
+        if twice:
+            raise ValueError(f"{', '.join(twice)} listed more than once")
         return value
 
     def display_name(self, lang: str) -> str:

@@ -69,6 +69,8 @@ _MESSAGES: dict[str, str] = {
     "not_found_text": "Tarkista osoite. Jos kirjoitit sen itse, siinä voi olla kirjoitusvirhe.",
     "request_problem": "Pyyntöä ei voitu käsitellä",
     "back_to_forms": "Kaikki lomakkeet",
+    "back_to_form": "Takaisin lomakkeeseen",
+    "new_tab": "(avautuu uuteen välilehteen)",
     # Field parts
     "day": "Päivä",
     "month": "Kuukausi",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import re
 from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
@@ -15,9 +17,20 @@ from core.messages import text
 from core.view.fields import Field, FormView, Kind, html_id, list_items, pair_rows, walk
 from renderer.answers import Answer, Group
 
+#: Links and form actions to this site's pages that an embedded page keeps embedded (under `/embed`). The
+#: templates write every such address root-relative in a double-quoted attribute, and autoescaping turns
+#: any `"` in the answers or the form's texts into `&#34;`, so no text can look like one.
+_OWN_LINK = re.compile(r'(\s(?:href|action|formaction)=")(?=/(?:forms|receipts|drafts|resume)[/?"])')
+EMBED_PREFIX = "/embed"
+
 
 class Pages:
-    """Renders Lomake's pages; templates in `template_dirs` win over the built-in ones of the same name."""
+    """Renders Lomake's pages; templates in `template_dirs` win over the built-in ones of the same name.
+
+    Its `embedded()` twin renders them to live in an agency's iframe: without the site's header and footer,
+    links to this site's pages kept under `/embed`, and links that leave the form opening a new tab."""
+
+    embed = False
 
     def __init__(self, template_dirs: Sequence[Path] = ()) -> None:
         self.env = Environment(
@@ -36,10 +49,18 @@ class Pages:
         context.setdefault("page_wrappers", ())
         context.setdefault("thousands", lambda n: f"{n:,}".replace(",", "\u00a0"))
         context.setdefault("service_name", text(lang, "service"))
-        return self.env.get_template(name).render(
+        html = self.env.get_template(name).render(
             lang=lang, t=partial(text, lang), language_name=lambda code: text(code, "language_name"),
-            pair_rows=pair_rows, list_items=list_items, file_size=partial(file_size_in, lang=lang), **context
+            pair_rows=pair_rows, list_items=list_items, file_size=partial(file_size_in, lang=lang), embed=self.embed,
+            **context
         )
+        return _OWN_LINK.sub(rf"\1{EMBED_PREFIX}", html) if self.embed else html
+
+    def embedded(self) -> Pages:
+        """These pages as an iframe shows them (`/embed`), from the same templates."""
+        twin = copy.copy(self)
+        twin.embed = True
+        return twin
 
     def form_page(
         self, view: FormView, action: str, service_name: str, languages: Sequence[str], theme: str | None = None,

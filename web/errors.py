@@ -20,7 +20,9 @@ log = logging.getLogger("lomake")
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
+    """The API's paths, and the health check's (the API documents it), answer errors in JSON."""
+    path = str(request.scope.get("path", ""))
+    return path.startswith("/api/") or path == "/healthz"
 
 
 async def lomake_error(request: Request, exc: Exception) -> Response:
@@ -48,7 +50,9 @@ def error_response(request: Request, status: int, problems: list[Problem]) -> Re
     lang = language(request)
     heading = text(lang, "not_found") if status == 404 else text(lang, "request_problem")
     lines = [p.message for p in problems if p.message != heading] or [text(lang, "not_found_text")]
-    html = lomake(request).pages.render("error.html", lang, heading=heading, lines=lines, languages=LANGUAGES)
+    app, form_id = lomake(request), request.scope.get("path_params", {}).get("form_id")
+    form_url = f"/forms/{form_id}?lang={lang}" if form_id in app.catalog.forms else None
+    html = app.pages.render("error.html", lang, heading=heading, lines=lines, languages=LANGUAGES, form_url=form_url)
     return HTMLResponse(html, status_code=status)
 
 
@@ -86,10 +90,12 @@ class Failsafe:
 
 
 def server_error(scope: Scope) -> Response:
-    """The 500 answer: the path's error shape, or plain text if even the error page fails."""
+    """The 500 answer: the path's error shape, whatever else fails. If even that does (the language of a
+    header it cannot read, a broken error page), the API still answers JSON, in Finnish; a page, plain text."""
     request = Request(scope)
-    lang = language(request)
     try:
-        return error_response(request, 500, [Problem("", text(lang, "server_error"))])
-    except Exception:  # noqa: BLE001 - the error page itself failed
-        return PlainTextResponse(text(lang, "server_error"), status_code=500)
+        return error_response(request, 500, [Problem("", text(language(request), "server_error"))])
+    except Exception:  # noqa: BLE001 - the error answer itself failed
+        if _wants_json(request):
+            return JSONResponse({"errors": [{"pointer": "", "message": text("fi", "server_error")}]}, status_code=500)
+        return PlainTextResponse(text("fi", "server_error"), status_code=500)

@@ -21,6 +21,7 @@ from submission.storage import UPLOAD_GRACE, Submission
 from submission.uploads import references
 from web.bodies import kept_uploads, read_answers
 from web.drafts import DRAFT_COOKIE, current_draft, keep_for_later, show_page, submit_page
+from web.embed import framed_for
 from web.state import TOKEN, Lomake, language, lomake
 
 #: The cookie holding a one-page form's upload key (see `upload_token`).
@@ -164,6 +165,7 @@ async def find_submission(request: Request) -> tuple[Lomake, Form, Submission, s
     if submission is None or submission.form_id not in app.catalog.forms:
         raise NotFound(text(lang, "not_found"))
     form = app.catalog.forms[submission.form_id]
+    framed_for(request, form.agency)  # embedded (/embed/receipts/...): the agency's origins may frame it
     wanted = request.query_params.get("lang")
     return app, form, submission, wanted if wanted in form.languages else submission.language
 

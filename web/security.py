@@ -10,15 +10,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.errors import Problem
 from core.messages import text
+from web.embed import embedded
 from web.errors import error_response
 from web.state import base_url, language
 
+#: The Content-Security-Policy, without its `frame-ancestors` (see `frame_headers`).
+CSP = (b"default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; "
+       b"form-action 'self'; connect-src 'self'; base-uri 'none'; frame-ancestors ")
 SECURITY_HEADERS = [
-    (b"content-security-policy", b"default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; "
-                                 b"form-action 'self'; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'"),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
-    (b"x-frame-options", b"DENY"),
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 ]
@@ -44,9 +45,20 @@ def same_token(sent: str, expected: str) -> bool:
     return secrets.compare_digest(sent.encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass"))
 
 
+def frame_headers(scope: Scope) -> list[tuple[bytes, bytes]]:
+    """Who may frame the page: no one (`'none'`, and `X-Frame-Options: DENY` for old browsers), except an
+    embedded page (web/embed.py), which exactly its agency's `embed_origins` may frame, if it has any."""
+    mark = embedded(scope)
+    origins = " ".join(mark.origins).encode() if mark else b""
+    if not origins:
+        return [(b"content-security-policy", CSP + b"'none'"), (b"x-frame-options", b"DENY")]
+    return [(b"content-security-policy", CSP + origins)]
+
+
 class SecurityHeaders:
-    """Strict headers on every response: CSP without inline code, no framing, no referrer; HSTS over HTTPS
-    (when the public URL is https, or the request came over https)."""
+    """Strict headers on every response: CSP without inline code, no framing (but by an agency's own origins,
+    for its embedded pages), no referrer; HSTS over HTTPS (when the public URL is https, or the request came
+    over https)."""
 
     def __init__(self, app: ASGIApp, public_url: str | None = None) -> None:
         self.app = app
@@ -60,7 +72,7 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *headers]
+                message["headers"] = [*message.get("headers", []), *frame_headers(scope), *headers]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from starlette.requests import Request
@@ -21,6 +22,7 @@ from renderer.pdf import ReceiptPDFs
 from submission.service import Submissions
 from submission.storage import Attachment, Storage
 from submission.validate import CompiledForms
+from web.embed import embedded
 
 #: A capability in a URL or cookie: 256 random bits, URL-safe base64.
 TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -44,6 +46,14 @@ class Lomake:
 
     def __post_init__(self) -> None:
         self.submissions = Submissions(self.storage, self.compiled)
+
+    @cached_property
+    def embedded(self) -> Lomake:
+        """The app as pages under `/embed` see it (web/embed.py): the same forms, storage, submit service and
+        caches, but pages rendered to live in an iframe (renderer/html.py), and blank forms cached apart."""
+        twin = replace(self, pages=self.pages.embedded(), _blank_pages={})
+        twin.submissions = self.submissions
+        return twin
 
     def form(self, request: Request) -> Form:
         """The form the request's path names; 404 in the request's language if there is none."""
@@ -95,8 +105,9 @@ def link(request: Request, name: str, **params: str) -> str:
 
 
 def lomake(request: Request) -> Lomake:
+    """The app's state; for an embedded page (under `/embed`), its embedded twin (`Lomake.embedded`)."""
     state: Lomake = request.app.state.lomake
-    return state
+    return state.embedded if embedded(request.scope) else state
 
 
 def language(request: Request, offered: tuple[str, ...] = LANGUAGES) -> str:

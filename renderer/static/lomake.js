@@ -162,6 +162,33 @@
     item.querySelector("[data-print]").addEventListener("click", function () { window.print(); });
   });
 
+  // Embedded in an agency's page (/embed, framed by the host page's embed.js): the host is told the page's
+  // height whenever it changes and each page's title, so that its iframe fits the page and follows it; on the
+  // host's word after a new page, the error summary takes the focus (autofocus does nothing in a cross-origin
+  // frame). Messages go only to the parent window, at the origin its "hello" came from (frame-ancestors lets only
+  // the agency's origins frame the page; where the browser names the parent's origin, it must be that one).
+  function embedded() {
+    var host = null;
+    function height() { return Math.ceil(document.documentElement.getBoundingClientRect().height); }
+    function post(message) { if (host) { window.parent.postMessage(message, host); } }
+    window.addEventListener("message", function (event) {
+      var ancestors = location.ancestorOrigins;
+      if (event.source !== window.parent || !event.data || typeof event.data.lomake !== "string" ||
+          (ancestors && ancestors.length && ancestors[0] !== event.origin)) { return; }
+      if (event.data.lomake === "hello") {
+        host = event.origin;
+        post({lomake: "page", title: document.title, height: height()});
+      } else if (event.data.lomake === "focus" && event.origin === host) {
+        var summary = document.querySelector(".error-summary");
+        if (summary) { summary.focus({preventScroll: true}); }
+      }
+    });
+    if (window.ResizeObserver) {
+      new ResizeObserver(function () { post({lomake: "height", height: height()}); }).observe(document.documentElement);
+    }
+  }
+  if (document.body.classList.contains("embedded") && window.parent !== window) { embedded(); }
+
   // A page left open until a quarter of an hour before its draft expires says so, and offers more time.
   document.querySelectorAll(".draft-notice[data-expires-at]").forEach(function (notice) {
     var warning = notice.querySelector(".draft-notice__warning");
