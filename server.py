@@ -19,10 +19,10 @@ from core.catalog import load_catalog
 from core.errors import LomakeError
 from core.settings import Settings
 from renderer.html import Pages
-from submission.storage import Storage, open_storage
+from submission.storage import DraftGone, Storage, open_storage
 from web import api, drafts, pages
 from web.embed import Embedding
-from web.errors import Failsafe, http_error, lomake_error
+from web.errors import Failsafe, draft_gone, http_error, lomake_error
 from web.limits import BodyTimeout
 from web.security import CrossOriginProtection, SecurityHeaders
 from web.state import Lomake
@@ -37,7 +37,7 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Starlette:
         (log.warning if problem.warning else log.error)("%s", problem)
     state = Lomake(settings, catalog, storage or open_storage(settings.db_url), Pages(settings.template_dirs))
     handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
-        LomakeError: lomake_error, HTTPException: http_error,
+        LomakeError: lomake_error, HTTPException: http_error, DraftGone: draft_gone,
     }
     app = Starlette(routes=routes(), exception_handlers=handlers, lifespan=lifespan(state))
     app.state.lomake = state

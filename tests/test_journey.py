@@ -469,3 +469,28 @@ def test_the_rectification_request_from_a_prefilled_draft_to_one_submission(tmp_
     acted = metadata["acting"]  # who acted for whom, beside the answers
     assert (acted["for"], acted["ground"], acted["principal"]["name"]) == (
         "other", "guardian_of_minor", "Matti Meikäläinen")
+
+
+class PurgedMidway:
+    """The app's real storage, except that the hourly purge (run as if a month had passed) takes every draft
+    just before a page's answers are saved: the draft goes while the request about it is on its way."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+    async def save_draft(self, *args: Any, **kwargs: Any) -> Any:
+        await self.real.purge(now=dt.datetime.now(dt.UTC) + dt.timedelta(days=30))
+        return await self.real.save_draft(*args, **kwargs)
+
+
+def test_a_draft_that_goes_while_its_page_is_posted_answers_gone_not_an_error(client: TestClient) -> None:
+    action, pairs, _ = page(client, "/forms/toive")
+    app = client.app.state.lomake  # type: ignore[attr-defined]
+    app.storage = PurgedMidway(app.storage)
+    data = {n: v for n, v in pairs} | {"/nimi": "Maija Meikäläinen", "/rooli": "itse"}
+    response = client.post(action, data=data, follow_redirects=False)
+    assert response.status_code == 410
+    assert "Luonnosta ei löytynyt" in response.text

@@ -10,7 +10,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from core.errors import LomakeError, Problem, Unauthorized
+from core.errors import Gone, LomakeError, Problem, Unauthorized
 from core.messages import LANGUAGES, text
 from web.state import language, lomake
 
@@ -33,6 +33,11 @@ async def lomake_error(request: Request, exc: Exception) -> Response:
     if exc.status in (408, 413):  # the rest of the body may still be on its way: do not wait for it
         response.headers["connection"] = "close"
     return response
+
+
+async def draft_gone(request: Request, exc: Exception) -> Response:
+    """A draft that went (sent from another tab, or purged) while a request about it was on its way: 410."""
+    return await lomake_error(request, Gone(text(language(request), "draft_gone")))
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
