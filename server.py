@@ -20,7 +20,7 @@ from core.errors import LomakeError
 from core.settings import Settings
 from renderer.html import Pages
 from submission.storage import DraftGone, Storage, open_storage
-from web import api, drafts, pages
+from web import api, drafts, exports, pages, read_api
 from web.embed import Embedding
 from web.errors import Failsafe, draft_gone, http_error, lomake_error
 from web.limits import BodyTimeout
@@ -73,6 +73,12 @@ def routes() -> list[BaseRoute]:
         Route("/api/v1/forms/{form_id}", api.api_form),
         Route("/api/v1/forms/{form_id}/submissions", api.api_submit, methods=["POST"]),
         Route("/api/v1/forms/{form_id}/drafts", api.api_draft, methods=["POST"]),
+        # The agency's read API and exports (its key; its own submissions only)
+        Route("/api/v1/submissions", read_api.list_submissions),
+        Route("/api/v1/submissions/{submission_id}", read_api.get_submission),
+        Route("/api/v1/submissions/{submission_id}/attachments/{attachment_id}", read_api.get_attachment),
+        Route("/api/v1/forms/{form_id}/submissions.ndjson", exports.export_ndjson),
+        Route("/api/v1/forms/{form_id}/submissions.csv", exports.export_csv),
         Route("/healthz", api.healthz),
         Route("/themes/{agency}.css", pages.theme),
         Mount("/static", StaticFiles(packages=[("renderer", "static")]), name="static"),

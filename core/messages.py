@@ -250,6 +250,14 @@ _MESSAGES: dict[str, str] = {
         "peruttu."
     ),
     "bad_form_body": "Lomakkeen tietoja ei voitu lukea.",
+    "unknown_submission": "Lähetystä ”{id}” ei ole.",
+    "unknown_attachment": "Lähetyksessä ei ole liitettä ”{id}”.",
+    "query_unknown": "Parametria {name} ei ole. Anna vain näitä: {names}.",
+    "query_repeated": "Anna parametri {name} vain kerran.",
+    "query_limit": "Anna limit kokonaislukuna väliltä 1–{n}.",
+    "query_since": "Anna since ISO 8601 -aikana, esimerkiksi 2026-01-31T12:00:00Z, tai päivänä, esimerkiksi "
+                   "2026-01-31 (Suomen aikaa).",
+    "query_after": "Anna after-parametriksi edellisen sivun next: tämä ei ole yksikään tämän listan lähetyksistä.",
     # Long forms: pages, review, drafts
     "back": "Takaisin",
     "step": "Vaihe {n}/{count}",

@@ -6,10 +6,11 @@ import asyncio
 import logging
 import os
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol, TypeVar
 
 import click
 
@@ -128,6 +129,86 @@ def purge(db_url: str) -> None:
     """Delete expired drafts and uploaded files that nothing claims (servers also do it every hour)."""
     drafts, files = with_storage(db_url, lambda storage: storage.purge())
     click.echo(f"purged {drafts} drafts and {files} files")
+
+
+@main.command()
+@click.option("--form", "form_id", required=True, metavar="ID", help="The form whose submissions to export.")
+@click.option("--format", "kind", type=click.Choice(["ndjson", "csv"]), default="ndjson", show_default=True,
+              help="ndjson: one JSON object a line, as the read API gives a submission; csv: one row a submission, "
+                   "one column per answer, for spreadsheets (UTF-8 with BOM).")
+@click.option("--since", default=None, metavar="TIME",
+              help="Only submissions received at or after TIME: 2026-01-31T12:00:00Z, or a day, 2026-01-31 "
+                   "(Finnish time).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+              help="Write to FILE (whole, or not at all) instead of standard output.")
+@SCHEMAS
+@DB
+@click.option("--public-url", "public", default="http://127.0.0.1:8000", show_default=True, metavar="URL",
+              help="What the links in the export (attachments, receipts) start with: the server's, as for serve.")
+def export(form_id: str, kind: str, since: str | None, out: Path | None, schemas_dir: Path, db_url: str,
+           public: str) -> None:
+    """Export a form's submissions, page by page in constant memory; a progress bar on a terminal."""
+    from core.catalog import load_catalog
+    from core.view.build import form_view
+    from web.exports import export_chunks
+    from web.read_api import parse_since
+
+    try:
+        start = parse_since(since) if since else None
+    except ValueError as exc:
+        raise click.BadParameter("give an ISO 8601 time (2026-01-31T12:00:00Z) or a day (2026-01-31)",
+                                 param_hint="--since") from exc
+    try:
+        base = public_url(public)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--public-url") from exc
+    form = load_catalog(schemas_dir).forms.get(form_id)
+    if form is None:
+        raise click.ClickException(f"no form {form_id!r} in {schemas_dir}")
+    view = form_view(form, form.languages[0])
+
+    async def work(storage: Storage) -> None:
+        total = await storage.count_submissions(form.id, start) * (2 if kind == "csv" else 1)
+        with _progress(total) as bar, _output(out) as stream:
+            async for chunk in export_chunks(storage, form, view, "csv" if kind == "csv" else "ndjson", base,
+                                             start, bar.update):
+                stream.write(chunk)
+
+    with_storage(db_url, work)
+
+
+class _Bar(Protocol):
+    def update(self, n_steps: int, /) -> None: ...
+
+
+class _NoBar:
+    def update(self, n_steps: int, /) -> None:
+        """Nothing to show: standard error is not a terminal."""
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[_Bar]:
+    """A progress bar of `total` steps on standard error, if it is a terminal."""
+    if not sys.stderr.isatty():
+        yield _NoBar()
+        return
+    with click.progressbar(length=total, file=sys.stderr, label="export") as bar:
+        yield bar
+
+
+@contextmanager
+def _output(path: Path | None) -> Iterator[BinaryIO]:
+    """Standard output, or a file written next to `path` and renamed to it once whole."""
+    if path is None:
+        yield sys.stdout.buffer
+        return
+    part = path.with_name(path.name + ".part")
+    try:
+        with part.open("wb") as stream:
+            yield stream
+        part.replace(path)
+    finally:
+        part.unlink(missing_ok=True)
 
 
 @main.group()

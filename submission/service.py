@@ -78,18 +78,19 @@ class Submissions:
     after_commit: list[AfterCommit] = field(default_factory=lambda: [audit])
 
     async def submit(self, form: Form, view: FormView, answers: Any, issues: Iterable[Issue] = (), *,
-                     owner: str | None = None, draft_id: str | None = None) -> Submission:
+                     owner: str | None = None, draft_id: str | None = None, api_key: str | None = None) -> Submission:
         """Accept, claim and commit the answers to `form` (asked in `view`, in its language); the submission,
         only once it is committed. `issues` are what reading the answers found wrong already (coercion,
         uploads). `owner` holds the attachments the answers may refer to (a draft's id, a one-page form's
         upload key; None: any unclaimed one, for the API's own data URLs). A `draft_id` is sent at most
-        once: sent again, it gives back its first submission.
+        once: sent again, it gives back its first submission. `api_key` is the id of the agency key the answers
+        came with (never the key itself): kept in the metadata, so the submission is attributed to it.
 
         Raises `Invalid` with every problem when the answers are wrong or name a file not there to claim (also
         when the file goes between the check and the commit), `Gone` when the draft went (purged)."""
         accepted = accept(self.compiled, form, view, answers, issues)
         await self.claimable(view, accepted, owner)
-        new = new_submission(form, accepted, view.lang, draft_id)
+        new = new_submission(form, accepted, view.lang, draft_id, api_key)
         for contribute in self.in_transaction:
             new = contribute(form, new)
         try:
@@ -130,12 +131,14 @@ class Submissions:
                           type(exc).__name__, sent.submission.id, sent.form.id)
 
 
-def new_submission(form: Form, answers: dict[str, Any], lang: str, draft_id: str | None = None) -> NewSubmission:
+def new_submission(form: Form, answers: dict[str, Any], lang: str, draft_id: str | None = None,
+                   api_key: str | None = None) -> NewSubmission:
     """What storage commits for accepted `answers` to `form`: with the attachments they refer to and the facts
-    beside them (who acted for whom, the versions of the form's parts)."""
+    beside them (who acted for whom, the versions of the form's parts, the agency key it came with)."""
+    metadata = {"acting": acting(form, answers), "parts": dict(form.part_versions)}
     return NewSubmission(
         form_id=form.id, form_version=form.version, schema_hash=form.hash, agency=form.agency.id,
         reference_pattern=form.agency.reference, data=answers, language=lang,
         attachments=tuple(dict.fromkeys(i for _, i in references(answers))), draft_id=draft_id,
-        metadata={"acting": acting(form, answers), "parts": dict(form.part_versions)},
+        metadata=metadata | ({"api_key": api_key} if api_key else {}),
     )

@@ -11,7 +11,7 @@ from core.errors import Invalid, NotFound, Problem, Unauthorized
 from core.forms import Form
 from core.messages import text
 from submission.journey import prefilled_pointers
-from submission.storage import KEY
+from submission.storage import KEY, ApiKey
 from submission.validate import accept_partial
 from web.bodies import take_data_urls
 from web.limits import parse_json
@@ -29,14 +29,17 @@ async def api_form(request: Request) -> Response:
 
 
 async def api_submit(request: Request) -> Response:
+    """Send answers: anyone may; with an agency's key (then only to its own forms) the submission is attributed
+    to that key."""
     app = lomake(request)
-    form = app.form(request)
+    key = await request_key(request, app) if "authorization" in request.headers else None
+    form = app.form(request) if key is None else own_form(request, app, key, request.path_params["form_id"])
     lang = language(request, form.languages)
     instance = await read_json(request, app, lang)
     view = app.view(form, lang)
     if isinstance(instance, dict):
         await take_data_urls(app, view, instance)
-    submission = await app.submissions.submit(form, view, instance)
+    submission = await app.submissions.submit(form, view, instance, api_key=key.id if key else None)
     return JSONResponse({
         "id": submission.id,
         "reference": submission.reference,
@@ -72,21 +75,31 @@ async def api_draft(request: Request) -> Response:
     }, status_code=201)
 
 
-async def agency_form(request: Request, app: Lomake) -> Form:
+async def agency_form(request: Request, app: Lomake, key: ApiKey | None = None) -> Form:
     """The form the path names, for the agency whose API key (`Authorization: Bearer <key>`) the request
-    carries: 401 without a live key, 404 (as for no form at all) when the form is another agency's."""
-    lang = language(request)
+    carries (`key`, if already read): 401 without a live key, 404 (as for no form at all) when the form is
+    another agency's."""
+    key = key or await request_key(request, app)
+    return own_form(request, app, key, request.path_params["form_id"])
+
+
+def own_form(request: Request, app: Lomake, key: ApiKey, form_id: str) -> Form:
+    """The form `form_id` if it is the key's agency's; 404 for another agency's, as for no form at all."""
+    form = app.catalog.forms.get(form_id)
+    if form is None or form.agency.id != key.agency:
+        raise NotFound(text(language(request), "unknown_form", form_id=form_id))
+    return form
+
+
+async def request_key(request: Request, app: Lomake) -> ApiKey:
+    """The live agency key the request carries (`Authorization: Bearer <key>`, the scheme in any case);
+    401 without one."""
     scheme, _, secret = request.headers.get("authorization", "").partition(" ")
     secret = secret.strip()
-    agency = None
-    if scheme.lower() == "bearer" and KEY.fullmatch(secret):
-        agency = await app.storage.agency_of_key(secret)
-    if agency is None:
-        raise Unauthorized(text(lang, "api_key_needed"))
-    form = app.form(request)
-    if form.agency.id != agency:
-        raise NotFound(text(lang, "unknown_form", form_id=form.id))
-    return form
+    key = await app.storage.live_api_key(secret) if scheme.lower() == "bearer" and KEY.fullmatch(secret) else None
+    if key is None:
+        raise Unauthorized(text(language(request), "api_key_needed"))
+    return key
 
 
 async def read_json(request: Request, app: Lomake, lang: str) -> Any:

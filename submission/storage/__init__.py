@@ -17,6 +17,7 @@ from submission.storage.errors import (
     DraftGone,
     DuplicateReference,
     StorageError,
+    UnknownCursor,
     UnsupportedDatabase,
 )
 from submission.storage.ids import KEY, normalise_code
@@ -26,8 +27,8 @@ from submission.storage.sqlite import SQLiteStorage
 
 __all__ = [
     "ENGINES", "KEY", "UPLOAD_GRACE", "ApiKey", "Attachment", "AttachmentGone", "Draft", "DraftGone",
-    "DuplicateReference", "NewSubmission", "Storage", "StorageError", "Submission", "UnsupportedDatabase",
-    "normalise_code", "open_storage",
+    "DuplicateReference", "NewSubmission", "Storage", "StorageError", "Submission", "UnknownCursor",
+    "UnsupportedDatabase", "normalise_code", "open_storage",
 ]
 
 

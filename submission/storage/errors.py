@@ -25,3 +25,8 @@ class AttachmentGone(StorageError, LookupError):
 
 class DuplicateReference(StorageError):
     """The reference number is already another submission's (two agencies with the same reference pattern)."""
+
+
+class UnknownCursor(StorageError, LookupError):
+    """A page was asked for after a submission that is not one of those listed (another form's, another
+    agency's, or no submission at all)."""

@@ -4,11 +4,26 @@ An engine does its own thread offload: nothing it does blocks the event loop. A 
 with its reference number, before anyone is told it arrived; the commit time is the legal time of
 arrival (Act 13/2003, 10 §). Ids, tokens and codes come from `ids`; failures are the errors of `errors`.
 `tests/submission/storage/test_contract.py` is what every engine must pass.
+
+Commit order. `submissions_page` lists submissions in their commit order, and its cursor is a submission's
+id: the page after it holds only submissions committed after it. So that paging never skips a submission
+that commits while someone pages (the read API's promise: no duplicates, none missed, no offsets), an
+engine must guarantee that whenever a reader can see a submission, it can also see every submission
+earlier in that order: the order a reader sees is a prefix of the final one. SQLite gets it for free:
+one write transaction at a time (`BEGIN IMMEDIATE`, across processes too), and a `seq` counted up in the
+committing transaction. A PostgreSQL engine must not take the order from a sequence or an identity
+column alone, since transactions commit in another order than they drew their numbers: it can count
+`seq` up in a counter row updated in the inserting transaction (which makes those transactions commit one
+after another, as the per-agency reference counter already does per agency), or keep each row's
+`pg_current_xact_id()` and hand out only rows of transactions older than the reader's snapshot's
+`pg_snapshot_xmin(pg_current_snapshot())`, so that a page stops before any submission still in flight.
+Timestamps (`received_at`) are no such order: clocks step back, and two commits share one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncGenerator
 from typing import Any, Protocol
 
 from submission.storage.records import ApiKey, Attachment, Draft, NewSubmission, Submission
@@ -37,8 +52,15 @@ class Storage(Protocol):
     async def form_submissions(self, form_id: str) -> list[Submission]:
         """Every submission of the form, in the order they were stored."""
 
-    async def count_submissions(self) -> int:
-        """How many submissions there are, of every form."""
+    async def submissions_page(self, agency: str, form_id: str | None = None, after: str | None = None,
+                               since: dt.datetime | None = None, limit: int = 100) -> list[Submission]:
+        """Up to `limit` of the agency's submissions (of `form_id` only, if given) received at or after `since`
+        (an aware time), in commit order (see the module's docstring); with `after`, only those committed after
+        the submission with that id. Raises `UnknownCursor` if `after` is not one of the agency's (the form's)
+        submissions."""
+
+    async def count_submissions(self, form_id: str | None = None, since: dt.datetime | None = None) -> int:
+        """How many submissions there are, of every form (of `form_id` only, received at or after `since`)."""
 
     # Attachments
 
@@ -55,6 +77,14 @@ class Storage(Protocol):
 
     async def submission_attachments(self, submission_id: str) -> list[Attachment]:
         """Every attachment the submission claimed, in the order they were uploaded."""
+
+    async def attachments_of(self, submission_ids: list[str]) -> dict[str, list[Attachment]]:
+        """Every attachment each of the submissions claimed, in the order they were uploaded, by submission id
+        (a submission without any is left out)."""
+
+    def attachment_content(self, attachment_id: str, chunk_size: int = 256 * 1024) -> AsyncGenerator[bytes, None]:
+        """The attachment's bytes, in chunks of at most `chunk_size`, read as they are asked for (a file is
+        never held in memory whole); nothing if there is no such attachment. Iterate it with `async for`."""
 
     async def count_attachments(self) -> int:
         """How many uploaded files are kept, claimed or not."""
@@ -107,6 +137,9 @@ class Storage(Protocol):
 
     async def agency_of_key(self, secret: str) -> str | None:
         """The agency whose live (not revoked) key `secret` is."""
+
+    async def live_api_key(self, secret: str) -> ApiKey | None:
+        """The live (not revoked) key whose secret is `secret`: whose it is, and its id to attribute what it does."""
 
     async def api_keys(self) -> list[ApiKey]:
         """Every key, revoked ones too, oldest first."""

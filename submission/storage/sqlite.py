@@ -8,7 +8,7 @@ import hashlib
 import queue
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncGenerator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import partial
@@ -34,12 +34,15 @@ class SQLiteStorage:
     One writer thread commits submissions in groups: requests that arrive while a commit is
     syncing to disk share the next commit (group commit), and their shared commit time is
     their time of arrival. If a group fails, each is tried alone, so one bad submission
-    never takes another with it. Everything else (every read, and the writes of uploads, drafts,
-    API keys and receipts) goes through a second connection, used by one thread of its own.
+    never takes another with it. Each submission gets the next `seq` in that transaction: commit order,
+    the read API's cursor (see `protocol`). Everything else (every read, and the writes of uploads, drafts,
+    API keys and receipts) goes through a second connection, used by one thread of its own; an attachment's
+    content is read through a connection of its own while it is read.
     """
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        self._path = path
         self._writer = connect(path)
         migrate(self._writer)
         self._side = connect(path)
@@ -132,10 +135,12 @@ class SQLiteStorage:
         seqs = self._count_up(year, [new.agency for new in news])
         stored = [_stored(new, ids.reference(new.reference_pattern, seq, year), received_at)
                   for new, seq in zip(news, seqs, strict=True)]
+        (last,) = self._writer.execute("UPDATE counters SET last = last + ? WHERE name = 'submissions' RETURNING last",
+                                       (len(news),)).fetchone()
         try:
             self._writer.executemany(
-                f"INSERT INTO submissions ({SUBMISSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [row for _, row in stored])
+                f"INSERT INTO submissions ({SUBMISSION_COLUMNS}, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(*row, last - len(news) + 1 + i) for i, (_, row) in enumerate(stored)])
         except sqlite3.IntegrityError as exc:
             if "submissions.reference" in str(exc):
                 raise DuplicateReference(f"a reference number is already taken: {exc}") from exc
@@ -188,8 +193,12 @@ class SQLiteStorage:
     async def form_submissions(self, form_id: str) -> list[Submission]:
         return await self._on_side(q.form_submissions, form_id)
 
-    async def count_submissions(self) -> int:
-        return await self._on_side(q.count, "submissions")
+    async def submissions_page(self, agency: str, form_id: str | None = None, after: str | None = None,
+                               since: dt.datetime | None = None, limit: int = 100) -> list[Submission]:
+        return await self._on_side(q.submissions_page, agency, form_id, after, since, limit)
+
+    async def count_submissions(self, form_id: str | None = None, since: dt.datetime | None = None) -> int:
+        return await self._on_side(q.count_submissions, form_id, since)
 
     # Attachments
 
@@ -204,6 +213,18 @@ class SQLiteStorage:
 
     async def submission_attachments(self, submission_id: str) -> list[Attachment]:
         return await self._on_side(q.submission_attachments, submission_id)
+
+    async def attachments_of(self, submission_ids: list[str]) -> dict[str, list[Attachment]]:
+        return await self._on_side(q.attachments_of, submission_ids)
+
+    async def attachment_content(self, attachment_id: str,
+                                 chunk_size: int = 256 * 1024) -> AsyncGenerator[bytes, None]:
+        content = await asyncio.to_thread(q.Content, self._path, attachment_id)
+        try:
+            while chunk := await asyncio.to_thread(content.read, chunk_size):
+                yield chunk
+        finally:
+            content.close()  # quick, and no await: this also runs when the reader goes away mid-file
 
     async def count_attachments(self) -> int:
         return await self._on_side(q.count, "attachments")
@@ -250,6 +271,9 @@ class SQLiteStorage:
 
     async def agency_of_key(self, secret: str) -> str | None:
         return await self._on_side(q.agency_of_key, secret)
+
+    async def live_api_key(self, secret: str) -> ApiKey | None:
+        return await self._on_side(q.live_api_key, secret)
 
     async def api_keys(self) -> list[ApiKey]:
         return await self._on_side(q.api_keys)

@@ -8,13 +8,15 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
+import threading
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import submission.storage.ids as ids
 from core.schema import canonical_json
 from core.view.fields import ATTACHMENT_PREFIX
-from submission.storage.errors import DraftGone
+from submission.storage.errors import DraftGone, UnknownCursor
 from submission.storage.protocol import UPLOAD_GRACE
 from submission.storage.records import ApiKey, Attachment, Draft, Submission
 from submission.storage.sqlite_schema import (
@@ -43,6 +45,40 @@ def form_submissions(db: sqlite3.Connection, form_id: str) -> list[Submission]:
     rows = db.execute(f"SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE form_id = ? ORDER BY received_at, rowid",
                       (form_id,)).fetchall()
     return [submission_of(row) for row in rows]
+
+
+def submissions_page(db: sqlite3.Connection, agency: str, form_id: str | None, after: str | None,
+                     since: dt.datetime | None, limit: int) -> list[Submission]:
+    """The agency's (form's) submissions in commit order (`seq`), after the submission `after`."""
+    scope, params = ("agency = ? AND form_id = ?", [agency, form_id]) if form_id is not None else (
+        "agency = ?", [agency])
+    start = 0
+    if after is not None:
+        row = db.execute(f"SELECT seq FROM submissions WHERE id = ? AND {scope}", (after, *params)).fetchone()
+        if row is None:
+            raise UnknownCursor(f"no submission {after!r} among those listed")
+        start = row[0]
+    where, values = f"{scope} AND seq > ?", [*params, start]
+    if since is not None:
+        where += " AND received_at >= ?"
+        values.append(received(since))
+    rows = db.execute(f"SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE {where} ORDER BY seq LIMIT ?",
+                      (*values, limit)).fetchall()
+    return [submission_of(row) for row in rows]
+
+
+def count_submissions(db: sqlite3.Connection, form_id: str | None, since: dt.datetime | None) -> int:
+    where, values = ["1"], list[str]()
+    if form_id is not None:
+        where, values = [*where, "form_id = ?"], [*values, form_id]
+    if since is not None:
+        where, values = [*where, "received_at >= ?"], [*values, received(since)]
+    return int(db.execute(f"SELECT count(*) FROM submissions WHERE {' AND '.join(where)}", values).fetchone()[0])
+
+
+def received(moment: dt.datetime) -> str:
+    """A time as `received_at` is stored (`datetime.isoformat` in UTC), so that text order is time order."""
+    return moment.astimezone(dt.UTC).isoformat()
 
 
 def count(db: sqlite3.Connection, table: str) -> int:
@@ -90,6 +126,41 @@ def submission_attachments(db: sqlite3.Connection, submission_id: str) -> list[A
     rows = db.execute(f"SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE submission_id = ? "
                       "ORDER BY uploaded_at, rowid", (submission_id,)).fetchall()
     return [Attachment(*row) for row in rows]
+
+
+def attachments_of(db: sqlite3.Connection, submission_ids: list[str]) -> dict[str, list[Attachment]]:
+    found: dict[str, list[Attachment]] = {}
+    for start in range(0, len(submission_ids), 500):
+        wanted = submission_ids[start:start + 500]
+        rows = db.execute(f"SELECT submission_id, {ATTACHMENT_COLUMNS} FROM attachments WHERE submission_id IN "
+                          f"({','.join('?' * len(wanted))}) ORDER BY uploaded_at, rowid", wanted).fetchall()
+        for submission_id, *row in rows:
+            found.setdefault(submission_id, []).append(Attachment(*row))
+    return found
+
+
+class Content:
+    """One attachment's bytes, read piece by piece through SQLite's incremental blob I/O, on a connection of
+    its own (held only while the file is read: a slow download never holds up the side connection). Reads
+    and closing take turns: a reader that goes away mid-read closes only once that read is done."""
+
+    def __init__(self, path: Path, attachment_id: str) -> None:
+        self._turn = threading.Lock()
+        self._db = sqlite3.connect(path, check_same_thread=False, timeout=30)
+        self._db.execute("PRAGMA query_only = 1")
+        row = self._db.execute("SELECT rowid FROM attachments WHERE id = ?", (attachment_id,)).fetchone()
+        self._blob = self._db.blobopen("attachments", "content", row[0], readonly=True) if row else None
+
+    def read(self, size: int) -> bytes:
+        with self._turn:
+            return self._blob.read(size) if self._blob is not None else b""
+
+    def close(self) -> None:
+        with self._turn:
+            if self._blob is not None:
+                self._blob.close()
+                self._blob = None
+            self._db.close()
 
 
 def hand_on_attachments(db: sqlite3.Connection, owner: str, new_owner: str) -> None:
@@ -218,6 +289,12 @@ def agency_of_key(db: sqlite3.Connection, secret: str) -> str | None:
     row = db.execute("SELECT agency FROM api_keys WHERE sha256 = ? AND revoked_at IS NULL",
                      (ids.key_hash(secret),)).fetchone()
     return str(row[0]) if row else None
+
+
+def live_api_key(db: sqlite3.Connection, secret: str) -> ApiKey | None:
+    row = db.execute(f"SELECT {API_KEY_COLUMNS} FROM api_keys WHERE sha256 = ? AND revoked_at IS NULL",
+                     (ids.key_hash(secret),)).fetchone()
+    return api_key_of(row) if row else None
 
 
 def api_keys(db: sqlite3.Connection) -> list[ApiKey]:

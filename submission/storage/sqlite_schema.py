@@ -69,6 +69,10 @@ TABLES = [
         last INTEGER NOT NULL,
         PRIMARY KEY (agency, year)
     )""",
+    """CREATE TABLE IF NOT EXISTS counters (
+        name TEXT PRIMARY KEY,
+        last INTEGER NOT NULL
+    )""",  # `submissions`: the last `seq` handed out, counted up in the committing transaction
     """CREATE TABLE IF NOT EXISTS receipts (
         submission_id TEXT NOT NULL REFERENCES submissions (id),
         language TEXT NOT NULL,
@@ -83,9 +87,22 @@ ADDED_COLUMNS = [
     ("attachments", "draft_id", "TEXT"),
     ("drafts", "handover", "TEXT"),
     ("drafts", "handed_over_at", "TEXT"),
+    # The submissions' commit order, the read API's cursor: counted up in the writer's transaction, never reused.
+    ("submissions", "seq", "INTEGER"),
 ]
 #: Indexes on added columns, made once the columns exist.
-ADDED_INDEXES = ["CREATE UNIQUE INDEX IF NOT EXISTS drafts_handover ON drafts (handover)"]
+ADDED_INDEXES = [
+    "CREATE UNIQUE INDEX IF NOT EXISTS drafts_handover ON drafts (handover)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS submissions_seq ON submissions (seq)",
+    "CREATE INDEX IF NOT EXISTS submissions_agency_seq ON submissions (agency, seq)",
+    "CREATE INDEX IF NOT EXISTS submissions_form_seq ON submissions (form_id, seq)",
+]
+#: Submissions stored before `seq` existed get theirs from the rowid (their insertion order: nothing deletes
+#: submissions), and the counter starts after the last.
+SEQ_BACKFILL = [
+    "UPDATE submissions SET seq = rowid WHERE seq IS NULL",
+    "INSERT OR IGNORE INTO counters (name, last) SELECT 'submissions', coalesce(max(seq), 0) FROM submissions",
+]
 
 SUBMISSION_COLUMNS = ("id, reference, form_id, form_version, schema_hash, agency, data, data_sha256, received_at, "
                       "language, receipt_token, metadata")
@@ -113,7 +130,9 @@ def migrate(db: sqlite3.Connection) -> None:
             columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
             if column not in columns:
                 db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
-        for statement in ADDED_INDEXES:
+                if column == "seq":
+                    db.execute(SEQ_BACKFILL[0])
+        for statement in [*ADDED_INDEXES, SEQ_BACKFILL[1]]:
             db.execute(statement)
 
 

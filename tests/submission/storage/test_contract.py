@@ -22,6 +22,7 @@ from submission.storage import (
     DuplicateReference,
     Storage,
     Submission,
+    UnknownCursor,
     UnsupportedDatabase,
     normalise_code,
     open_storage,
@@ -162,6 +163,63 @@ async def test_submissions_of_a_form_in_the_order_they_were_stored(storage: Stor
     assert await storage.form_submissions("none") == [] and await storage.count_submissions() == 3
 
 
+async def test_an_agencys_submissions_come_in_pages_in_commit_order(storage: Storage) -> None:
+    mine = [await storage.add_submission(new({"i": i}, form_id="kantelu" if i % 3 else "muu")) for i in range(7)]
+    theirs = await storage.add_submission(new({"i": 99}, agency="espoo", pattern="E/{seq}/{year}"))
+    assert await storage.submissions_page("lvv", limit=100) == mine
+    assert await storage.submissions_page("espoo") == [theirs] and await storage.submissions_page("avi") == []
+    kantelu = [s for s in mine if s.form_id == "kantelu"]
+    first = await storage.submissions_page("lvv", "kantelu", limit=2)
+    rest = await storage.submissions_page("lvv", "kantelu", after=first[-1].id, limit=10)
+    assert first + rest == kantelu and len(first) == 2
+    assert await storage.submissions_page("lvv", "kantelu", after=kantelu[-1].id) == []
+    assert await storage.submissions_page("lvv", after=mine[2].id, limit=2) == mine[3:5]  # another form's too
+    assert await storage.submissions_page("espoo", "kantelu") == [theirs]
+    assert await storage.submissions_page("lvv", "kantelu", limit=0) == []
+
+
+async def test_a_cursor_counts_only_among_the_submissions_it_lists(storage: Storage) -> None:
+    mine = await storage.add_submission(new(form_id="kantelu"))
+    other_form = await storage.add_submission(new(form_id="muu"))
+    theirs = await storage.add_submission(new(agency="espoo", pattern="E/{seq}/{year}"))
+    for agency, form_id, after in [("lvv", "kantelu", other_form.id), ("lvv", None, theirs.id),
+                                   ("espoo", "kantelu", mine.id), ("lvv", "kantelu", "nope"), ("lvv", None, "")]:
+        with pytest.raises(UnknownCursor) as unknown:
+            await storage.submissions_page(agency, form_id, after=after)
+        assert isinstance(unknown.value, LookupError)
+
+
+async def test_since_keeps_the_submissions_received_then_or_later(storage: Storage) -> None:
+    before = await storage.add_submission(new({"i": 1}))
+    await asyncio.sleep(0.01)
+    later = await storage.add_submission(new({"i": 2}))
+    assert await storage.submissions_page("lvv", since=later.received_at) == [later]
+    assert await storage.submissions_page("lvv", since=before.received_at) == [before, later]
+    in_helsinki = later.received_at.astimezone(dt.timezone(dt.timedelta(hours=2)))
+    assert await storage.submissions_page("lvv", "kantelu", since=in_helsinki) == [later]
+    assert await storage.submissions_page("lvv", since=later.received_at + dt.timedelta(microseconds=1)) == []
+    assert await storage.submissions_page("lvv", after=before.id, since=before.received_at) == [later]
+    assert await storage.count_submissions("kantelu", since=later.received_at) == 1
+    assert await storage.count_submissions("kantelu") == 2 == await storage.count_submissions()
+    assert await storage.count_submissions("muu") == 0
+
+
+async def test_paging_while_submissions_commit_misses_none_and_repeats_none(storage: Storage) -> None:
+    """Pages are read while submissions commit, group by group: the pages' sum is every one, once, in order."""
+    adding = asyncio.gather(*(storage.add_submission(new({"i": i})) for i in range(300)))
+    seen: list[Submission] = []
+    while True:
+        finished = adding.done()
+        page = await storage.submissions_page("lvv", after=seen[-1].id if seen else None, limit=7)
+        seen += page
+        if finished and not page:
+            break
+        await asyncio.sleep(0)
+    added = await adding
+    assert [s.id for s in seen] == [s.id for s in await storage.submissions_page("lvv", limit=1000)]
+    assert sorted(s.id for s in seen) == sorted(s.id for s in added)
+
+
 async def test_a_draft_is_sent_once_however_often_it_is_sent(storage: Storage) -> None:
     draft = await storage.add_draft("kantelu", "fi", 7, {"a": 1})
     sends = [new({"a": 1}, draft_id=draft.id) for _ in range(4)]
@@ -196,6 +254,30 @@ async def test_an_attachment_is_kept_with_its_facts(storage: Storage) -> None:
     assert other.id != kept.id and await storage.count_attachments() == 2
     assert await storage.attachments([other.id, kept.id, "nope"]) == [other, kept]
     assert await storage.attachments([]) == []
+
+
+async def test_an_attachments_content_is_read_in_chunks(storage: Storage) -> None:
+    content = bytes(range(256)) * 1000 + b"end"
+    kept = await storage.add_attachment("iso.bin", "application/octet-stream", content)
+    chunks = [chunk async for chunk in storage.attachment_content(kept.id, chunk_size=10_000)]
+    assert b"".join(chunks) == content and max(map(len, chunks)) == 10_000 and len(chunks) == 26
+    assert [c async for c in storage.attachment_content(kept.id)] == [content]
+    assert [c async for c in storage.attachment_content("nope")] == []
+    for _ in range(3):  # a reader that stops halfway lets go of what it held
+        reading = storage.attachment_content(kept.id, chunk_size=100)
+        assert await anext(reading) == content[:100]
+        await reading.aclose()
+    empty = await storage.add_attachment("empty.txt", "text/plain", b"")
+    assert [c async for c in storage.attachment_content(empty.id)] == []
+
+
+async def test_attachments_of_several_submissions_at_once(storage: Storage) -> None:
+    files = [await storage.add_attachment(f"{i}.pdf", "application/pdf", PDF + bytes([i])) for i in range(3)]
+    one = await storage.add_submission(new(attachments=(files[0].id, files[1].id)))
+    two = await storage.add_submission(new(attachments=(files[2].id,)))
+    none = await storage.add_submission(new())
+    assert await storage.attachments_of([one.id, two.id, none.id, "nope"]) == {one.id: files[:2], two.id: files[2:]}
+    assert await storage.attachments_of([]) == {}
 
 
 async def test_an_upload_is_held_by_who_uploaded_it_and_a_draft_takes_only_its_own(storage: Storage) -> None:
@@ -347,6 +429,7 @@ async def test_api_keys_are_made_looked_up_listed_and_revoked(storage: Storage) 
     record, secret = await storage.add_api_key("lvv", "asiointi")
     other, other_secret = await storage.add_api_key("espoo")
     assert KEY.fullmatch(secret) and KEY.fullmatch(other_secret) and secret != other_secret
+    assert await storage.live_api_key(secret) == record
     assert (record.agency, record.name, record.revoked_at) == ("lvv", "asiointi", None)
     assert await storage.agency_of_key(secret) == "lvv" and await storage.agency_of_key(other_secret) == "espoo"
     assert await storage.agency_of_key(secret[:-1] + ("A" if secret[-1] != "A" else "B")) is None
@@ -354,6 +437,8 @@ async def test_api_keys_are_made_looked_up_listed_and_revoked(storage: Storage) 
     assert await storage.revoke_api_key(record.id) and not await storage.revoke_api_key(record.id)
     assert not await storage.revoke_api_key("no-such-key")
     assert await storage.agency_of_key(secret) is None and await storage.agency_of_key(other_secret) == "espoo"
+    assert await storage.live_api_key(secret) is None and await storage.live_api_key(other_secret) == other
+    assert await storage.live_api_key("lomake_" + "x" * 43) is None
     revoked, still = await storage.api_keys()
     assert revoked.id == record.id and revoked.revoked_at is not None and still == other
 

@@ -85,6 +85,8 @@ def test_two_processes_share_one_database(tmp_path: Path) -> None:
     with sqlite3.connect(path) as db:
         refs = [r[0] for r in db.execute("SELECT reference FROM submissions")]
         data = [json.loads(r[0]) for r in db.execute("SELECT data FROM submissions")]
+        seqs = [r[0] for r in db.execute("SELECT seq FROM submissions ORDER BY rowid")]
+    assert seqs == list(range(1, 201))  # one commit order across both processes, counted in their transactions
     assert len(refs) == len(set(refs)) == 200
     assert sorted(int(r.split("/")[1]) for r in refs) == list(range(1, 201))
     assert len(data) == 200
@@ -153,11 +155,13 @@ def test_an_older_database_gets_the_columns_it_lacks_and_keeps_its_rows(tmp_path
     assert draft.handover is not None and asyncio.run(storage.hand_over(draft.handover)) is not None
     (sent,) = add(storage, new(metadata={"parts": {}}))
     assert asyncio.run(storage.submission(sent.id)) == sent
+    assert asyncio.run(storage.submissions_page("lvv")) == [old, sent]  # the old row first, in commit order
+    assert asyncio.run(storage.submissions_page("lvv", after=old.id)) == [sent]
     close(storage)
     close(SQLiteStorage(tmp_path / "old.sqlite3"))  # opening again changes nothing
     with sqlite3.connect(tmp_path / "old.sqlite3") as db:
         columns = {table: {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
                    for table in ("submissions", "attachments", "drafts")}
     db.close()
-    assert "metadata" in columns["submissions"] and "draft_id" in columns["attachments"]
+    assert {"metadata", "seq"} <= columns["submissions"] and "draft_id" in columns["attachments"]
     assert {"handover", "handed_over_at"} <= columns["drafts"]
