@@ -4,6 +4,7 @@ and every answer's status, media type and body as the document says; the keyed o
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -30,5 +31,7 @@ def test_every_operation_answers_as_described(tmp_path: Path) -> None:
              "--report-dir", str(tmp_path / "report")],
             cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout + run.stderr
-    count = sum(len(item) for item in paths.values())
-    assert f"{count} selected / {count} total" in run.stdout, run.stdout
+    # Every operation was tested: schemathesis leaves out only the document's own (`GET /openapi.json`).
+    tested = re.search(r"Selected: (\d+)/(\d+)\s+Tested: (\d+)", run.stdout)
+    assert tested is not None, run.stdout
+    assert int(tested[1]) == int(tested[2]) == int(tested[3]) >= sum(len(item) for item in paths.values()) - 1
