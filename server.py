@@ -20,7 +20,7 @@ from core.errors import LomakeError
 from core.settings import Settings
 from renderer.html import Pages
 from submission.storage import DraftGone, Storage, open_storage
-from web import api, drafts, exports, pages, read_api
+from web import api, drafts, exports, openapi, pages, read_api
 from web.embed import Embedding
 from web.errors import Failsafe, draft_gone, http_error, lomake_error
 from web.limits import BodyTimeout
@@ -80,6 +80,7 @@ def routes() -> list[BaseRoute]:
         Route("/api/v1/forms/{form_id}/submissions.ndjson", exports.export_ndjson),
         Route("/api/v1/forms/{form_id}/submissions.csv", exports.export_csv),
         Route("/healthz", api.healthz),
+        Route("/openapi.json", openapi.openapi_json),
         Route("/themes/{agency}.css", pages.theme),
         Mount("/static", StaticFiles(packages=[("renderer", "static")]), name="static"),
     ]
