@@ -111,8 +111,8 @@ OPERATIONS: Mapping[tuple[str, str], Operation] = {
         {200: Answer("A page of submissions and the cursor of the next (null: no more).", _obj({
             "submissions": {"type": "array", "items": {"type": "object"}},
             "next": {"type": ["string", "null"]}}))},
-        errors=(400, 401, 500), keyed=True, query={
-            "form": (_STRING, "Only this form's submissions."),
+        errors=(400, 401, 404, 500), keyed=True, query={
+            "form": (_STRING, "Only this form's submissions (404 if the key's agency has no such form)."),
             "since": (_TIME, "Only submissions received at or after this time."),
             "after": (_STRING, "The cursor a previous page gave as `next`."),
             "limit": ({"type": "integer", "minimum": 1, "maximum": 1000},
