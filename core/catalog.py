@@ -17,6 +17,7 @@ from core.crawl import Crawl, file_uri, read_json, schema_hash
 from core.forms import (
     BASE_URI,
     DEFAULT_AGENCY,
+    META_KEY,
     Agency,
     Catalog,
     Form,
@@ -43,6 +44,7 @@ def load_agencies(schemas_dir: Path) -> tuple[dict[str, Agency], list[FormProble
             problems += model_problems(str(path), "", exc)
             continue
         problems += _feedback_form_problems(agencies[path.stem], schemas_dir, str(path))
+        problems += _webhook_form_problems(agencies[path.stem], schemas_dir, str(path))
     return agencies, problems
 
 
@@ -52,6 +54,22 @@ def _feedback_form_problems(agency: Agency, schemas_dir: Path, shown: str) -> li
     if wanted is None or (schemas_dir / f"{wanted}.json").is_file():
         return []
     return [FormProblem(shown, "/accessibility/feedback_form", f"no form {wanted!r} in the schemas folder")]
+
+
+def _webhook_form_problems(agency: Agency, schemas_dir: Path, shown: str) -> list[FormProblem]:
+    """The webhook's forms must be forms of the folder, of this agency."""
+    problems: list[FormProblem] = []
+    for i, wanted in enumerate(agency.webhook.forms if agency.webhook else ()):
+        path = schemas_dir / f"{wanted}.json"
+        document = read_json(path, str(path))[0] if path.is_file() else None
+        meta = document.get(META_KEY) if isinstance(document, dict) else None
+        owner = (meta.get("agency") if isinstance(meta, dict) else None) or DEFAULT_AGENCY.id
+        if document is None:
+            problems.append(FormProblem(shown, f"/webhook/forms/{i}", f"no form {wanted!r} in the schemas folder"))
+        elif owner != agency.id:
+            problems.append(FormProblem(shown, f"/webhook/forms/{i}",
+                                        f"the form {wanted!r} is not {agency.id!r}'s but {owner!r}'s"))
+    return problems
 
 
 def load_form(

@@ -7,11 +7,13 @@ by relative `$ref`s; agencies are `schemas/agencies/<agency_id>.json`.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar, cast
+from urllib.parse import parse_qsl, urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -24,6 +26,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 from referencing import Registry, Resource
 from referencing._core import Resolver
 from referencing.exceptions import Unresolvable
@@ -119,6 +122,64 @@ def embed_origin(value: str) -> str:
 
 EmbedOrigin = Annotated[str, AfterValidator(embed_origin)]
 
+#: The longest retention a file can declare: a hundred years. What is kept for good goes to an archive.
+MAX_RETENTION_DAYS = 36500
+#: Keys that name a secret: such a key with a value in a form or agency file is refused.
+_SECRET_KEY = re.compile(r"secret|token|passw(or)?d|passphrase|api_?key|credential", re.I)
+_USE_THE_ENVIRONMENT = ("secrets never live in form or agency files: set it in an environment variable and name "
+                        'the variable instead, e.g. "secret_env": "LOMAKE_WEBHOOK_SECRET_LVV"')
+
+
+def secret_key(key: str) -> bool:
+    """Whether a key in a file names a secret (`secret`, `token`, `password`, ...) rather than where one is
+    (`secret_env`)."""
+    return _SECRET_KEY.search(key) is not None and not key.lower().endswith("_env")
+
+
+class Retention(BaseModel):
+    """How long the agency keeps submissions by default, and on what basis (its archive plan)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    days: int = Field(ge=1, le=MAX_RETENTION_DAYS)
+    #: The basis in words, e.g. the archive plan (arkistonmuodostussuunnitelma) and its task class.
+    basis: Texts = Field(min_length=1)
+
+
+def webhook_url(value: str) -> str:
+    """The address submissions are announced to: `https://...`; `http://` only for localhost and 127.0.0.1."""
+    try:
+        url = urlsplit(value)
+        _ = url.port  # raises on a port out of range
+    except ValueError:
+        raise ValueError(f"{value!r} is not a URL: write https://host/path") from None
+    if url.username is not None or url.password is not None or any(secret_key(k) for k, _ in parse_qsl(url.query)):
+        raise ValueError(f"{value!r} carries a secret in the URL: {_USE_THE_ENVIRONMENT}")
+    if url.scheme not in ("http", "https") or not url.hostname or not re.fullmatch(r"[a-z0-9.-]+", url.hostname):
+        raise ValueError(f"{value!r} is not an https URL: write https://host/path")
+    if url.scheme == "http" and url.hostname not in _LOCAL_HOSTS:
+        raise ValueError(f"{value!r} is not https: submissions are sent only over https "
+                         "(http only to http://localhost or http://127.0.0.1, while developing)")
+    return value
+
+
+class Webhook(BaseModel):
+    """Where the agency is told of new submissions (the delivery): the URL, the environment variable holding the
+    signing secret, and which of its forms (none: all of them)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    url: Annotated[str, AfterValidator(webhook_url)]
+    #: The NAME of the environment variable that holds the secret; the secret itself is never in a file.
+    secret_env: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]*$")]
+    #: The ids of the agency's forms announced; empty: every form of the agency.
+    forms: tuple[Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")], ...] = ()
+
+    def secret(self, environ: Mapping[str, str] = os.environ) -> str | None:
+        """The signing secret, read from the environment when it is needed; None when the variable is unset or
+        empty. Never logged, never kept on the model."""
+        return environ.get(self.secret_env) or None
+
 
 class Agency(BaseModel):
     """A receiving authority: its names and the pattern of its reference numbers."""
@@ -142,6 +203,11 @@ class Agency(BaseModel):
     #: The origins whose pages may embed the agency's forms in an iframe (`/embed/forms/<id>`): `frame-ancestors`
     #: lists exactly these. None: the forms cannot be framed at all.
     embed_origins: tuple[EmbedOrigin, ...] = ()
+    #: The default retention of submissions (a form may set its own `retention_days`). Declared only: nothing
+    #: is purged by it yet.
+    retention: Retention | None = None
+    #: Where new submissions are announced (the delivery); its secret comes from the environment.
+    webhook: Webhook | None = None
 
     def style_sheet(self) -> str:
         """The agency's theme as CSS custom properties."""
@@ -274,6 +340,8 @@ class FormMeta(BaseModel):
     #: The top-level question where personal data is first asked (the privacy notice is linked there); by
     #: default the first one that uses `common/person.json` or asks for an identity code (`fi-hetu`).
     personal_data: str | None = None
+    #: How many days this form's submissions are kept, instead of the agency's `retention` days.
+    retention_days: int | None = Field(default=None, ge=1, le=MAX_RETENTION_DAYS)
 
     @property
     def one_page(self) -> bool:
@@ -412,7 +480,15 @@ class Catalog:
 
 
 def model_problems(shown: str, at: str, exc: ValidationError) -> list[FormProblem]:
+    """A model's errors, each at its pointer; a key that is not allowed and holds a secret says where secrets go."""
     return [
-        FormProblem(shown, at + "".join("/" + escape(str(p)) for p in err["loc"]), err["msg"])
+        FormProblem(shown, at + "".join("/" + escape(str(p)) for p in err["loc"]), _message(err))
         for err in exc.errors()
     ]
+
+
+def _message(err: ErrorDetails) -> str:
+    key = str(err["loc"][-1]) if err["loc"] else ""
+    if err["type"] == "extra_forbidden" and secret_key(key) and isinstance(err["input"], (str, int, float)):
+        return f"{key!r} holds a literal secret: {_USE_THE_ENVIRONMENT}"
+    return str(err["msg"])
