@@ -12,7 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -25,7 +25,7 @@ from core.catalog import load_catalog
 from core.forms import Catalog
 from core.settings import Settings
 from server import create_app
-from submission.storage import Draft, Storage, Submission, open_storage
+from submission.storage import Draft, Storage, Submission
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"
@@ -144,19 +144,6 @@ def stored_submissions(client: TestClient) -> list[Submission]:
 def stored_answers(client: TestClient) -> list[Any]:
     """The answers of every stored submission, oldest first."""
     return [s.data for s in stored_submissions(client)]
-
-
-def with_storage(url: str, work: Callable[[Storage], Awaitable[T]]) -> T:
-    """`work` done on the storage `url` names (a server's, say, after it stopped), which is then closed."""
-
-    async def run() -> T:
-        storage = open_storage(url)
-        try:
-            return await work(storage)
-        finally:
-            await storage.close()
-
-    return asyncio.run(run())
 
 
 def drafts_of(client: TestClient, form_id: str | None = None) -> list[Draft]:

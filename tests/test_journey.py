@@ -18,6 +18,7 @@ import lxml.html
 import pytest
 from starlette.testclient import TestClient
 
+from lomake.cli import with_storage
 from tests.conftest import (
     api_key,
     cli_api_key,
@@ -28,7 +29,6 @@ from tests.conftest import (
     storage_of,
     stored_answers,
     stored_submissions,
-    with_storage,
 )
 
 TOIVE: dict[str, Any] = {
