@@ -15,7 +15,7 @@ import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import lxml.html
 import pytest
@@ -32,7 +32,6 @@ SCHEMAS = ROOT / "schemas"
 #: The Django peer's JSON Schema twin (shared/peers/django_forms): a plain schema, no ui: keys.
 BENCH_SCHEMA = ROOT / "tests" / "fixtures" / "kantelu-bench.json"
 
-T = TypeVar("T")
 
 
 @pytest.fixture(scope="session")
