@@ -255,6 +255,31 @@ def apikey_revoke(key_id: str, db_url: str) -> None:
     click.echo(f"key {key_id} revoked")
 
 
+@main.group()
+def db() -> None:
+    """The database's schema: versioned migrations, applied in order, each once."""
+
+
+@db.command("upgrade")
+@DB
+def db_upgrade(db_url: str) -> None:
+    """Apply the migrations the database lacks (safe to run from several machines at once)."""
+    applied = with_storage(db_url, lambda storage: storage.upgrade())
+    click.echo("applied " + ", ".join(applied) if applied else "the database is up to date")
+
+
+@db.command("status")
+@DB
+def db_status(db_url: str) -> None:
+    """List the migrations, one a line: version, name, when applied (or "pending"); exit 1 if any is pending."""
+    states = with_storage(db_url, lambda storage: storage.migrations())
+    for state in states:
+        when = state.applied_at.isoformat(timespec="seconds") if state.applied_at else "pending"
+        click.echo(f"{state.version:04d}\t{state.name}\t{when}")
+    if any(state.applied_at is None for state in states):
+        sys.exit(1)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def check(paths: tuple[Path, ...]) -> None:

@@ -30,3 +30,7 @@ class DuplicateReference(StorageError):
 class UnknownCursor(StorageError, LookupError):
     """A page was asked for after a submission that is not one of those listed (another form's, another
     agency's, or no submission at all)."""
+
+
+class IdempotencyConflict(StorageError, ValueError):
+    """An idempotency key already used, within its window, for a submission with other answers."""

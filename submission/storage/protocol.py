@@ -26,10 +26,21 @@ import datetime as dt
 from collections.abc import AsyncGenerator
 from typing import Any, Protocol
 
-from submission.storage.records import ApiKey, Attachment, Draft, NewSubmission, Submission
+from submission.storage.migrations import MigrationState
+from submission.storage.records import (
+    ApiKey,
+    Attachment,
+    Delivery,
+    DeliveryStatus,
+    Draft,
+    NewSubmission,
+    Submission,
+)
 
 #: Unclaimed uploads outside any draft (a one-page form's failed attempt) are kept this long.
 UPLOAD_GRACE = dt.timedelta(days=1)
+#: An idempotency key gives back its first submission this long after it was first used.
+IDEMPOTENCY_WINDOW = dt.timedelta(hours=24)
 
 
 class Storage(Protocol):
@@ -39,9 +50,11 @@ class Storage(Protocol):
 
     async def add_submission(self, new: NewSubmission) -> Submission:
         """Store `new` durably and give it a reference; returns only after the commit. A draft already sent
-        gives back its first submission, marked `resent`, and stores nothing. Raises `AttachmentGone` if an
-        attachment is purged or claimed, `DraftGone` if the draft is purged, `DuplicateReference` if the
-        reference number is taken."""
+        gives back its first submission, marked `resent`, and stores nothing; so does an `idempotency_key`
+        used within `IDEMPOTENCY_WINDOW` with the same answers. In the same transaction, one pending
+        `Delivery` per agency in `deliver_to`. Raises `AttachmentGone` if an attachment is purged or claimed,
+        `DraftGone` if the draft is purged, `DuplicateReference` if the reference number is taken,
+        `IdempotencyConflict` if the key was used with other answers."""
 
     async def submission(self, submission_id: str) -> Submission | None:
         """The submission with this id."""
@@ -155,7 +168,39 @@ class Storage(Protocol):
     async def add_receipt_pdf(self, submission_id: str, language: str, pdf: bytes) -> bytes:
         """Keep a rendered receipt; the one kept first wins, and is returned, so every GET gets the same bytes."""
 
+    # Delivery: the outbox
+
+    async def claim_deliveries(self, limit: int, lease: dt.timedelta,
+                               now: dt.datetime | None = None) -> list[Delivery]:
+        """Up to `limit` pending deliveries that are due (`next_attempt_at` at or before now), oldest first, each
+        claimed for `lease` in one transaction: `attempts` counted up, `next_attempt_at` moved to now + lease.
+        No other worker (thread or process) gets a claimed row until its lease ends; a worker that dies
+        mid-delivery lets it come due again (at least once)."""
+
+    async def delivery_done(self, delivery_id: str, now: dt.datetime | None = None) -> None:
+        """The receiver took it: `delivered`, at now."""
+
+    async def delivery_failed(self, delivery_id: str, error: str, retry_at: dt.datetime | None) -> None:
+        """An attempt failed with `error` (no personal data in it): try again at `retry_at`, or with None give
+        up: `failed`, the dead letter."""
+
+    async def deliveries(self, status: DeliveryStatus | None = None, limit: int = 100) -> list[Delivery]:
+        """Up to `limit` deliveries (with `status` only, if given), oldest first."""
+
+    async def delivery(self, delivery_id: str) -> Delivery | None:
+        """The delivery with this id."""
+
+    async def retry_delivery(self, delivery_id: str, now: dt.datetime | None = None) -> bool:
+        """Make a failed delivery pending and due now, keeping its attempts; False if no failed delivery has that id."""
+
     # The database
+
+    async def upgrade(self) -> list[str]:
+        """Apply the schema migrations this database lacks (see `migrations`); the names of those applied,
+        including any the engine applied when it was opened."""
+
+    async def migrations(self) -> list[MigrationState]:
+        """Every migration the engine has, with when this database got it."""
 
     async def ping(self) -> None:
         """Raise if the database cannot be reached."""

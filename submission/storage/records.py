@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from core.view.fields import ATTACHMENT_PREFIX
 
@@ -27,6 +27,12 @@ class NewSubmission:
     draft_id: str | None = None
     #: Facts about the submission beside the answers, e.g. who acted for whom (`acting`).
     metadata: dict[str, Any] = field(default_factory=dict)
+    #: The agencies whose webhooks get the submission: one `Delivery` each, written in the same transaction.
+    deliver_to: tuple[str, ...] = ()
+    #: A client's key for this request, scoped by the caller (e.g. "<API key id>:<form id>:<header>"): within
+    #: `IDEMPOTENCY_WINDOW` of the first use, sending the same answers again gives back the first submission,
+    #: marked `resent`; other answers raise `IdempotencyConflict`.
+    idempotency_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -104,3 +110,23 @@ class ApiKey:
     name: str
     created_at: dt.datetime
     revoked_at: dt.datetime | None = None
+
+
+#: pending: to be tried (now, or at `next_attempt_at`); delivered: the receiver answered 2xx; failed: given up,
+#: the dead letter, until someone retries it.
+DeliveryStatus = Literal["pending", "delivered", "failed"]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A submission to push to an agency's webhook: a row of the outbox."""
+
+    id: str
+    submission_id: str
+    agency: str
+    status: DeliveryStatus
+    attempts: int
+    created_at: dt.datetime
+    next_attempt_at: dt.datetime
+    last_error: str = ""
+    delivered_at: dt.datetime | None = None

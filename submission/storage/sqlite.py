@@ -19,8 +19,17 @@ import submission.storage.ids as ids
 import submission.storage.sqlite_queries as q
 from core.schema import canonical_json
 from submission.storage.errors import AttachmentGone, DraftGone, DuplicateReference
+from submission.storage.migrations import MigrationState, states
 from submission.storage.records import ApiKey, Attachment, Draft, NewSubmission, Submission
-from submission.storage.sqlite_schema import SUBMISSION_COLUMNS, Transaction, connect, migrate, now, submission_of
+from submission.storage.sqlite_schema import (
+    SUBMISSION_COLUMNS,
+    Transaction,
+    applied_migrations,
+    connect,
+    migrate,
+    now,
+    submission_of,
+)
 
 #: The most submissions one commit takes.
 MAX_GROUP = 64
@@ -44,7 +53,7 @@ class SQLiteStorage:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._path = path
         self._writer = connect(path)
-        migrate(self._writer)
+        self._migrated = migrate(self._writer)  # the embedded engine upgrades itself when it is opened
         self._side = connect(path)
         self._side_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lomake-sqlite-side")
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
@@ -290,6 +299,12 @@ class SQLiteStorage:
         return await self._on_side(q.add_receipt_pdf, submission_id, language, pdf)
 
     # The database
+
+    async def upgrade(self) -> list[str]:
+        return self._migrated + await self._on_side(migrate)
+
+    async def migrations(self) -> list[MigrationState]:
+        return states("sqlite", await self._on_side(applied_migrations))
 
     async def ping(self) -> None:
         await self._on_side(q.ping)

@@ -8,101 +8,22 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from submission.storage.migrations import migrations
 from submission.storage.records import ApiKey, Draft, Submission
 
-TABLES = [
-    """CREATE TABLE IF NOT EXISTS submissions (
-        id TEXT PRIMARY KEY,
-        reference TEXT NOT NULL UNIQUE,
-        form_id TEXT NOT NULL,
-        form_version TEXT NOT NULL,
-        schema_hash TEXT NOT NULL,
-        agency TEXT NOT NULL,
-        data TEXT NOT NULL,
-        data_sha256 TEXT NOT NULL,
-        received_at TEXT NOT NULL,
-        language TEXT NOT NULL,
-        receipt_token TEXT NOT NULL UNIQUE,
-        metadata TEXT NOT NULL DEFAULT '{}'
-    )""",
-    "CREATE INDEX IF NOT EXISTS submissions_form ON submissions (form_id, received_at)",
-    """CREATE TABLE IF NOT EXISTS attachments (
-        id TEXT PRIMARY KEY,
-        submission_id TEXT REFERENCES submissions (id),
-        name TEXT NOT NULL,
-        media_type TEXT NOT NULL,
-        size INTEGER NOT NULL,
-        sha256 TEXT NOT NULL,
-        content BLOB NOT NULL,
-        uploaded_at TEXT NOT NULL,
-        draft_id TEXT
-    )""",  # draft_id: who holds an unclaimed upload, a draft's id or a one-page form's upload key
-    "CREATE INDEX IF NOT EXISTS attachments_submission ON attachments (submission_id)",
-    """CREATE TABLE IF NOT EXISTS drafts (
-        id TEXT PRIMARY KEY,
-        token TEXT NOT NULL UNIQUE,
-        code TEXT UNIQUE,
-        form_id TEXT NOT NULL,
-        language TEXT NOT NULL,
-        data TEXT NOT NULL,
-        done TEXT NOT NULL,
-        prefilled TEXT NOT NULL,
-        locked TEXT NOT NULL,
-        csrf TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        expires_at TEXT NOT NULL,
-        days INTEGER NOT NULL,
-        submission_id TEXT REFERENCES submissions (id)
-    )""",
-    "CREATE INDEX IF NOT EXISTS drafts_expiry ON drafts (expires_at)",
-    """CREATE TABLE IF NOT EXISTS api_keys (
-        id TEXT PRIMARY KEY,
-        agency TEXT NOT NULL,
-        name TEXT NOT NULL,
-        sha256 TEXT NOT NULL UNIQUE,
-        created_at TEXT NOT NULL,
-        revoked_at TEXT
-    )""",
-    """CREATE TABLE IF NOT EXISTS reference_counters (
-        agency TEXT NOT NULL,
-        year INTEGER NOT NULL,
-        last INTEGER NOT NULL,
-        PRIMARY KEY (agency, year)
-    )""",
-    """CREATE TABLE IF NOT EXISTS counters (
-        name TEXT PRIMARY KEY,
-        last INTEGER NOT NULL
-    )""",  # `submissions`: the last `seq` handed out, counted up in the committing transaction
-    """CREATE TABLE IF NOT EXISTS receipts (
-        submission_id TEXT NOT NULL REFERENCES submissions (id),
-        language TEXT NOT NULL,
-        pdf BLOB NOT NULL,
-        rendered_at TEXT NOT NULL,
-        PRIMARY KEY (submission_id, language)
-    )""",
-]
-#: Columns added after the first release, for databases made before them.
-ADDED_COLUMNS = [
+#: Columns that databases made before versioned migrations may lack: added before `0001_initial` runs.
+LEGACY_COLUMNS = [
     ("submissions", "metadata", "TEXT NOT NULL DEFAULT '{}'"),
     ("attachments", "draft_id", "TEXT"),
     ("drafts", "handover", "TEXT"),
     ("drafts", "handed_over_at", "TEXT"),
-    # The submissions' commit order, the read API's cursor: counted up in the writer's transaction, never reused.
     ("submissions", "seq", "INTEGER"),
 ]
-#: Indexes on added columns, made once the columns exist.
-ADDED_INDEXES = [
-    "CREATE UNIQUE INDEX IF NOT EXISTS drafts_handover ON drafts (handover)",
-    "CREATE UNIQUE INDEX IF NOT EXISTS submissions_seq ON submissions (seq)",
-    "CREATE INDEX IF NOT EXISTS submissions_agency_seq ON submissions (agency, seq)",
-    "CREATE INDEX IF NOT EXISTS submissions_form_seq ON submissions (form_id, seq)",
-]
 #: Submissions stored before `seq` existed get theirs from the rowid (their insertion order: nothing deletes
-#: submissions), and the counter starts after the last.
-SEQ_BACKFILL = [
-    "UPDATE submissions SET seq = rowid WHERE seq IS NULL",
-    "INSERT OR IGNORE INTO counters (name, last) SELECT 'submissions', coalesce(max(seq), 0) FROM submissions",
-]
+#: submissions); `0001_initial` then starts the counter after the last.
+SEQ_BACKFILL = "UPDATE submissions SET seq = rowid WHERE seq IS NULL"
+MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"""
 
 SUBMISSION_COLUMNS = ("id, reference, form_id, form_version, schema_hash, agency, data, data_sha256, received_at, "
                       "language, receipt_token, metadata")
@@ -121,19 +42,56 @@ def connect(path: Path) -> sqlite3.Connection:
     return db
 
 
-def migrate(db: sqlite3.Connection) -> None:
-    """Make the tables, and add what an older database lacks; in one transaction, safe to run at once."""
+def migrate(db: sqlite3.Connection) -> list[str]:
+    """Apply the versioned migrations the database lacks, in one transaction (safe to run at once from
+    several processes); the names of those applied."""
     with Transaction(db):
-        for statement in TABLES:
-            db.execute(statement)
-        for table, column, declaration in ADDED_COLUMNS:
-            columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
-            if column not in columns:
-                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
-                if column == "seq":
-                    db.execute(SEQ_BACKFILL[0])
-        for statement in [*ADDED_INDEXES, SEQ_BACKFILL[1]]:
-            db.execute(statement)
+        db.execute(MIGRATIONS_TABLE)
+        applied = applied_migrations(db)
+        if not applied and _has_table(db, "submissions"):
+            _add_legacy_columns(db)
+        names = []
+        for migration in migrations("sqlite"):
+            if migration.version not in applied:
+                for statement in statements(migration.sql):
+                    db.execute(statement)
+                db.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                           (migration.version, migration.name, stamp(now())))
+                names.append(f"{migration.version:04d}_{migration.name}")
+    return names
+
+
+def applied_migrations(db: sqlite3.Connection) -> dict[int, dt.datetime]:
+    """When each migration was applied, by version."""
+    if not _has_table(db, "schema_migrations"):
+        return {}
+    return {row[0]: dt.datetime.fromisoformat(row[1])
+            for row in db.execute("SELECT version, applied_at FROM schema_migrations")}
+
+
+def statements(sql: str) -> list[str]:
+    """The statements of a migration file, one by one."""
+    found, statement = [], ""
+    for line in sql.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            found.append(statement.strip())
+            statement = ""
+    if statement.strip() and not all(part.strip().startswith("--") for part in statement.splitlines() if part.strip()):
+        raise ValueError(f"a migration ends inside a statement: {statement.strip()[:80]!r}")
+    return found
+
+
+def _has_table(db: sqlite3.Connection, name: str) -> bool:
+    return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+
+
+def _add_legacy_columns(db: sqlite3.Connection) -> None:
+    """Bring a database made before versioned migrations to where `0001_initial` takes over."""
+    for table, column, declaration in LEGACY_COLUMNS:
+        if _has_table(db, table) and column not in {row[1] for row in db.execute(f"PRAGMA table_info({table})")}:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+    db.execute(SEQ_BACKFILL)
 
 
 class Transaction:

@@ -165,3 +165,57 @@ def test_an_older_database_gets_the_columns_it_lacks_and_keeps_its_rows(tmp_path
     db.close()
     assert {"metadata", "seq"} <= columns["submissions"] and "draft_id" in columns["attachments"]
     assert {"handover", "handed_over_at"} <= columns["drafts"]
+
+
+def _applied(path: Path) -> list[tuple[int, str]]:
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT version, name FROM schema_migrations ORDER BY version").fetchall()
+    db.close()
+    return rows
+
+
+def test_a_new_database_gets_every_migration_once(tmp_path: Path) -> None:
+    storage = SQLiteStorage(tmp_path / "x.sqlite3")
+    assert asyncio.run(storage.upgrade()) == ["0001_initial", "0002_outbox"]  # applied when it was opened
+    states = asyncio.run(storage.migrations())
+    assert [(s.version, s.name) for s in states] == [(1, "initial"), (2, "outbox")]
+    assert all(s.applied_at is not None for s in states)
+    close(storage)
+    reopened = SQLiteStorage(tmp_path / "x.sqlite3")
+    assert asyncio.run(reopened.upgrade()) == []
+    close(reopened)
+    assert _applied(tmp_path / "x.sqlite3") == [(1, "initial"), (2, "outbox")]
+
+
+def test_the_previous_release_schema_is_upgraded_and_keeps_its_rows(tmp_path: Path) -> None:
+    fixture = Path(__file__).parents[2] / "fixtures/storage/sqlite-before-versioned-migrations.sql"
+    with sqlite3.connect(tmp_path / "old.sqlite3") as db:
+        db.executescript(fixture.read_text())
+    db.close()
+    storage = SQLiteStorage(tmp_path / "old.sqlite3")
+    old = asyncio.run(storage.submission_by_receipt("receipt-of-s1"))
+    assert old is not None and old.reference == "LVV/7/2026"
+    (sent,) = add(storage, new())
+    assert asyncio.run(storage.submissions_page("lvv")) == [old, sent]  # the counter went on after the old row
+    close(storage)
+    assert _applied(tmp_path / "old.sqlite3") == [(1, "initial"), (2, "outbox")]
+    with sqlite3.connect(tmp_path / "old.sqlite3") as db:
+        assert db.execute("SELECT seq FROM submissions ORDER BY seq").fetchall() == [(1,), (2,)]
+        assert db.execute("SELECT count(*) FROM deliveries").fetchone() == (0,)
+    db.close()
+
+
+def test_a_failing_migration_leaves_the_database_as_it_was(tmp_path: Path) -> None:
+    with sqlite3.connect(tmp_path / "x.sqlite3") as db:
+        db.execute("CREATE TABLE deliveries (id TEXT)")  # makes 0002_outbox fail half-way
+    db.close()
+    try:
+        SQLiteStorage(tmp_path / "x.sqlite3")
+    except sqlite3.OperationalError as exc:
+        assert "deliveries" in str(exc)
+    else:
+        raise AssertionError("the migration should have failed")
+    with sqlite3.connect(tmp_path / "x.sqlite3") as db:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    db.close()
+    assert tables == {"deliveries"}  # neither 0001's tables nor schema_migrations: all or nothing
