@@ -1,6 +1,6 @@
 """The storage contract: what every engine does, read and written only through the `Storage` protocol.
 
-Each test runs on every engine in `ENGINES`; a new engine is one line there (and must pass all of this).
+Each test runs on every engine in `conftest.ENGINES`; a new engine is one entry there (and must pass all of this).
 """
 
 from __future__ import annotations
@@ -8,9 +8,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
-from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -32,25 +30,8 @@ from tests.submission.storage import new_submission as new
 
 pytestmark = pytest.mark.anyio
 
-#: Each engine, by name: the URL of a fresh, empty database of its own in the test's folder.
-ENGINES: dict[str, Callable[[Path], str]] = {
-    "sqlite": lambda folder: f"sqlite:///{folder}/contract.sqlite3",
-}
-
 PDF = b"%PDF-1.4 a"
 LATER = dt.timedelta(days=2)
-
-
-@pytest.fixture(params=sorted(ENGINES))
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    return ENGINES[request.param](tmp_path)
-
-
-@pytest.fixture
-async def storage(url: str) -> AsyncIterator[Storage]:
-    opened = open_storage(url)
-    yield opened
-    await opened.close()
 
 
 def soon(days: float) -> dt.datetime:
