@@ -58,14 +58,12 @@ def answered(status: int) -> Outcome:
     return Outcome(False, f"HTTP {status}", status >= 500 or status in RETRIED_STATUSES)
 
 
-def unconfigured(agency: str, hook: Webhook | None) -> Outcome | None:
-    """Why the agency's webhook cannot be called now (tried again later: the configuration may be fixed), or None."""
+def unconfigured(agency: str, hook: Webhook | None) -> Outcome:
+    """Why the agency's webhook cannot be called: it has none, or its secret is not set. Tried again later: the
+    configuration may be fixed meanwhile (the worker reads it when it starts)."""
     if hook is None:
         return Outcome(False, f"the agency {agency} has no webhook", retry=True)
-    if hook.secret() is None:
-        return Outcome(False, f"the environment variable {hook.secret_env} (the webhook's secret) is not set",
-                       retry=True)
-    return None
+    return Outcome(False, f"the environment variable {hook.secret_env} (the webhook's secret) is not set", retry=True)
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
