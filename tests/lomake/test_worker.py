@@ -102,10 +102,19 @@ def receiver() -> Iterator[Receiver]:
             status = got.handle({k.lower(): v for k, v in self.headers.items()}, body)
             try:
                 self.send_response(status)
+                if 300 <= status < 400:
+                    self.send_header("location", got.url)
                 self.send_header("content-length", "0")
                 self.end_headers()
             except OSError:
                 pass
+
+        def do_GET(self) -> None:  # noqa: N802 - a redirect followed as a GET would land here
+            with got.lock:
+                got.requests.append(({k.lower(): v for k, v in self.headers.items()}, b"", False))
+            self.send_response(200)
+            self.send_header("content-length", "0")
+            self.end_headers()
 
         def log_message(self, *_: Any) -> None:
             pass
@@ -244,6 +253,16 @@ def test_a_client_error_is_a_dead_letter_until_retried_by_the_command(outbox: Ou
     outbox.round()
     done = outbox.only()
     assert (done.status, done.attempts) == ("delivered", 2)
+
+
+@pytest.mark.parametrize("status", [302, 307, 404, 410])
+def test_a_redirect_or_another_client_error_is_given_up_at_once(outbox: Outbox, receiver: Receiver,
+                                                                status: int) -> None:
+    outbox.send()
+    receiver.answers.append(status)
+    outbox.round()
+    assert (outbox.only().status, outbox.only().last_error) == ("failed", f"HTTP {status}")
+    assert len(receiver.requests) == 1  # a redirect is not followed
 
 
 def test_a_failure_after_the_retry_days_is_a_dead_letter(outbox: Outbox, receiver: Receiver) -> None:
