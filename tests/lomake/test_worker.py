@@ -324,3 +324,22 @@ def test_two_workers_at_once_never_deliver_one_row_twice(outbox: Outbox, receive
     assert receiver.overlaps == 0 and receiver.taken == Counter({s.id: 1 for s in sent})
     assert len(receiver.requests) == 30 and all(ok for _, _, ok in receiver.requests)
     assert {d.status for d in outbox.run(outbox.storage.deliveries())} == {"delivered"}
+
+
+def test_a_server_with_deliver_in_serve_delivers_what_it_receives(tmp_path: Path, receiver: Receiver,
+                                                                   secret: None) -> None:
+    agency_file(tmp_path, receiver.url)
+    (tmp_path / "asia.json").write_text(json.dumps({
+        "title": "Asia", "type": "object", "x-lomake": {"agency": "lvv"},
+        "properties": {"nimi": {"title": "Nimi", "type": "string"}}}))
+    settings = Settings(schemas_dir=tmp_path, db_url=f"sqlite:///{tmp_path}/lomake.sqlite3", public_url=BASE,
+                        deliver_in_serve=True)
+    with TestClient(create_app(settings), base_url=BASE) as client:
+        sent = client.post("/api/v1/forms/asia/submissions", json={"nimi": NAME})
+        assert sent.status_code == 201
+        for _ in range(100):
+            if receiver.taken:
+                break
+            time.sleep(0.05)
+    assert receiver.taken == Counter({sent.json()["id"]: 1}) and all(ok for _, _, ok in receiver.requests)
+    assert json.loads(receiver.requests[0][1])["data"] == {"nimi": NAME}
