@@ -54,8 +54,9 @@ class SQLiteStorage:
     syncing to disk share the next commit (group commit), and their shared commit time is
     their time of arrival. If a group fails, each is tried alone, so one bad submission
     never takes another with it. Each submission gets the next `seq` in that transaction: commit order,
-    the read API's cursor (see `protocol`). Everything else (every read, and the writes of uploads, drafts,
-    API keys and receipts) goes through a second connection, used by one thread of its own; an attachment's
+    the read API's cursor (see `protocol`); its deliveries and idempotency key are written in it too.
+    Everything else (every read, and the writes of uploads, drafts, API keys, receipts and deliveries'
+    claims and outcomes) goes through a second connection, used by one thread of its own; an attachment's
     content is read through a connection of its own while it is read.
     """
 

@@ -1,5 +1,5 @@
 """What SQLite's side connection runs: every read, and the writes outside the group commit (uploads,
-drafts, API keys, receipts). Plain blocking functions of a connection; `SQLiteStorage` runs them on the
+drafts, API keys, receipts, deliveries). Plain blocking functions of a connection; `SQLiteStorage` runs them on the
 connection's own thread."""
 
 from __future__ import annotations
