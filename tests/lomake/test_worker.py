@@ -55,8 +55,9 @@ VERIFY = docs_verify()
 
 @dataclass
 class Receiver:
-    """An agency's webhook: answers with the next of `answers` (a status, "slow" or "block"; then 200), keeps
-    each request, and takes each `webhook-id` once (a second one is answered 200 and counted as a duplicate)."""
+    """An agency's webhook: answers with the next of `answers` (a status; "slow": after 2 s; "block": once
+    `release` is set; then 200). Keeps each request and whether its signature held; counts per `webhook-id` the
+    2xx answers (`taken`: more than one is a duplicate) and requests that overlapped another of the same id."""
 
     answers: deque[int | str] = field(default_factory=deque)
     requests: list[tuple[dict[str, str], bytes, bool]] = field(default_factory=list)
@@ -81,7 +82,10 @@ class Receiver:
                 self.arrived.set()
                 self.release.wait(30)
                 return 599  # never read: the worker was killed
-            time.sleep(2 if answer == "slow" else self.pause)
+            if answer == "slow":
+                time.sleep(2)
+                return 503  # never read: the worker gave up waiting
+            time.sleep(self.pause)
             status = 200 if isinstance(answer, str) else answer
             if 200 <= status < 300:
                 with self.lock:
