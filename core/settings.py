@@ -73,6 +73,20 @@ def _seconds(text: str) -> float:
     return seconds
 
 
+def _days(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise ValueError(f"{text!r} is not a number of days: give a whole number, at least 1")
+    return int(text)
+
+
+def _switch(text: str) -> bool:
+    if text.strip().lower() in ("yes", "true", "on", "1"):
+        return True
+    if text.strip().lower() in ("no", "false", "off", "0"):
+        return False
+    raise ValueError(f"{text!r} is neither yes nor no")
+
+
 def _port(text: str) -> int:
     if not text.strip().isdigit() or int(text) > 65535:
         raise ValueError(f"{text!r} is not a port: give a number from 0 to 65535")
@@ -124,6 +138,12 @@ class Settings:
             "more.", _folder, metavar="DIRECTORY", flag="--templates", shown="", many=True)
     purge_every: float = setting(3600.0, "Seconds between purges of expired drafts and unclaimed uploads (each "
                                          "process purges; it is idempotent).", _seconds, metavar="SECONDS")
+    delivery_retry_days: int = setting(3, "Days a delivery to an agency's webhook is tried again after it was "
+                                          "created, with growing pauses; then it is given up (a dead letter).",
+                                       _days, metavar="DAYS")
+    deliver_in_serve: bool = setting(False, "yes: the server also delivers to the agencies' webhooks, as a "
+                                            "`lomake worker` beside it would (small sites).", _switch,
+                                     metavar="yes/no", shown="no")
 
 
 @dataclass(frozen=True)
