@@ -1,6 +1,8 @@
 """Durability: a server killed with SIGKILL at random moments under load never loses, nor doubles, a submission
-it acknowledged. Each round starts `lomake serve`, sends a stream of submissions over several connections,
-kills the server mid-stream, and restarts it on the same database."""
+it acknowledged, and its outbox delivers every submission to the agency. Each round starts `lomake serve` and a
+`lomake worker`, sends a stream of submissions over several connections, kills both mid-stream, and restarts
+them on the same database. A receiver that drops duplicates (by `webhook-id`) must end up with each stored
+submission exactly once."""
 
 from __future__ import annotations
 
@@ -17,11 +19,12 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from submission.storage import Submission, open_storage
+from submission.storage import Delivery, DeliveryStatus, Submission, open_storage
 from tests.conftest import LOMAKE, SCHEMAS, free_port
 from tests.samples import KANTELU
 
@@ -29,6 +32,63 @@ pytestmark = [pytest.mark.server, pytest.mark.durability]
 
 ROUNDS = 4
 SENDERS = 6
+SECRET_ENV = "LOMAKE_DURABILITY_SECRET"
+
+
+class Receiver(ThreadingHTTPServer):
+    """The agency's case system: answers 200, or now and then 503; keeps the ids it took (dropping duplicates)."""
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), Hook)
+        self.daemon_threads = True
+        self.taken: set[str] = set()
+        self.requests = 0
+        self.lock = threading.Lock()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/hook"
+
+
+class Hook(BaseHTTPRequestHandler):
+    server: Receiver
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        body = json.loads(self.rfile.read(int(self.headers["content-length"])))
+        with self.server.lock:
+            self.server.requests += 1
+            status = 503 if self.server.requests % 7 == 0 else 200
+            if status == 200:
+                assert body["id"] == self.headers["webhook-id"]
+                self.server.taken.add(self.headers["webhook-id"])
+        self.send_response(status)
+        self.send_header("content-length", "0")
+        self.end_headers()
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+@contextmanager
+def receiving(workdir: Path) -> Iterator[Receiver]:
+    """A receiver, named as the webhook of the complaint's agency in the schemas folder's copy."""
+    receiver = Receiver()
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    agency = json.loads((workdir / "schemas/agencies/lvv.json").read_text())
+    agency["webhook"] = {"url": receiver.url, "secret_env": SECRET_ENV}
+    (workdir / "schemas/agencies/lvv.json").write_text(json.dumps(agency))
+    try:
+        yield receiver
+    finally:
+        receiver.shutdown()
+        receiver.server_close()
+
+
+def worker(workdir: Path, db_url: str, *args: str) -> subprocess.Popen[bytes]:
+    with (workdir / "worker.log").open("ab") as log:
+        return subprocess.Popen([LOMAKE, "worker", "--schemas", str(workdir / "schemas"), "--db", db_url,
+                                 "--lease", "2", "--timeout", "1", "--first-pause", "0.05", *args], cwd=workdir, stdout=log,
+                                stderr=subprocess.STDOUT, env={**os.environ, SECRET_ENV: "s3cret"})
 
 
 @contextmanager
@@ -83,24 +143,50 @@ def stored(db_url: str) -> list[Submission]:
 
 
 def kill_under_load(workdir: Path, db_url: str, acknowledged: dict[str, str], seed: int) -> None:
-    """One round: a server, senders, a kill at a random moment."""
+    """One round: a server and a worker, senders, both killed at a random moment."""
     lock = threading.Lock()
     with server(workdir, db_url) as (base, process):
+        delivering = worker(workdir, db_url)
         senders = [threading.Thread(target=send_until_refused, args=(base, acknowledged, lock)) for _ in range(SENDERS)]
         for sender in senders:
             sender.start()
         time.sleep(random.Random(seed).uniform(0.5, 2.0))
         os.kill(process.pid, signal.SIGKILL)
+        delivering.send_signal(signal.SIGKILL)
+        delivering.wait(timeout=10)
         for sender in senders:
             sender.join(timeout=30)
+
+
+def deliver_the_rest(workdir: Path, db_url: str) -> None:
+    """`lomake worker --once` until nothing is pending (a killed worker's leases end after two seconds)."""
+    for _ in range(30):
+        time.sleep(2.1)
+        assert worker(workdir, db_url, "--once").wait(timeout=120) == 0, (workdir / "worker.log").read_text()
+        if not deliveries(db_url, "pending"):
+            return
+    raise AssertionError("deliveries still pending")
+
+
+def deliveries(db_url: str, status: DeliveryStatus | None = None) -> list[Delivery]:
+    async def read() -> list[Delivery]:
+        storage = open_storage(db_url)
+        try:
+            return await storage.deliveries(status, limit=1_000_000)
+        finally:
+            await storage.close()
+
+    return asyncio.run(read())
 
 
 def test_acknowledged_submissions_survive_sigkill_exactly_once(tmp_path: Path) -> None:
     shutil.copytree(SCHEMAS, tmp_path / "schemas")
     db_url = f"sqlite:///{tmp_path}/lomake.sqlite3"
     acknowledged: dict[str, str] = {}
-    for seed in range(ROUNDS):
-        kill_under_load(tmp_path, db_url, acknowledged, seed)
+    with receiving(tmp_path) as receiver:
+        for seed in range(ROUNDS):
+            kill_under_load(tmp_path, db_url, acknowledged, seed)
+        deliver_the_rest(tmp_path, db_url)
     kept = stored(db_url)
     by_id = {s.id: s.reference for s in kept}
     assert len(acknowledged) > 50, "too few submissions to tell anything"
@@ -108,3 +194,7 @@ def test_acknowledged_submissions_survive_sigkill_exactly_once(tmp_path: Path) -
     assert len({s.reference for s in kept}) == len(kept)  # no reference twice
     missing = {i: ref for i, ref in acknowledged.items() if by_id.get(i) != ref}
     assert not missing, f"{len(missing)} acknowledged submissions lost or renumbered"
+    outbox = deliveries(db_url)
+    assert sorted(d.submission_id for d in outbox) == sorted(by_id)  # one delivery per stored submission
+    assert {d.status for d in outbox} == {"delivered"}
+    assert receiver.taken == set(by_id)  # each one reached the agency, none unknown
