@@ -69,7 +69,7 @@ def send_at_once(bases: list[str], key: str) -> tuple[list[dict[str, Any]], list
     return acknowledged, drafts, other
 
 
-@pytest.mark.parametrize("engine", ["postgresql", "sqlite"])
+@pytest.mark.parametrize("engine", [pytest.param("postgresql", marks=pytest.mark.postgres), "sqlite"])
 def test_two_servers_on_one_database_store_each_submission_once(engine: str, tmp_path: Path) -> None:
     (tmp_path / "schemas").mkdir()
     (tmp_path / "schemas" / "palaute.json").write_text(json.dumps(PALAUTE))

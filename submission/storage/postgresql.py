@@ -44,7 +44,7 @@ class PostgreSQLStorage:
     counter for the year, and the `submissions` counter that gives `seq`. Those row locks make storing
     transactions commit one after another, in `seq` order: the commit order the read API pages in (see
     `protocol`), with no reference number given twice or skipped. The pool is opened on first use, in the event
-    loop that uses it; a call from another loop (a test's or a command's `asyncio.run`) gets a connection of
+    loop that uses it (again in another loop, once that one is closed); a call from another loop (a test's or a command's `asyncio.run`) gets a connection of
     its own. The database is never migrated when opened: `upgrade` (`lomake db upgrade`) does it, and until
     then every other call raises `StorageError`.
     """
@@ -64,10 +64,11 @@ class PostgreSQLStorage:
         self._busy += 1
         try:
             loop = asyncio.get_running_loop()
-            if self._pool is None:
+            if self._pool is None or self._loop is None or self._loop.is_closed():
                 self._loop = loop
-                self._pool = AsyncConnectionPool(self._conninfo, kwargs=self._connect, min_size=1,
-                                                 max_size=MAX_CONNECTIONS, open=False, name="lomake")
+                self._pool = AsyncConnectionPool(
+                    self._conninfo, kwargs=self._connect, min_size=1, max_size=MAX_CONNECTIONS, open=False,
+                    name="lomake", check=AsyncConnectionPool.check_connection)  # a restarted server is reconnected
             if loop is self._loop:
                 await self._pool.open()
                 async with self._pool.connection() as db:

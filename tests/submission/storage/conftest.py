@@ -19,7 +19,8 @@ ENGINES: dict[str, Callable[[Path], AbstractContextManager[str]]] = {
 }
 
 
-@pytest.fixture(params=sorted(ENGINES))
+@pytest.fixture(params=[pytest.param(name, marks=[pytest.mark.postgres] if name == "postgresql" else [])
+                        for name in sorted(ENGINES)])
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     with ENGINES[request.param](tmp_path) as made:
         yield made

@@ -20,6 +20,8 @@ from submission.storage.protocol import IDEMPOTENCY_WINDOW
 from tests.postgres import SERVER, schema_url
 from tests.submission.storage import new_submission as new
 
+pytestmark = pytest.mark.postgres
+
 T = TypeVar("T")
 LEASE = dt.timedelta(minutes=5)
 
