@@ -44,9 +44,9 @@ class PostgreSQLStorage:
     counter for the year, and the `submissions` counter that gives `seq`. Those row locks make storing
     transactions commit one after another, in `seq` order: the commit order the read API pages in (see
     `protocol`), with no reference number given twice or skipped. The pool is opened on first use, in the event
-    loop that uses it (again in another loop, once that one is closed); a call from another loop (a test's or a command's `asyncio.run`) gets a connection of
-    its own. The database is never migrated when opened: `upgrade` (`lomake db upgrade`) does it, and until
-    then every other call raises `StorageError`.
+    loop that uses it (anew in another, once that one is closed); a call from another loop while it runs (a
+    test's or a command's `asyncio.run`) gets a connection of its own. The database is never migrated when
+    opened: `upgrade` (`lomake db upgrade`) does it, and until then every other call raises `StorageError`.
     """
 
     def __init__(self, url: str) -> None:
