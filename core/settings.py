@@ -79,6 +79,12 @@ def _yes(text: str) -> bool:
     return text.strip().lower() in ("1", "true", "yes")
 
 
+def _days(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise ValueError(f"{text!r} is not a number of days: give a whole number, at least 1")
+    return int(text)
+
+
 def _port(text: str) -> int:
     if not text.strip().isdigit() or int(text) > 65535:
         raise ValueError(f"{text!r} is not a port: give a number from 0 to 65535")
@@ -134,6 +140,9 @@ class Settings:
             "more.", _folder, metavar="DIRECTORY", flag="--templates", shown="", many=True)
     purge_every: float = setting(3600.0, "Seconds between purges of expired drafts and unclaimed uploads (each "
                                          "process purges; it is idempotent).", _seconds, metavar="SECONDS")
+    delivery_retry_days: int = setting(3, "Days a delivery to an agency's webhook is tried again after it was "
+                                          "created, with growing pauses; then it is given up (a dead letter).",
+                                       _days, metavar="DAYS")
 
 
 @dataclass(frozen=True)

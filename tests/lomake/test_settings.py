@@ -30,6 +30,7 @@ GIVEN: dict[str, tuple[str, Any]] = {
     "header_timeout": ("2", 2.0),
     "template_dirs": ("agency", (Path("agency"),)),
     "purge_every": ("60", 60.0),
+    "delivery_retry_days": ("7", 7),
 }
 
 #: Values each setting refuses (some only by the option: an empty variable counts as not set; a flag's only
@@ -48,6 +49,7 @@ BAD: dict[str, tuple[str, ...]] = {
     "header_timeout": ("-1",),
     "template_dirs": (str(ROOT / "README.md"),),
     "purge_every": ("0", "hourly"),
+    "delivery_retry_days": ("0", "-1", "1.5", "week"),
 }
 
 
