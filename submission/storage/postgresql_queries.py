@@ -75,25 +75,33 @@ async def form_submissions(db: Db, form_id: str) -> list[Submission]:
 async def submissions_page(db: Db, agency: str, form_id: str | None, after: str | None,
                            since: dt.datetime | None, limit: int) -> list[Submission]:
     """The agency's (form's) submissions in commit order (`seq`), after the submission `after`."""
-    scope: LiteralString = "agency = %s AND (%s::text IS NULL OR form_id = %s)"
-    params: list[Any] = [agency, form_id, form_id]
+    scope, params = where(("agency = %s", agency), ("form_id = %s", form_id))
     start = 0
     if after is not None:
         found = await row(db, f"SELECT seq FROM submissions WHERE id = %s AND {scope}", (after, *params))
         if found is None:
             raise UnknownCursor(f"no submission {after!r} among those listed")
         start = found[0]
-    found_rows = await rows(
-        db, f"SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE {scope} AND seq > %s "
-        "AND (%s::timestamptz IS NULL OR received_at >= %s) ORDER BY seq LIMIT %s",
-        (*params, start, since, since, limit))
+    condition, values = where(("seq > %s", start), ("received_at >= %s", since))
+    found_rows = await rows(db, f"SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE {scope} AND {condition} "
+                                "ORDER BY seq LIMIT %s", (*params, *values, limit))
     return [submission_of(r) for r in found_rows]
 
 
 async def count_submissions(db: Db, form_id: str | None, since: dt.datetime | None) -> int:
-    (counted,) = await row(db, "SELECT count(*) FROM submissions WHERE (%s::text IS NULL OR form_id = %s) "
-                               "AND (%s::timestamptz IS NULL OR received_at >= %s)", (form_id, form_id, since, since))
+    condition, values = where(("form_id = %s", form_id), ("received_at >= %s", since))
+    (counted,) = await row(db, f"SELECT count(*) FROM submissions WHERE {condition}", values)
     return int(counted)
+
+
+def where(*conditions: tuple[LiteralString, Any]) -> tuple[LiteralString, list[Any]]:
+    """The conditions whose value is given (not None), joined by AND ("true" if none), and their values: a
+    plan for just those, which can use the indexes."""
+    given = [(condition, value) for condition, value in conditions if value is not None]
+    text: LiteralString = "true"
+    for condition, _ in given:
+        text = condition if text == "true" else text + " AND " + condition
+    return text, [value for _, value in given]
 
 
 # Attachments
