@@ -1,9 +1,11 @@
 """Two real `lomake serve` processes on one database (a PostgreSQL schema; a SQLite file), sent submissions and
-drafts at once: every acknowledged submission is stored exactly once, with a reference of its own."""
+drafts at once: every acknowledged submission is stored exactly once, with a reference of its own; and a server
+that will not start on a PostgreSQL database not yet upgraded."""
 
 from __future__ import annotations
 
 import json
+import subprocess
 import threading
 import urllib.error
 import urllib.request
@@ -15,7 +17,7 @@ from typing import Any
 import pytest
 
 from lomake.cli import with_storage
-from tests.conftest import cli_api_key, serving
+from tests.conftest import LOMAKE, cli_api_key, free_port, serving
 from tests.postgres import schema_url
 
 pytestmark = pytest.mark.server
@@ -88,3 +90,14 @@ def test_two_servers_on_one_database_store_each_submission_once(engine: str, tmp
     numbers = sorted(int(s.reference.split("/")[-2]) for s in stored)
     assert numbers == list(range(1, SENDERS * EACH + 1))  # unique, and none skipped
     assert len(kept_drafts) == len(drafts) and len({d.token for d in kept_drafts}) == len(drafts)
+
+
+@pytest.mark.postgres
+def test_a_server_will_not_start_on_an_outdated_database(tmp_path: Path) -> None:
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "palaute.json").write_text(json.dumps(PALAUTE))
+    with schema_url(upgraded=False) as url:
+        started = subprocess.run([LOMAKE, "serve", "--schemas", "schemas", "--db", url, "--port", str(free_port())],
+                                 cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert started.returncode != 0
+    assert "lacks the migrations 0001_initial, 0002_outbox: run `lomake db upgrade`" in started.stderr
