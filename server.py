@@ -20,7 +20,7 @@ from core.errors import LomakeError
 from core.settings import Settings
 from lomake.worker import Worker
 from renderer.html import Pages
-from submission.storage import DraftGone, Storage, open_storage
+from submission.storage import DraftGone, Storage, StorageError, open_storage
 from web import api, drafts, exports, openapi, pages, read_api
 from web.embed import Embedding
 from web.errors import Failsafe, draft_gone, http_error, lomake_error
@@ -87,9 +87,20 @@ def routes() -> list[BaseRoute]:
     ]
 
 
+async def current_database(state: Lomake) -> None:
+    """Apply the database's pending migrations if the settings say so; refuse to start on an outdated one."""
+    if state.settings.upgrade_db:
+        for name in await state.storage.upgrade():
+            log.info("database migration %s applied", name)
+    lacking = [f"{m.version:04d}_{m.name}" for m in await state.storage.migrations() if m.applied_at is None]
+    if lacking:
+        raise StorageError(f"the database lacks the migrations {', '.join(lacking)}: run `lomake db upgrade` with "
+                           "its --db, or start with --upgrade-db")
+
+
 def lifespan(state: Lomake) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
-    """Purges now and then while the app runs, and delivers to the agencies' webhooks if `deliver_in_serve`;
-    closes the receipts' pool and the storage when it stops."""
+    """Checks the database at start (upgrading it if asked); purges now and then while the app runs, and delivers
+    to the agencies' webhooks if `deliver_in_serve`; closes the receipts' pool and the storage when it stops."""
 
     async def purge_now_and_then() -> None:
         while True:
@@ -98,6 +109,7 @@ def lifespan(state: Lomake) -> Callable[[Starlette], AbstractAsyncContextManager
 
     @asynccontextmanager
     async def running(app: Starlette) -> AsyncIterator[None]:
+        await current_database(state)
         tasks = [asyncio.create_task(purge_now_and_then())]
         if state.settings.deliver_in_serve:
             worker = Worker(state.storage, state.catalog.agencies, state.settings.public_url or "",

@@ -73,6 +73,12 @@ def _seconds(text: str) -> float:
     return seconds
 
 
+def _yes(text: str) -> bool:
+    if text.strip().lower() not in ("1", "true", "yes", "0", "false", "no"):
+        raise ValueError(f"{text!r} is not yes or no: give true or false")
+    return text.strip().lower() in ("1", "true", "yes")
+
+
 def _days(text: str) -> int:
     if not text.strip().isdigit() or int(text) < 1:
         raise ValueError(f"{text!r} is not a number of days: give a whole number, at least 1")
@@ -113,8 +119,12 @@ class Settings:
 
     schemas_dir: Path = setting(Path("schemas"), "Folder of form files.", _folder, metavar="DIRECTORY",
                                 flag="--schemas")
-    db_url: str = setting(DEFAULT_DB_URL, "Database URL: sqlite:///relative/path or sqlite:////absolute/path.", _text,
+    db_url: str = setting(DEFAULT_DB_URL, "Database URL: sqlite:///relative/path, sqlite:////absolute/path or "
+                                          "postgresql://user@host:port/database?schema=name.", _text,
                           metavar="URL", flag="--db")
+    #: A flag: given, it is true.
+    upgrade_db: bool = setting(False, "Apply the database's pending migrations at start (PostgreSQL is never "
+                                      "upgraded otherwise: see `lomake db upgrade`).", _yes, metavar="")
     host: str = setting("127.0.0.1", "Address to listen on; 0.0.0.0 or :: for every interface.", _host,
                         metavar="HOST")
     port: int = setting(8000, "Port to listen on.", _port, metavar="PORT")

@@ -1,4 +1,5 @@
-"""Shared fixtures: a real app over a real SQLite file in tmp_path, and a browser-like form reader."""
+"""Shared fixtures: a real app over a real SQLite file in tmp_path (or, with `LOMAKE_TEST_DB=postgresql`, a
+PostgreSQL schema of its own), and a browser-like form reader."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from core.forms import Catalog
 from core.settings import Settings
 from server import create_app
 from submission.storage import Draft, Storage, Submission
+from tests.postgres import schema_url
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"
@@ -48,9 +50,29 @@ def schemas(tmp_path: Path) -> Path:
     return folder
 
 
+@contextmanager
+def database(folder: Path) -> Iterator[str]:
+    """The URL of a fresh database for the app: a SQLite file in `folder`, or with the environment variable
+    `LOMAKE_TEST_DB=postgresql` a PostgreSQL schema of its own, upgraded, dropped afterwards."""
+    engine = os.environ.get("LOMAKE_TEST_DB") or "sqlite"
+    if engine == "postgresql":
+        with schema_url() as url:
+            yield url
+    elif engine == "sqlite":
+        yield f"sqlite:///{folder}/lomake.sqlite3"
+    else:
+        raise ValueError(f"LOMAKE_TEST_DB={engine!r}: give sqlite or postgresql")
+
+
 @pytest.fixture
-def settings(tmp_path: Path, schemas: Path) -> Settings:
-    return Settings(schemas_dir=schemas, db_url=f"sqlite:///{tmp_path / 'lomake.sqlite3'}", max_body_bytes=200_000)
+def db_url(tmp_path: Path) -> Iterator[str]:
+    with database(tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def settings(db_url: str, schemas: Path) -> Settings:
+    return Settings(schemas_dir=schemas, db_url=db_url, max_body_bytes=200_000)
 
 
 @pytest.fixture
@@ -158,12 +180,12 @@ def drafts_of(client: TestClient, form_id: str | None = None) -> list[Draft]:
 
 @contextmanager
 def form_client(folder: Path, **forms: Mapping[str, Any]) -> Iterator[TestClient]:
-    """A real app over just these forms (file name: keyword), with SQLite in `folder`."""
+    """A real app over just these forms (file name: keyword), with its database in `folder` (see `database`)."""
     import json
 
     for form_id, schema in forms.items():
         (folder / f"{form_id}.json").write_text(json.dumps(schema))
-    with TestClient(create_app(Settings(schemas_dir=folder, db_url=f"sqlite:///{folder}/lomake.sqlite3"))) as c:
+    with database(folder) as url, TestClient(create_app(Settings(schemas_dir=folder, db_url=url))) as c:
         yield c
 
 

@@ -22,6 +22,7 @@ from lomake.cli import with_storage
 from tests.conftest import (
     api_key,
     cli_api_key,
+    database,
     drafts_of,
     form_client,
     read_form,
@@ -345,8 +346,17 @@ def test_two_sends_at_once_and_a_restart(tmp_path: Path) -> None:
     moment make one submission with one reference."""
     (tmp_path / "schemas").mkdir()
     (tmp_path / "schemas" / "toive.json").write_text(json.dumps(TOIVE))
-    args = ("--schemas", "schemas", "--db", "sqlite:///lomake.sqlite3")
-    key = cli_api_key(tmp_path, *args[:2], "--name", "asiointi")
+    with database(tmp_path) as db_url:
+        args = ("--schemas", "schemas", "--db", db_url)
+        key = cli_api_key(tmp_path, *args, "--name", "asiointi")
+        sent = _send_twice_at_once_after_a_restart(tmp_path, args, key)
+        assert with_storage(db_url, lambda storage: storage.count_submissions()) == 1
+    assert [status for status, _ in sent] == [303] * 4
+    assert len({location for _, location in sent}) == 1
+
+
+def _send_twice_at_once_after_a_restart(tmp_path: Path, args: tuple[str, ...], key: str) -> list[tuple[int, str]]:
+    """A draft made through the API in one server, sent four times at once in the next; their answers."""
     with serving(tmp_path, *args) as base:
         request = urllib.request.Request(f"{base}/api/v1/forms/toive/drafts", data=json.dumps(
             {"nimi": "Maija", "rooli": "itse", "asia": "Penkkejä"}).encode(), headers={
@@ -377,9 +387,7 @@ def test_two_sends_at_once_and_a_restart(tmp_path: Path) -> None:
             thread.start()
         for thread in threads:
             thread.join()
-    assert [status for status, _ in results] == [303] * 4
-    assert len({location for _, location in results}) == 1
-    assert with_storage(f"sqlite:///{tmp_path}/lomake.sqlite3", lambda storage: storage.count_submissions()) == 1
+    return results
 
 
 def _opened(url: str) -> str:

@@ -2,7 +2,8 @@
 
 The modules: `records` (what is kept), `protocol` (`Storage`, all async), `ids` (ids, tokens, codes, keys and
 reference numbers, shared by every engine), `errors`, and one engine per URL scheme: `sqlite` (with
-`sqlite_schema`, `sqlite_queries`). A new engine is a module here and one entry in `ENGINES`; it passes
+`sqlite_schema`, `sqlite_queries`) and `postgresql` (with `postgresql_schema`, `postgresql_queries`).
+A new engine is a module here and one entry in `ENGINES`; it passes
 `tests/submission/storage/test_contract.py`. Nothing outside this package imports an engine's modules.
 """
 
@@ -22,6 +23,7 @@ from submission.storage.errors import (
     UnsupportedDatabase,
 )
 from submission.storage.ids import KEY, normalise_code
+from submission.storage.postgresql import PostgreSQLStorage
 from submission.storage.protocol import IDEMPOTENCY_WINDOW, UPLOAD_GRACE, Storage
 from submission.storage.records import (
     ApiKey,
@@ -49,8 +51,14 @@ def _sqlite(url: str) -> Storage:
     return SQLiteStorage(Path(path))
 
 
+def _postgresql(url: str) -> Storage:
+    """`postgresql://user:password@host:port/database`, optionally `?schema=name` (made by `lomake db upgrade`)
+    and any libpq parameter (`sslmode=require`)."""
+    return PostgreSQLStorage(url)
+
+
 #: The engines, by the scheme of the URL that names their database.
-ENGINES: dict[str, Callable[[str], Storage]] = {"sqlite": _sqlite}
+ENGINES: dict[str, Callable[[str], Storage]] = {"sqlite": _sqlite, "postgresql": _postgresql, "postgres": _postgresql}
 
 
 def open_storage(url: str) -> Storage:

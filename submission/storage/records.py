@@ -130,3 +130,18 @@ class Delivery:
     next_attempt_at: dt.datetime
     last_error: str = ""
     delivered_at: dt.datetime | None = None
+
+
+def referred_attachments(answers: Any) -> list[str]:
+    """The ids of the attachments the answers refer to (`attachment:<id>` anywhere in them; without recursion:
+    no nesting exhausts the stack)."""
+    found, stack = [], [answers]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str) and item.startswith(ATTACHMENT_PREFIX):
+            found.append(item[len(ATTACHMENT_PREFIX):])
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found

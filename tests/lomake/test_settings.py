@@ -19,6 +19,7 @@ from tests.conftest import ROOT
 GIVEN: dict[str, tuple[str, Any]] = {
     "schemas_dir": ("forms", Path("forms")),
     "db_url": ("sqlite:///other.sqlite3", "sqlite:///other.sqlite3"),
+    "upgrade_db": ("true", True),
     "host": ("0.0.0.0", "0.0.0.0"),
     "port": ("8123", 8123),
     "public_url": ("https://Lomake.Example.fi/", "https://lomake.example.fi"),
@@ -33,10 +34,12 @@ GIVEN: dict[str, tuple[str, Any]] = {
     "deliver_in_serve": ("yes", True),
 }
 
-#: Values each setting refuses (some only by the option: an empty variable counts as not set).
+#: Values each setting refuses (some only by the option: an empty variable counts as not set; a flag's only
+#: by the variable: the flag takes no value).
 BAD: dict[str, tuple[str, ...]] = {
     "schemas_dir": (str(ROOT / "pyproject.toml"),),
-    "db_url": ("postgres://db/lomake", "sqlite://"),
+    "db_url": ("mysql://db/lomake", "sqlite://", "postgresql://db/lomake?schema=Not-a-name"),
+    "upgrade_db": ("maybe",),
     "host": ("bad host", "a/b"),
     "port": ("eighty", "-1", "65536", "80.5"),
     "public_url": ("ftp://lomake.example.fi", "https://lomake.example.fi/path", "https://x:port"),
@@ -87,7 +90,8 @@ def test_the_defaults_are_the_settings_defaults() -> None:
 @pytest.mark.parametrize("name", list(SETTINGS))
 def test_each_setting_is_given_by_its_option(name: str) -> None:
     text, value = GIVEN[name]
-    assert getattr(read([SETTINGS[name].flag, text]), name) == value
+    flag = isinstance(SETTINGS[name].default, bool)
+    assert getattr(read([SETTINGS[name].flag] if flag else [SETTINGS[name].flag, text]), name) == value
 
 
 @pytest.mark.parametrize("name", list(SETTINGS))
@@ -107,8 +111,9 @@ def test_a_setting_given_many_times_is_one_variable_separated_as_in_path() -> No
     assert read([], {"LOMAKE_TEMPLATES": os.pathsep.join(["a", "b"])}).template_dirs == (Path("a"), Path("b"))
 
 
-@pytest.mark.parametrize(("name", "bad"), [(name, bad) for name, values in BAD.items() for bad in values])
-@pytest.mark.parametrize("by", ["option", "variable"])
+@pytest.mark.parametrize(("name", "bad", "by"), [
+    (name, bad, by) for name, values in BAD.items() for bad in values
+    for by in (["variable"] if isinstance(SETTINGS[name].default, bool) else ["option", "variable"])])
 def test_a_bad_value_stops_serve_with_a_clear_error(name: str, bad: str, by: str) -> None:
     setting = SETTINGS[name]
     args, env = ([f"{setting.flag}={bad}"], {}) if by == "option" else ([], {setting.env: bad})
