@@ -85,7 +85,11 @@ def test_api_round_trip_and_references_count_up(client: TestClient, settings: Se
 
 def test_api_lists_forms_and_serves_their_schema(client: TestClient) -> None:
     forms = {f["id"]: f for f in client.get("/api/v1/forms").json()["forms"]}
-    assert forms["kantelu"] == {"id": "kantelu", "title": "Kantelu", "version": "1"}
+    kantelu = forms["kantelu"]
+    assert {k: kantelu[k] for k in ("id", "title", "version")} == {"id": "kantelu", "title": "Kantelu", "version": "1"}
+    assert kantelu["agency"] == {"id": "lvv", "name": "Lupa- ja valvontavirasto"}
+    assert kantelu["category"] == {"id": "kantelu", "name": "Kantelu"}
+    assert kantelu["url"].endswith("/forms/kantelu?lang=fi") and kantelu["drafts"] is True
     schema = client.get("/api/v1/forms/kantelu").json()
     assert schema["properties"]["kohde"]["title"] == "Mitä toimintaa kantelu koskee?"
     assert client.get("/healthz").json()["status"] == "ok"
