@@ -27,7 +27,7 @@ def read_json(path: Path, shown: str) -> tuple[Any, list[FormProblem]]:
     try:
         return json.loads(path.read_text(encoding="utf-8")), []
     except json.JSONDecodeError as exc:
-        return None, [FormProblem(shown, "", f"not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}")]
+        return None, [FormProblem(shown, "", f"not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno)]
     except (OSError, UnicodeDecodeError) as exc:
         return None, [FormProblem(shown, "", f"cannot be read: {exc}")]
 
