@@ -55,6 +55,15 @@ _MESSAGES: dict[str, str] = {
     "catalogue_attachments_required": "Tarvitset liitteitä.",
     "catalogue_attachments_optional": "Voit lisätä liitteitä.",
     "catalogue_attachments_none": "Ei liitteitä.",
+    # Broken form files, for their authors (`lomake serve --reload` only)
+    "broken_for_authors": "Lomakkeen laatijalle",
+    "broken_heading": "Lomakkeen {form_id} tiedostossa on virheitä",
+    "broken_lead": "Lomaketta ei voi näyttää, ennen kuin virheet on korjattu. Korjaa ne ja tallenna tiedosto, "
+                   "sitten lataa tämä sivu uudelleen.",
+    "broken_line_column": "rivi {line}, sarake {column}",
+    "broken_pointer": "Kohta (JSON Pointer):",
+    "broken_only_reload": "Tämä sivu näkyy vain, kun palvelin on käynnistetty valinnalla --reload. Tiedostot ovat "
+                          "kansiossa {folder}.",
     "service": "Lomake-palvelu",
     "category_kantelu": "Kantelu",
     "category_oikaisuvaatimus": "Oikaisuvaatimus",

@@ -25,11 +25,13 @@ T = TypeVar("T")
 
 
 def setting(default: T, help: str, read: Callable[[str], Any], *, metavar: str, flag: str = "",
-            shown: str | None = None, many: bool = False) -> T:
+            shown: str | None = None, many: bool = False, switch: bool = False) -> T:
     """A field of `Settings`: its `default`, `help`, how a flag's or variable's text is `read` (ValueError if
-    it is bad), the `flag` (`--` and the field's name by default), what the default is `shown` as, and
-    whether the flag may be given `many` times (the variable then holds them all, separated as in PATH)."""
-    spec = {"help": help, "read": read, "metavar": metavar, "flag": flag, "shown": shown, "many": many}
+    it is bad), the `flag` (`--` and the field's name by default), what the default is `shown` as, whether
+    the flag may be given `many` times (the variable then holds them all, separated as in PATH), and whether
+    it is a `switch`, given without a value (`--reload`; its variable says `true` or `false`)."""
+    spec = {"help": help, "read": read, "metavar": metavar, "flag": flag, "shown": shown, "many": many,
+            "switch": switch}
     return field(default=default, metadata=spec)
 
 
@@ -71,6 +73,14 @@ def _seconds(text: str) -> float:
     if not math.isfinite(seconds) or seconds <= 0:
         raise ValueError(f"{text!r} is not a time: give more than 0 seconds, e.g. 30 or 0.5")
     return seconds
+
+
+def _yes_no(text: str) -> bool:
+    if text.strip().lower() in ("1", "true", "yes", "on"):
+        return True
+    if text.strip().lower() in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{text!r} is neither true nor false: give true or false")
 
 
 def _port(text: str) -> int:
@@ -122,6 +132,9 @@ class Settings:
     template_dirs: tuple[Path, ...] = setting(
         (), "A template folder searched before the built-in ones (an agency's own form.html); give it again for "
             "more.", _folder, metavar="DIRECTORY", flag="--templates", shown="", many=True)
+    reload: bool = setting(False, "For form authors, never in production: reload the forms when a file under "
+                                  "--schemas changes, and show a broken form's problems on its page.", _yes_no,
+                           metavar="", shown="false", switch=True)
     purge_every: float = setting(3600.0, "Seconds between purges of expired drafts and unclaimed uploads (each "
                                          "process purges; it is idempotent).", _seconds, metavar="SECONDS")
 
@@ -141,6 +154,8 @@ class Setting:
     #: The default as the help and the docs show it ("" for none).
     shown: str
     many: bool
+    #: Given without a value: the flag says true.
+    switch: bool = False
 
     @property
     def env(self) -> str:
@@ -150,7 +165,8 @@ class Setting:
 def _row(name: str, type: str, default: Any, spec: Mapping[str, Any]) -> Setting:
     flag = spec["flag"] or "--" + name.replace("_", "-")
     shown = spec["shown"] if spec["shown"] is not None else str(default)
-    return Setting(name, type, default, spec["help"], spec["read"], spec["metavar"], flag, shown, spec["many"])
+    return Setting(name, type, default, spec["help"], spec["read"], spec["metavar"], flag, shown, spec["many"],
+                   spec["switch"])
 
 
 #: The settings by name, in the order `Settings` declares them.

@@ -45,6 +45,9 @@ def setting_option(setting: Setting) -> Callable[[F], F]:
     """The setting as an option: its flag, else its environment variable, else its default."""
     # A default shown as other text than the value (`http://HOST:PORT`) is a description: click brackets it.
     shown: bool | str = True if setting.shown == str(setting.default) else setting.shown or False
+    if setting.switch:
+        return click.option(setting.flag, setting.name, is_flag=True, default=setting.default, envvar=setting.env,
+                            show_envvar=True, help=setting.help)
     return click.option(setting.flag, setting.name, type=SettingText(setting), default=setting.default,
                         multiple=setting.many, metavar=setting.metavar, envvar=setting.env, show_envvar=True,
                         show_default=shown, help=setting.help)

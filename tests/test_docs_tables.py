@@ -55,7 +55,7 @@ def settings_rows() -> list[list[str]]:
     rows = [["setting", "option", "environment variable", "default", "what it is"]]
     for s in SETTINGS.values():
         default = f"`{s.shown}`" if s.shown else "none"
-        rows.append([f"`{s.name}`", f"`{s.flag} {s.metavar}`", f"`{s.env}`", default, s.help])
+        rows.append([f"`{s.name}`", f"`{s.flag} {s.metavar}`".replace(" `", "`"), f"`{s.env}`", default, s.help])
     return rows
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from core.catalog import load_catalog
 from lomake.check import check_paths
 from lomake.cli import main
 from tests.conftest import SCHEMAS
@@ -319,3 +320,16 @@ def test_problems_behind_a_ref_are_placed_in_the_shared_part(tmp_path: Path) -> 
     assert placed(tmp_path, "a.json") == [
         "common/person.json:5:5: /properties/muu: warning: the field 'Muu' (/hakija/muu) is shown as a JSON text "
         "field: oneOf/anyOf of objects and other types has no control yet"]
+
+
+@pytest.mark.parametrize("shape", [{"properties": 1}, {"items": 3}, {"allOf": 5}, {"$defs": []},
+                                   {"properties": {"a": 3}}, {"$ref": "#/x", "properties": 1}])
+def test_a_keyword_not_of_its_shape_is_reported_not_a_crash(tmp_path: Path, shape: dict[str, Any]) -> None:
+    """What an author has half typed (`"properties": 1`) is a problem at its place, in a form or a part."""
+    write(tmp_path, "a.json", {"title": "A", "type": "object", **shape})
+    write(tmp_path, "common/p.json", {"title": "P", **shape})
+    write(tmp_path, "b.json", form(p={"title": "P", "$ref": "common/p.json"}))
+    assert any("not valid JSON Schema" in line for line in lines(tmp_path, "a.json"))
+    found = lines(tmp_path, "b.json")
+    assert any(line.startswith("common/p.json: ") and "not valid JSON Schema" in line for line in found), found
+    assert set(load_catalog(tmp_path).forms) == set()

@@ -28,6 +28,7 @@ GIVEN: dict[str, tuple[str, Any]] = {
     "body_timeout": ("0.5", 0.5),
     "header_timeout": ("2", 2.0),
     "template_dirs": ("agency", (Path("agency"),)),
+    "reload": ("true", True),
     "purge_every": ("60", 60.0),
 }
 
@@ -44,6 +45,7 @@ BAD: dict[str, tuple[str, ...]] = {
     "body_timeout": ("0", "-3", "soon", "nan", "inf"),
     "header_timeout": ("-1",),
     "template_dirs": (str(ROOT / "README.md"),),
+    "reload": ("maybe",),
     "purge_every": ("0", "hourly"),
 }
 
@@ -83,7 +85,8 @@ def test_the_defaults_are_the_settings_defaults() -> None:
 @pytest.mark.parametrize("name", list(SETTINGS))
 def test_each_setting_is_given_by_its_option(name: str) -> None:
     text, value = GIVEN[name]
-    assert getattr(read([SETTINGS[name].flag, text]), name) == value
+    given = [SETTINGS[name].flag] if SETTINGS[name].switch else [SETTINGS[name].flag, text]  # `--reload`: no value
+    assert getattr(read(given), name) == value
 
 
 @pytest.mark.parametrize("name", list(SETTINGS))
@@ -112,6 +115,9 @@ def test_a_bad_value_stops_serve_with_a_clear_error(name: str, bad: str, by: str
     assert result.exit_code == 2, result.output
     assert isinstance(result.exception, SystemExit)  # not a traceback
     error = result.output.splitlines()[-1]
+    if setting.switch and by == "option":
+        assert error == f"Error: Option '{setting.flag}' does not take a value.", error
+        return
     assert error.startswith(f"Error: Invalid value for '{setting.flag}' (env var: '{setting.env}'): "), error
 
 
