@@ -20,6 +20,7 @@ from core.errors import LomakeError
 from core.forms import Catalog
 from core.positions import located
 from core.settings import Settings
+from lomake.worker import Worker
 from renderer.html import Pages
 from submission.storage import DraftGone, Storage, open_storage
 from web import api, drafts, exports, openapi, pages, read_api
@@ -103,7 +104,8 @@ def routes() -> list[BaseRoute]:
 
 
 def lifespan(state: Lomake) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
-    """Purges now and then while the app runs; closes the receipts' pool and the storage when it stops."""
+    """Purges now and then while the app runs, and delivers to the agencies' webhooks if `deliver_in_serve`;
+    closes the receipts' pool and the storage when it stops."""
 
     async def purge_now_and_then() -> None:
         while True:
@@ -112,9 +114,15 @@ def lifespan(state: Lomake) -> Callable[[Starlette], AbstractAsyncContextManager
 
     @asynccontextmanager
     async def running(app: Starlette) -> AsyncIterator[None]:
-        purging = asyncio.create_task(purge_now_and_then())
+        tasks = [asyncio.create_task(purge_now_and_then())]
+        if state.settings.deliver_in_serve:
+            worker = Worker(state.storage, state.catalog.agencies, state.settings.public_url or "",
+                            state.settings.delivery_retry_days)
+            tasks.append(asyncio.create_task(worker.run()))
         yield
-        purging.cancel()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)  # a delivery cut short comes due after its lease
         state.receipts.close()
         await state.storage.close()
 

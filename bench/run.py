@@ -195,10 +195,10 @@ def tail(log: Path, lines: int = 20) -> str:
 
 @contextmanager
 def server(name: str, cmd: list[str], ready_url: str, log: Path, cwd: Path = ROOT,
-           env: Mapping[str, str] | None = None) -> Iterator[None]:
-    """Run `cmd` pinned to the server core until the block ends; yield once `ready_url` answers."""
+           env: Mapping[str, str] | None = None, cores: str | None = SERVER_CORE) -> Iterator[None]:
+    """Run `cmd` pinned to `cores` (None: not pinned) until the block ends; yield once `ready_url` answers."""
     with log.open("wb") as out:
-        proc = subprocess.Popen(["taskset", "-c", SERVER_CORE, *cmd], cwd=cwd, stdin=subprocess.DEVNULL,
+        proc = subprocess.Popen([*pinned_to(cores), *cmd], cwd=cwd, stdin=subprocess.DEVNULL,
                                 stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
     try:
         wait_ready(name, proc, ready_url, log)
@@ -279,14 +279,19 @@ def sanity_check(targets: list[Target], page: bytes) -> None:
 # Load
 
 
-def run_wrk(target: Target, seconds: float, connections: int, tmp: Path) -> Run:
-    """One wrk run against `target` from the load core; every response must have the expected status."""
+def pinned_to(cores: str | None) -> list[str]:
+    """The command prefix that pins a process to `cores`; none for None."""
+    return ["taskset", "-c", cores] if cores else []
+
+
+def run_wrk(target: Target, seconds: float, connections: int, tmp: Path, cores: str | None = LOAD_CORE) -> Run:
+    """One wrk run against `target` from the load core (`cores`); every response must have the expected status."""
     env = {**os.environ, "BENCH_METHOD": "POST" if target.body else "GET", "BENCH_BODY_FILE": ""}
     if target.body:
         body_file = tmp / (re.sub(r"\W+", "-", target.name) + ".body")
         body_file.write_bytes(target.body)
         env["BENCH_BODY_FILE"] = str(body_file)
-    cmd = ["taskset", "-c", LOAD_CORE, "wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s",
+    cmd = [*pinned_to(cores), "wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s",
            "-s", str(BENCH / "wrk.lua"), target.url]
     out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=seconds + 60, check=False)
     rps = re.search(r"^Requests/sec:\s+([\d.]+)", out.stdout, re.M)

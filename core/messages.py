@@ -284,6 +284,9 @@ _MESSAGES: dict[str, str] = {
     "query_since": "Anna since ISO 8601 -aikana, esimerkiksi 2026-01-31T12:00:00Z, tai päivänä, esimerkiksi "
                    "2026-01-31 (Suomen aikaa).",
     "query_after": "Anna after-parametriksi edellisen sivun next: tämä ei ole yksikään tämän listan lähetyksistä.",
+    "idempotency_key_bad": "Anna Idempotency-Key-otsake kerran, 1–255 tulostettavana ASCII-merkkinä.",
+    "idempotency_conflict": "Tämä Idempotency-Key on jo käytetty toisilla vastauksilla. Anna uusille vastauksille "
+                            "uusi avain.",
     # Long forms: pages, review, drafts
     "back": "Takaisin",
     "step": "Vaihe {n}/{count}",

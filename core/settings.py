@@ -75,12 +75,18 @@ def _seconds(text: str) -> float:
     return seconds
 
 
-def _yes_no(text: str) -> bool:
-    if text.strip().lower() in ("1", "true", "yes", "on"):
+def _days(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise ValueError(f"{text!r} is not a number of days: give a whole number, at least 1")
+    return int(text)
+
+
+def _switch(text: str) -> bool:
+    if text.strip().lower() in ("yes", "true", "on", "1"):
         return True
-    if text.strip().lower() in ("0", "false", "no", "off"):
+    if text.strip().lower() in ("no", "false", "off", "0"):
         return False
-    raise ValueError(f"{text!r} is neither true nor false: give true or false")
+    raise ValueError(f"{text!r} is neither yes nor no")
 
 
 def _port(text: str) -> int:
@@ -133,10 +139,16 @@ class Settings:
         (), "A template folder searched before the built-in ones (an agency's own form.html); give it again for "
             "more.", _folder, metavar="DIRECTORY", flag="--templates", shown="", many=True)
     reload: bool = setting(False, "For form authors, never in production: reload the forms when a file under "
-                                  "--schemas changes, and show a broken form's problems on its page.", _yes_no,
+                                  "--schemas changes, and show a broken form's problems on its page.", _switch,
                            metavar="", shown="false", switch=True)
     purge_every: float = setting(3600.0, "Seconds between purges of expired drafts and unclaimed uploads (each "
                                          "process purges; it is idempotent).", _seconds, metavar="SECONDS")
+    delivery_retry_days: int = setting(3, "Days a delivery to an agency's webhook is tried again after it was "
+                                          "created, with growing pauses; then it is given up (a dead letter).",
+                                       _days, metavar="DAYS")
+    deliver_in_serve: bool = setting(False, "yes: the server also delivers to the agencies' webhooks, as a "
+                                            "`lomake worker` beside it would (small sites).", _switch,
+                                     metavar="yes/no", shown="no")
 
 
 @dataclass(frozen=True)

@@ -284,6 +284,75 @@ def db_status(db_url: str) -> None:
 
 
 @main.command()
+@click.option("--once", is_flag=True, help="Deliver what is due now, then stop (for cron or a systemd timer).")
+@SCHEMAS
+@DB
+@setting_option(SETTINGS["public_url"])
+@setting_option(SETTINGS["delivery_retry_days"])
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
+              metavar="SECONDS", help="Seconds an attempt may take to connect, and between bytes of the answer.")
+@click.option("--lease", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+              metavar="SECONDS", help="Seconds a claimed delivery is this worker's alone (longer than --timeout); "
+                                      "one a worker died with is tried again after it.")
+@click.option("--first-pause", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+              metavar="SECONDS", help="The first retry comes within this many seconds, each later one within twice "
+                                      "the last (at most an hour).")
+def worker(once: bool, schemas_dir: Path, db_url: str, public_url: str | None, delivery_retry_days: int,
+           timeout: float, lease: float, first_pause: float) -> None:
+    """Deliver submissions to the agencies' webhooks (docs/delivery.md): claim what is due from the outbox,
+    POST each one signed, retry with growing pauses, give up after --delivery-retry-days. Any number of workers
+    may run at once on one database. Agencies' files are read when it starts: restart it after changing one."""
+    import datetime as dt
+
+    from core.catalog import load_agencies
+    from lomake.worker import Worker
+
+    if lease <= timeout:
+        raise click.BadParameter("give a lease longer than --timeout", param_hint="--lease")
+    agencies, problems = load_agencies(schemas_dir)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    base = with_public_url(Settings(public_url=public_url)).public_url or ""
+
+    async def work(storage: Storage) -> None:
+        deliverer = Worker(storage, agencies, base, delivery_retry_days, timeout, dt.timedelta(seconds=lease),
+                           first_pause)
+        await (deliverer.drain() if once else deliverer.run())
+
+    with_storage(db_url, work)
+
+
+@main.group()
+def delivery() -> None:
+    """Deliveries to the agencies' webhooks (the outbox): list them, send a given-up one again."""
+
+
+@delivery.command("list")
+@click.option("--failed", is_flag=True, help="Only those given up (the dead letters).")
+@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True, help="At most this many.")
+@DB
+def delivery_list(failed: bool, limit: int, db_url: str) -> None:
+    """List deliveries, oldest first, one a line: id, submission id, agency, status, attempts, next attempt, last
+    error (or -)."""
+    found = with_storage(db_url, lambda storage: storage.deliveries("failed" if failed else None, limit))
+    for d in found:
+        next_attempt = d.next_attempt_at.isoformat(timespec="seconds") if d.status == "pending" else "-"
+        click.echo(f"{d.id}\t{d.submission_id}\t{d.agency}\t{d.status}\t{d.attempts}\t{next_attempt}\t"
+                   f"{d.last_error or '-'}")
+
+
+@delivery.command("retry")
+@click.argument("delivery_id", metavar="ID")
+@DB
+def delivery_retry(delivery_id: str, db_url: str) -> None:
+    """Make the given-up delivery ID pending again, due now; a running worker sends it."""
+    if not with_storage(db_url, lambda storage: storage.retry_delivery(delivery_id)):
+        raise click.ClickException(f"no failed delivery {delivery_id!r}")
+    click.echo(f"delivery {delivery_id} is pending again")
+
+
+@main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def check(paths: tuple[Path, ...]) -> None:
     """Check form files (or folders of them); print `file:line:column: /pointer: message` per problem.

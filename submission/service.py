@@ -27,7 +27,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from core.errors import Gone, Invalid
@@ -60,6 +60,15 @@ InTransaction = Callable[[Form, NewSubmission], NewSubmission]
 AfterCommit = Callable[[Sent], Awaitable[None]]
 
 
+def deliver_to_webhook(form: Form, new: NewSubmission) -> NewSubmission:
+    """In transaction: a delivery to the form's agency when its webhook announces this form (a webhook without
+    `forms` announces every form of the agency). The deliverer is `lomake worker` (`submission.delivery`)."""
+    hook = form.agency.webhook
+    if hook is None or (hook.forms and form.id not in hook.forms) or form.agency.id in new.deliver_to:
+        return new
+    return replace(new, deliver_to=(*new.deliver_to, form.agency.id))
+
+
 async def audit(sent: Sent) -> None:
     """One log line per submission received: which, of what form, when. Never the answers, never the
     receipt token (a capability)."""
@@ -78,19 +87,22 @@ class Submissions:
     after_commit: list[AfterCommit] = field(default_factory=lambda: [audit])
 
     async def submit(self, form: Form, view: FormView, answers: Any, issues: Iterable[Issue] = (), *,
-                     owner: str | None = None, draft_id: str | None = None, api_key: str | None = None) -> Submission:
+                     owner: str | None = None, draft_id: str | None = None, api_key: str | None = None,
+                     idempotency_key: str | None = None) -> Submission:
         """Accept, claim and commit the answers to `form` (asked in `view`, in its language); the submission,
         only once it is committed. `issues` are what reading the answers found wrong already (coercion,
         uploads). `owner` holds the attachments the answers may refer to (a draft's id, a one-page form's
         upload key; None: any unclaimed one, for the API's own data URLs). A `draft_id` is sent at most
         once: sent again, it gives back its first submission. `api_key` is the id of the agency key the answers
-        came with (never the key itself): kept in the metadata, so the submission is attributed to it.
+        came with (never the key itself): kept in the metadata, so the submission is attributed to it. An
+        `idempotency_key` (scoped by the caller) sent again with the same answers gives back its first submission;
+        with other answers it raises `IdempotencyConflict` (see `Storage.add_submission`).
 
         Raises `Invalid` with every problem when the answers are wrong or name a file not there to claim (also
         when the file goes between the check and the commit), `Gone` when the draft went (purged)."""
         accepted = accept(self.compiled, form, view, answers, issues)
         await self.claimable(view, accepted, owner)
-        new = new_submission(form, accepted, view.lang, draft_id, api_key)
+        new = replace(new_submission(form, accepted, view.lang, draft_id, api_key), idempotency_key=idempotency_key)
         for contribute in self.in_transaction:
             new = contribute(form, new)
         try:

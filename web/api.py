@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from core.errors import Invalid, NotFound, Problem, Unauthorized
+from core.errors import BadRequest, Invalid, NotFound, Problem, Unauthorized
 from core.forms import Form
 from core.messages import text
 from core.view.catalogue import Entry, select
 from submission.journey import prefilled_pointers
-from submission.storage import KEY, ApiKey
+from submission.storage import KEY, ApiKey, IdempotencyConflict
 from submission.validate import accept_partial
 from web.bodies import take_data_urls
 from web.limits import parse_json
 from web.pages import catalogue_entries, catalogue_query
 from web.state import Lomake, base_url, language, link, lomake, read_body, require_media_type
+
+#: What an `Idempotency-Key` may be: printable ASCII, 1 to 255 characters.
+IDEMPOTENCY_KEY = re.compile(r"[\x20-\x7e]{1,255}")
 
 
 async def api_forms(request: Request) -> Response:
@@ -48,22 +52,38 @@ async def api_form(request: Request) -> Response:
 
 async def api_submit(request: Request) -> Response:
     """Send answers: anyone may; with an agency's key (then only to its own forms) the submission is attributed
-    to that key."""
+    to that key. With an `Idempotency-Key`, sending the same answers again gives back the first submission."""
     app = lomake(request)
     key = await request_key(request, app) if "authorization" in request.headers else None
     form = app.form(request) if key is None else own_form(request, app, key, request.path_params["form_id"])
     lang = language(request, form.languages)
+    once = idempotency_key(request, lang, key, form)
     instance = await read_json(request, app, lang)
     view = app.view(form, lang)
     if isinstance(instance, dict):
         await take_data_urls(app, view, instance)
-    submission = await app.submissions.submit(form, view, instance, api_key=key.id if key else None)
+    try:
+        submission = await app.submissions.submit(form, view, instance, api_key=key.id if key else None,
+                                                  idempotency_key=once)
+    except IdempotencyConflict as exc:
+        raise Invalid(text(lang, "idempotency_conflict")) from exc
     return JSONResponse({
         "id": submission.id,
         "reference": submission.reference,
         "received_at": submission.received_at.isoformat().replace("+00:00", "Z"),
         "receipt_url": link(request, "receipt_pdf", token=submission.receipt_token),
     }, status_code=201)
+
+
+def idempotency_key(request: Request, lang: str, key: ApiKey | None, form: Form) -> str | None:
+    """The request's `Idempotency-Key`, scoped to whose it is and the form: `<API key id or anonymous>:<form>:<key>`;
+    400 unless it is given at most once, as 1 to 255 printable ASCII characters."""
+    given = request.headers.getlist("idempotency-key")
+    if not given:
+        return None
+    if len(given) > 1 or not IDEMPOTENCY_KEY.fullmatch(given[0]):
+        raise BadRequest(text(lang, "idempotency_key_bad"))
+    return f"{key.id if key else 'anonymous'}:{form.id}:{given[0]}"
 
 
 async def api_draft(request: Request) -> Response:

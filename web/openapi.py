@@ -48,6 +48,8 @@ class Operation:
     answers: Mapping[int, Answer]
     errors: tuple[int, ...] = ()
     query: Mapping[str, tuple[Schema, str]] = field(default_factory=dict)
+    #: Request headers it reads (besides `Authorization`), by name: schema and description.
+    headers: Mapping[str, tuple[Schema, str]] = field(default_factory=dict)
     body: tuple[Schema, str] | None = None
     keyed: bool = False
     per_form: bool = False
@@ -66,14 +68,16 @@ _ANY_JSON: Schema = {}
 
 #: Why each error status is answered; an operation lists the ones it may answer (docs/api.md, "Errors").
 ERRORS: Mapping[int, str] = {
-    400: "The body is not well-formed JSON, not UTF-8, holds broken characters or nests deeper than 64 levels.",
+    400: "The body is not well-formed JSON, not UTF-8, holds broken characters or nests deeper than 64 levels; or "
+         "an `Idempotency-Key` that is not 1 to 255 printable ASCII characters.",
     401: "No API key, or not a live one (`WWW-Authenticate: Bearer`).",
     403: "A browser sent the request from another site.",
     404: "No such form (or, with a key, another agency's form).",
     408: "The body did not arrive in time.",
     413: "The body is larger than the limit.",
     415: "The body is not exactly `application/json` (`; charset=utf-8` may follow).",
-    422: "The answers break the form's schema or rules, or include answers it does not ask for.",
+    422: "The answers break the form's schema or rules, or include answers it does not ask for; or an "
+         "`Idempotency-Key` already used with other answers.",
     500: "An error of the service itself (a database that fails, a bug).",
 }
 _SENDING = (400, 403, 404, 408, 413, 415, 422, 500)
@@ -105,10 +109,17 @@ OPERATIONS: Mapping[tuple[str, str], Operation] = {
         {200: Answer("The form's schema.", {"type": "object"})}, errors=(404, 500), query=_LANG),
     ("POST", "/api/v1/forms/{form_id}/submissions"): Operation(
         "Send a submission", "The answers, as one JSON instance of the form's schema (each form's own path below "
-        "names its schema). The 201 is sent only after the submission is stored; nothing is stored otherwise.",
+        "names its schema). The 201 is sent only after the submission is stored; nothing is stored otherwise. "
+        "With an `Idempotency-Key`, sending the same answers again within 24 hours answers the first submission "
+        "again (201, the same id and reference) and stores nothing.",
         {201: Answer("Stored, with its reference number and the receipt's address (a capability).", _obj(
             {"id": _STRING, "reference": _STRING, "received_at": _TIME, "receipt_url": _URL}))},
-        errors=_SENDING, query=_LANG, body=(_ANY_JSON, "The answers."), per_form=True),
+        errors=_SENDING, query=_LANG, body=(_ANY_JSON, "The answers."), per_form=True,
+        headers={"Idempotency-Key": ({"type": "string", "minLength": 1, "maxLength": 255,
+                                      "pattern": "^[\\x20-\\x7e]+$"},
+                                     "The client's key for this submission (a UUID, say), 1 to 255 printable ASCII "
+                                     "characters; kept 24 hours per API key (or per anonymous sender) and form. "
+                                     "The same answers again: the first submission; other answers: 422.")}),
     ("POST", "/api/v1/forms/{form_id}/drafts"): Operation(
         "Start a prefilled draft", "A draft with some answers given, each one right but none yet required, for "
         "the person to continue by `resume_url` (it works once). Only the form's own agency, by its API key.",
@@ -225,6 +236,8 @@ def _operation(method: str, path: str, operation: Operation, form_ids: tuple[str
               for name in re.findall(r"{(\w+)", path)]
     params += [{"name": name, "in": "query", "required": False, "schema": schema, "description": text}
                for name, (schema, text) in operation.query.items()]
+    params += [{"name": name, "in": "header", "required": False, "schema": schema, "description": text}
+               for name, (schema, text) in operation.headers.items()]
     described_op: Schema = {
         "operationId": _operation_id(method, path), "summary": operation.summary,
         "description": operation.description, "parameters": params, "responses": _responses(operation),

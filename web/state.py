@@ -19,7 +19,7 @@ from core.view.build import form_view
 from core.view.fields import FormView
 from renderer.html import Pages
 from renderer.pdf import ReceiptPDFs
-from submission.service import Submissions
+from submission.service import Submissions, deliver_to_webhook
 from submission.storage import Attachment, Storage
 from submission.validate import CompiledForms
 from web.embed import embedded
@@ -46,7 +46,7 @@ class Lomake:
     _blank_pages: dict[tuple[str, str, str], bytes] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.submissions = Submissions(self.storage, self.compiled)
+        self.submissions = Submissions(self.storage, self.compiled, in_transaction=[deliver_to_webhook])
 
     @cached_property
     def embedded(self) -> Lomake:

@@ -16,19 +16,28 @@ from submission.storage.errors import (
     AttachmentGone,
     DraftGone,
     DuplicateReference,
+    IdempotencyConflict,
     StorageError,
     UnknownCursor,
     UnsupportedDatabase,
 )
 from submission.storage.ids import KEY, normalise_code
-from submission.storage.protocol import UPLOAD_GRACE, Storage
-from submission.storage.records import ApiKey, Attachment, Draft, NewSubmission, Submission
+from submission.storage.protocol import IDEMPOTENCY_WINDOW, UPLOAD_GRACE, Storage
+from submission.storage.records import (
+    ApiKey,
+    Attachment,
+    Delivery,
+    DeliveryStatus,
+    Draft,
+    NewSubmission,
+    Submission,
+)
 from submission.storage.sqlite import SQLiteStorage
 
 __all__ = [
-    "ENGINES", "KEY", "UPLOAD_GRACE", "ApiKey", "Attachment", "AttachmentGone", "Draft", "DraftGone",
-    "DuplicateReference", "NewSubmission", "Storage", "StorageError", "Submission", "UnknownCursor",
-    "UnsupportedDatabase", "normalise_code", "open_storage",
+    "ENGINES", "IDEMPOTENCY_WINDOW", "KEY", "UPLOAD_GRACE", "ApiKey", "Attachment", "AttachmentGone", "Delivery",
+    "DeliveryStatus", "Draft", "DraftGone", "DuplicateReference", "IdempotencyConflict", "NewSubmission", "Storage",
+    "StorageError", "Submission", "UnknownCursor", "UnsupportedDatabase", "normalise_code", "open_storage",
 ]
 
 

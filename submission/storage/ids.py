@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+import time
 import uuid
 
 from core.timezone import HELSINKI
@@ -23,8 +24,13 @@ CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
 def record_id() -> str:
-    """A submission's, draft's or API key's id: a random UUID, never a secret."""
-    return str(uuid.uuid4())
+    """A submission's, draft's, delivery's or API key's id, never a secret: a UUID version 7 (RFC 9562), its first
+    48 bits the time in milliseconds and 74 random bits, so that new rows go to the end of an index rather
+    than anywhere in it (inserts stay fast with millions of rows)."""
+    value = (time.time_ns() // 1_000_000) << 80 | secrets.randbits(80)
+    value = value & ~(0xF << 76) | 0x7 << 76  # version 7
+    value = value & ~(0x3 << 62) | 0x2 << 62  # the RFC 9562 variant
+    return str(uuid.UUID(int=value))
 
 
 def token() -> str:

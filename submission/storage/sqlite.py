@@ -18,9 +18,18 @@ from typing import Any, TypeVar
 import submission.storage.ids as ids
 import submission.storage.sqlite_queries as q
 from core.schema import canonical_json
-from submission.storage.errors import AttachmentGone, DraftGone, DuplicateReference
+from submission.storage.errors import AttachmentGone, DraftGone, DuplicateReference, IdempotencyConflict
 from submission.storage.migrations import MigrationState, states
-from submission.storage.records import ApiKey, Attachment, Draft, NewSubmission, Submission
+from submission.storage.protocol import IDEMPOTENCY_WINDOW
+from submission.storage.records import (
+    ApiKey,
+    Attachment,
+    Delivery,
+    DeliveryStatus,
+    Draft,
+    NewSubmission,
+    Submission,
+)
 from submission.storage.sqlite_schema import (
     SUBMISSION_COLUMNS,
     Transaction,
@@ -28,6 +37,7 @@ from submission.storage.sqlite_schema import (
     connect,
     migrate,
     now,
+    stamp,
     submission_of,
 )
 
@@ -44,8 +54,9 @@ class SQLiteStorage:
     syncing to disk share the next commit (group commit), and their shared commit time is
     their time of arrival. If a group fails, each is tried alone, so one bad submission
     never takes another with it. Each submission gets the next `seq` in that transaction: commit order,
-    the read API's cursor (see `protocol`). Everything else (every read, and the writes of uploads, drafts,
-    API keys and receipts) goes through a second connection, used by one thread of its own; an attachment's
+    the read API's cursor (see `protocol`); its deliveries and idempotency key are written in it too.
+    Everything else (every read, and the writes of uploads, drafts, API keys, receipts and deliveries'
+    claims and outcomes) goes through a second connection, used by one thread of its own; an attachment's
     content is read through a connection of its own while it is read.
     """
 
@@ -106,33 +117,50 @@ class SQLiteStorage:
     def _insert(self, news: list[NewSubmission]) -> list[Submission]:
         """Insert `news` with consecutive reference numbers per agency; the caller commits.
 
-        A draft already sent (earlier, or earlier in this batch) gives back its first submission."""
+        A draft already sent, or an idempotency key used within its window (earlier, or earlier in this batch),
+        gives back its first submission; a key used with other answers raises `IdempotencyConflict`."""
         outcomes: list[Submission | None] = [None] * len(news)
-        first_of_draft: dict[str, int] = {}
+        first_of: dict[tuple[str, str], int] = {}
+        again: dict[int, int] = {}
         fresh: list[int] = []
         for i, new in enumerate(news):
-            if new.draft_id is None:
-                fresh.append(i)
-            elif new.draft_id in first_of_draft:
-                continue
-            elif (sent := self._sent(new.draft_id)) is not None:
+            once = _once(new)
+            earlier = next((first_of[k] for k in once if k in first_of), None)
+            if earlier is not None:
+                _same_answers(news[earlier], new)
+                again[i] = earlier
+            elif (sent := self._sent(new)) is not None:
                 outcomes[i] = replace(sent, resent=True)
             else:
-                first_of_draft[new.draft_id] = i
+                first_of.update(dict.fromkeys(once, i))
                 fresh.append(i)
         for i, submission in zip(fresh, self._insert_fresh([news[i] for i in fresh]), strict=True):
             outcomes[i] = submission
-        for i, new in enumerate(news):
-            first = outcomes[first_of_draft[new.draft_id]] if outcomes[i] is None and new.draft_id else None
-            if first is not None:
-                outcomes[i] = replace(first, resent=True)
+        for i, earlier in again.items():
+            first = outcomes[earlier]
+            assert first is not None
+            outcomes[i] = replace(first, resent=True)
         return [o for o in outcomes if o is not None]
 
-    def _sent(self, draft_id: str) -> Submission | None:
+    def _sent(self, new: NewSubmission) -> Submission | None:
+        """The submission `new` was already sent as: its draft's, or its idempotency key's within the window."""
+        if new.draft_id is not None:
+            row = self._writer.execute(
+                f"SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE id = "
+                "(SELECT submission_id FROM drafts WHERE id = ?)", (new.draft_id,)).fetchone()
+            if row is not None:
+                return submission_of(row)
+        if new.idempotency_key is None:
+            return None
         row = self._writer.execute(
-            f"SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE id = "
-            "(SELECT submission_id FROM drafts WHERE id = ?)", (draft_id,)).fetchone()
-        return submission_of(row) if row else None
+            f"SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE id = (SELECT submission_id FROM idempotency_keys "
+            "WHERE key = ? AND created_at > ?)", (new.idempotency_key, stamp(now() - IDEMPOTENCY_WINDOW))).fetchone()
+        if row is None:
+            return None
+        sent = submission_of(row)
+        if sent.data_sha256 != data_sha256(new):
+            raise IdempotencyConflict("the idempotency key was used for other answers")
+        return sent
 
     def _insert_fresh(self, news: list[NewSubmission]) -> list[Submission]:
         """Insert `news`, none of them a draft sent before, received now; then each claims its attachments and
@@ -156,6 +184,7 @@ class SQLiteStorage:
             raise
         for new, (submission, _) in zip(news, stored, strict=True):
             self._claim(new, submission.id)
+            self._outbox(new, submission)
         return [submission for submission, _ in stored]
 
     def _count_up(self, year: int, agencies: list[str]) -> list[int]:
@@ -190,6 +219,20 @@ class SQLiteStorage:
                 "WHERE id = ? AND submission_id IS NULL", (submission_id, new.draft_id)).rowcount
             if sent != 1:
                 raise DraftGone("the draft is gone")
+
+    def _outbox(self, new: NewSubmission, submission: Submission) -> None:
+        """The submission's deliveries, one per agency, due now; its idempotency key (replacing an expired one)."""
+        created = stamp(submission.received_at)
+        self._writer.executemany(
+            "INSERT INTO deliveries (id, submission_id, agency, status, created_at, next_attempt_at) "
+            "VALUES (?, ?, ?, 'pending', ?, ?)",
+            [(ids.record_id(), submission.id, agency, created, created) for agency in dict.fromkeys(new.deliver_to)])
+        if new.idempotency_key is not None:
+            self._writer.execute(
+                "INSERT INTO idempotency_keys (key, submission_id, data_sha256, created_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET submission_id = excluded.submission_id, "
+                "data_sha256 = excluded.data_sha256, created_at = excluded.created_at",
+                (new.idempotency_key, submission.id, submission.data_sha256, created))
 
     # Submissions: reads
 
@@ -298,6 +341,27 @@ class SQLiteStorage:
     async def add_receipt_pdf(self, submission_id: str, language: str, pdf: bytes) -> bytes:
         return await self._on_side(q.add_receipt_pdf, submission_id, language, pdf)
 
+    # Delivery: the outbox
+
+    async def claim_deliveries(self, limit: int, lease: dt.timedelta,
+                               now: dt.datetime | None = None) -> list[Delivery]:
+        return await self._on_side(q.claim_deliveries, limit, lease, now or dt.datetime.now(dt.UTC))
+
+    async def delivery_done(self, delivery_id: str, now: dt.datetime | None = None) -> None:
+        await self._on_side(q.delivery_done, delivery_id, now or dt.datetime.now(dt.UTC))
+
+    async def delivery_failed(self, delivery_id: str, error: str, retry_at: dt.datetime | None) -> None:
+        await self._on_side(q.delivery_failed, delivery_id, error, retry_at)
+
+    async def deliveries(self, status: DeliveryStatus | None = None, limit: int = 100) -> list[Delivery]:
+        return await self._on_side(q.deliveries, status, limit)
+
+    async def delivery(self, delivery_id: str) -> Delivery | None:
+        return await self._on_side(q.delivery, delivery_id)
+
+    async def retry_delivery(self, delivery_id: str, now: dt.datetime | None = None) -> bool:
+        return await self._on_side(q.retry_delivery, delivery_id, now or dt.datetime.now(dt.UTC))
+
     # The database
 
     async def upgrade(self) -> list[str]:
@@ -334,6 +398,24 @@ def _settle(future: asyncio.Future[Submission], outcome: Submission | BaseExcept
         future.set_exception(outcome)
     else:
         future.set_result(outcome)
+
+
+def _once(new: NewSubmission) -> list[tuple[str, str]]:
+    """What makes `new` a submission sent at most once: its draft, its idempotency key."""
+    return ([("draft", new.draft_id)] if new.draft_id is not None else []) + (
+        [("key", new.idempotency_key)] if new.idempotency_key is not None else [])
+
+
+def _same_answers(first: NewSubmission, again: NewSubmission) -> None:
+    """Raise `IdempotencyConflict` if `again` reuses `first`'s idempotency key with other answers."""
+    if again.idempotency_key is not None and again.idempotency_key == first.idempotency_key and (
+            data_sha256(again) != data_sha256(first)):
+        raise IdempotencyConflict("the idempotency key was used for other answers")
+
+
+def data_sha256(new: NewSubmission) -> str:
+    """The SHA-256 of the answers' canonical JSON, as `Submission.data_sha256` holds it."""
+    return hashlib.sha256(canonical_json(new.data).encode()).hexdigest()
 
 
 def _stored(new: NewSubmission, reference: str, received_at: dt.datetime) -> tuple[Submission, tuple[Any, ...]]:

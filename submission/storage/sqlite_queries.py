@@ -1,5 +1,5 @@
 """What SQLite's side connection runs: every read, and the writes outside the group commit (uploads,
-drafts, API keys, receipts). Plain blocking functions of a connection; `SQLiteStorage` runs them on the
+drafts, API keys, receipts, deliveries). Plain blocking functions of a connection; `SQLiteStorage` runs them on the
 connection's own thread."""
 
 from __future__ import annotations
@@ -18,14 +18,16 @@ from core.schema import canonical_json
 from core.view.fields import ATTACHMENT_PREFIX
 from submission.storage.errors import DraftGone, UnknownCursor
 from submission.storage.protocol import UPLOAD_GRACE
-from submission.storage.records import ApiKey, Attachment, Draft, Submission
+from submission.storage.records import ApiKey, Attachment, Delivery, DeliveryStatus, Draft, Submission
 from submission.storage.sqlite_schema import (
     API_KEY_COLUMNS,
     ATTACHMENT_COLUMNS,
+    DELIVERY_COLUMNS,
     DRAFT_COLUMNS,
     SUBMISSION_COLUMNS,
     Transaction,
     api_key_of,
+    delivery_of,
     draft_of,
     now,
     stamp,
@@ -328,3 +330,50 @@ def add_receipt_pdf(db: sqlite3.Connection, submission_id: str, language: str, p
 
 def ping(db: sqlite3.Connection) -> None:
     db.execute("SELECT 1").fetchone()
+
+
+# Delivery: the outbox
+
+
+def claim_deliveries(db: sqlite3.Connection, limit: int, lease: dt.timedelta, moment: dt.datetime) -> list[Delivery]:
+    """The due pending deliveries, oldest first, claimed until `moment + lease` under the writer lock
+    (`BEGIN IMMEDIATE`): no other connection, in this process or another, claims them meanwhile."""
+    with Transaction(db):
+        rows = db.execute(
+            f"UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ? WHERE id IN ("
+            "SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? "
+            f"ORDER BY created_at, id LIMIT ?) RETURNING {DELIVERY_COLUMNS}",
+            (stamp(moment + lease), stamp(moment), limit)).fetchall()
+    return sorted((delivery_of(row) for row in rows), key=lambda d: (d.created_at, d.id))
+
+
+def delivery_done(db: sqlite3.Connection, delivery_id: str, moment: dt.datetime) -> None:
+    db.execute("UPDATE deliveries SET status = 'delivered', delivered_at = ?, last_error = '' "
+               "WHERE id = ? AND status != 'delivered'", (stamp(moment), delivery_id))
+
+
+def delivery_failed(db: sqlite3.Connection, delivery_id: str, error: str, retry_at: dt.datetime | None) -> None:
+    """Pending again at `retry_at`, or `failed` without it; a delivery already made stays delivered."""
+    if retry_at is None:
+        db.execute("UPDATE deliveries SET status = 'failed', last_error = ? WHERE id = ? AND status = 'pending'",
+                   (error, delivery_id))
+    else:
+        db.execute("UPDATE deliveries SET next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'pending'",
+                   (stamp(retry_at), error, delivery_id))
+
+
+def deliveries(db: sqlite3.Connection, status: DeliveryStatus | None, limit: int) -> list[Delivery]:
+    where, values = ("status = ?", [status]) if status is not None else ("1", [])
+    rows = db.execute(f"SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE {where} ORDER BY created_at, id LIMIT ?",
+                      (*values, limit)).fetchall()
+    return [delivery_of(row) for row in rows]
+
+
+def delivery(db: sqlite3.Connection, delivery_id: str) -> Delivery | None:
+    row = db.execute(f"SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE id = ?", (delivery_id,)).fetchone()
+    return delivery_of(row) if row else None
+
+
+def retry_delivery(db: sqlite3.Connection, delivery_id: str, moment: dt.datetime) -> bool:
+    return db.execute("UPDATE deliveries SET status = 'pending', next_attempt_at = ? "
+                      "WHERE id = ? AND status = 'failed'", (stamp(moment), delivery_id)).rowcount == 1

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from submission.storage.migrations import migrations
-from submission.storage.records import ApiKey, Draft, Submission
+from submission.storage.records import ApiKey, Delivery, Draft, Submission
 
 #: Columns that databases made before versioned migrations may lack: added before `0001_initial` runs.
 LEGACY_COLUMNS = [
@@ -31,6 +31,8 @@ DRAFT_COLUMNS = ("d.id, d.token, d.form_id, d.language, d.data, d.done, d.prefil
                  "d.created_at, d.expires_at, d.days, d.code, s.receipt_token")
 ATTACHMENT_COLUMNS = "id, name, media_type, size, sha256"
 API_KEY_COLUMNS = "id, agency, name, created_at, revoked_at"
+DELIVERY_COLUMNS = ("id, submission_id, agency, status, attempts, created_at, next_attempt_at, last_error, "
+                    "delivered_at")
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -136,3 +138,9 @@ def draft_of(row: Any) -> Draft:
 def api_key_of(row: Any) -> ApiKey:
     return ApiKey(id=row[0], agency=row[1], name=row[2], created_at=dt.datetime.fromisoformat(row[3]),
                   revoked_at=dt.datetime.fromisoformat(row[4]) if row[4] else None)
+
+
+def delivery_of(row: Any) -> Delivery:
+    return Delivery(id=row[0], submission_id=row[1], agency=row[2], status=row[3], attempts=row[4],
+                    created_at=dt.datetime.fromisoformat(row[5]), next_attempt_at=dt.datetime.fromisoformat(row[6]),
+                    last_error=row[7], delivered_at=dt.datetime.fromisoformat(row[8]) if row[8] else None)

@@ -30,6 +30,8 @@ GIVEN: dict[str, tuple[str, Any]] = {
     "template_dirs": ("agency", (Path("agency"),)),
     "reload": ("true", True),
     "purge_every": ("60", 60.0),
+    "delivery_retry_days": ("7", 7),
+    "deliver_in_serve": ("yes", True),
 }
 
 #: Values each setting refuses (some only by the option: an empty variable counts as not set).
@@ -47,6 +49,8 @@ BAD: dict[str, tuple[str, ...]] = {
     "template_dirs": (str(ROOT / "README.md"),),
     "reload": ("maybe",),
     "purge_every": ("0", "hourly"),
+    "delivery_retry_days": ("0", "-1", "1.5", "week"),
+    "deliver_in_serve": ("maybe", "2"),
 }
 
 

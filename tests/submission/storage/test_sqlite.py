@@ -11,9 +11,11 @@ import json
 import multiprocessing
 import sqlite3
 import threading
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from submission.storage import Draft, NewSubmission, Submission, open_storage
+from submission.storage import IDEMPOTENCY_WINDOW, Draft, NewSubmission, Submission, open_storage
 from submission.storage.ids import helsinki_year
 from submission.storage.sqlite import SQLiteStorage
 from tests.submission.storage import new_submission as new
@@ -219,3 +221,48 @@ def test_a_failing_migration_leaves_the_database_as_it_was(tmp_path: Path) -> No
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     db.close()
     assert tables == {"deliveries"}  # neither 0001's tables nor schema_migrations: all or nothing
+
+
+def test_an_idempotency_key_past_its_window_makes_a_new_submission(tmp_path: Path) -> None:
+    storage = SQLiteStorage(tmp_path / "x.sqlite3")
+    (first,) = add(storage, new({"a": 1}, idempotency_key="k:kantelu:1"))
+    (again,) = add(storage, new({"a": 2}, idempotency_key="k:kantelu:2"))
+    with sqlite3.connect(tmp_path / "x.sqlite3") as db:  # both keys used a day and a minute ago
+        old = (datetime.now(UTC) - IDEMPOTENCY_WINDOW - timedelta(minutes=1)).isoformat(timespec="microseconds")
+        db.execute("UPDATE idempotency_keys SET created_at = ?", (old,))
+    db.close()
+    (later,) = add(storage, new({"a": 1}, idempotency_key="k:kantelu:1"))
+    (other,) = add(storage, new({"a": 9}, idempotency_key="k:kantelu:2"))  # other answers: no conflict now
+    assert not later.resent and later.id != first.id and not other.resent and other.id != again.id
+    (resent,) = add(storage, new({"a": 1}, idempotency_key="k:kantelu:1"))
+    assert resent.resent and resent.id == later.id  # the key now gives back the new submission
+    close(storage)
+
+
+def _claim_in_a_process(path: str, found: Any) -> None:
+    storage = SQLiteStorage(Path(path))
+
+    async def claim() -> list[str]:
+        claimed: list[str] = []
+        while batch := await storage.claim_deliveries(2, timedelta(minutes=5)):
+            claimed += [d.id for d in batch]
+        await storage.close()
+        return claimed
+
+    found.put(asyncio.run(claim()))
+
+
+def test_worker_processes_never_claim_the_same_delivery(tmp_path: Path) -> None:
+    storage = SQLiteStorage(tmp_path / "x.sqlite3")
+    add(storage, *(new({"i": i}, deliver_to=("lvv", "avi")) for i in range(50)))
+    close(storage)
+    found: Any = multiprocessing.get_context("spawn").Queue()
+    workers = [multiprocessing.get_context("spawn").Process(target=_claim_in_a_process,
+                                                            args=(str(tmp_path / "x.sqlite3"), found))
+               for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    claimed = [d for _ in workers for d in found.get(timeout=60)]
+    for worker in workers:
+        worker.join()
+    assert len(claimed) == len(set(claimed)) == 100
