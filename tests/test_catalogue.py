@@ -86,6 +86,8 @@ def test_filters_are_links_that_keep_the_search_and_mark_the_current_one(client:
     assert "/?lang=fi&q=lupa&agency=lvv&category=lupa" in links and "/?lang=fi&q=lupa" in links
     assert titles(page(client, "lang=fi&category=oikaisuvaatimus")) == ["Oikaisuvaatimus"]
     assert titles(page(client, "lang=fi&agency=nobody")) == []
+    switch = searched.xpath("//nav[@class='language-switch']//a/@href")
+    assert switch == ["/?lang=sv&q=lupa&category=lupa", "/?lang=en&q=lupa&category=lupa"]  # the search is kept
 
 
 def test_the_search_is_escaped_and_bounded(client: TestClient) -> None:

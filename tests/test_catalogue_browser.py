@@ -78,3 +78,30 @@ def test_the_nu_html_checker_finds_nothing(site: str, tmp_path: Path) -> None:
                             capture_output=True, text=True, timeout=600)
     messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
     assert [f"{Path(m['url']).name}:{m.get('lastLine')}: {m['message']}" for m in messages] == []
+
+
+def test_a_broken_form_s_page_for_its_author_passes_axe_and_nu_and_fits_320_px(browser: Any, tmp_path: Path) -> None:
+    """`lomake serve --reload`: the page that shows a broken file's problems is a page like the others."""
+    require(AXE, "axe-core")
+    shutil.copytree(SCHEMAS, tmp_path / "schemas")
+    kantelu = tmp_path / "schemas" / "kantelu.json"
+    kantelu.write_text(kantelu.read_text().replace('"type": "object",', '"type": "object"', 1))
+    person = tmp_path / "schemas" / "common" / "person.json"
+    person.write_text(person.read_text().replace('"type": "string"', '"type": "strin"', 1))
+    with serving(tmp_path, "--reload") as base:
+        context = browser.new_context(bypass_csp=True, viewport={"width": 320, "height": 800})
+        page = context.new_page()
+        for form_id in ("kantelu", "oikaisuvaatimus"):
+            answer = page.goto(f"{base}/forms/{form_id}?lang=en")
+            assert answer is not None and answer.status == 503
+            (tmp_path / f"broken-{form_id}.html").write_text(answer.text())  # as served, before axe is added
+            assert page.locator(".broken-form__problem").count() >= 1
+            assert axe_violations(page) == []
+            assert page.evaluate("document.documentElement.scrollWidth") <= 320
+            page.screenshot(path=str(SCREENSHOTS / f"broken-{form_id}-320.png"), full_page=True)
+        context.close()
+    if VNU.exists() and shutil.which("java"):
+        result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json",
+                                 *(str(p) for p in sorted(tmp_path.glob("broken-*.html")))],
+                                capture_output=True, text=True, timeout=600)
+        assert json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"] == []

@@ -50,7 +50,8 @@ async def index(request: Request) -> Response:
 
     html = app.pages.render("index.html", lang, languages=LANGUAGES, groups=groups(chosen), total=len(everything),
                             found=len(chosen), searched=bool(query or agency or category), query=query,
-                            agency=agency, category=category, agencies=agencies, categories=categories, here=here)
+                            agency=agency, category=category, agencies=agencies, categories=categories, here=here,
+                            switch_href=lambda code: here(lang=code))
     return HTMLResponse(html)
 
 
