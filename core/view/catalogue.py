@@ -97,8 +97,8 @@ def entry(form: Form, lang: str) -> Entry:
     description = str(form.root.get("description") or "")
     texts = [t for code in form.languages for t in (form.title_in(code), in_form_language(form, description, code))]
     return Entry(
-        id=form.id, lang=shown, title=form.title_in(shown), description=one_line(in_form_language(form, description,
-                                                                                                   shown)),
+        id=form.id, lang=shown, title=form.title_in(shown),
+        description=one_line(in_form_language(form, description, shown)),
         languages=form.languages, agency=form.agency.id, agency_name=form.agency.display_name(lang),
         category=category, category_name=category_name(category, lang), version=form.version, drafts=True,
         attachments=form.derived(attachments), words=fold(" ".join(texts)),
