@@ -17,14 +17,17 @@ from starlette.staticfiles import StaticFiles
 
 from core.catalog import load_catalog
 from core.errors import LomakeError
+from core.forms import Catalog
+from core.positions import located
 from core.settings import Settings
 from lomake.worker import Worker
 from renderer.html import Pages
 from submission.storage import DraftGone, Storage, StorageError, open_storage
 from web import api, drafts, exports, openapi, pages, read_api
 from web.embed import Embedding
-from web.errors import Failsafe, draft_gone, http_error, lomake_error
+from web.errors import Failsafe, broken_form, draft_gone, http_error, lomake_error
 from web.limits import BodyTimeout
+from web.reload import BrokenForm, Reloading
 from web.security import CrossOriginProtection, SecurityHeaders
 from web.state import Lomake
 
@@ -34,11 +37,11 @@ log = logging.getLogger("lomake")
 def create_app(settings: Settings, storage: Storage | None = None) -> Starlette:
     """The Lomake app for `settings`; a broken form file is logged and the others are served."""
     catalog = load_catalog(settings.schemas_dir)
-    for problem in catalog.problems:
+    for problem in located(catalog.problems):
         (log.warning if problem.warning else log.error)("%s", problem)
     state = Lomake(settings, catalog, storage or open_storage(settings.db_url), Pages(settings.template_dirs))
     handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
-        LomakeError: lomake_error, HTTPException: http_error, DraftGone: draft_gone,
+        LomakeError: lomake_error, HTTPException: http_error, DraftGone: draft_gone, BrokenForm: broken_form,
     }
     app = Starlette(routes=routes(), exception_handlers=handlers, lifespan=lifespan(state))
     app.state.lomake = state
@@ -47,8 +50,21 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Starlette:
     app.add_middleware(BodyTimeout, seconds=settings.body_timeout)
     app.add_middleware(Failsafe)  # inside SecurityHeaders: even an unexpected error gets the headers
     app.add_middleware(SecurityHeaders, public_url=settings.public_url)
-    app.add_middleware(Embedding, catalog=catalog)  # outside SecurityHeaders, which reads its mark
+    app.add_middleware(Embedding, catalog=lambda: state.catalog)  # outside SecurityHeaders, which reads its mark
+    if settings.reload:  # outermost: every request sees the forms as saved
+        app.add_middleware(Reloading, schemas_dir=settings.schemas_dir, loaded=reloaded(state), load=load_catalog)
     return app
+
+
+def reloaded(state: Lomake) -> Callable[[Catalog], None]:
+    """What a reload does with the forms loaded again: logs their problems and serves them."""
+    def serve(catalog: Catalog) -> None:
+        log.info("the forms changed: reloaded %d", len(catalog.forms))
+        for problem in located(catalog.problems):
+            (log.warning if problem.warning else log.error)("%s", problem)
+        state.reload(catalog)
+
+    return serve
 
 
 def routes() -> list[BaseRoute]:

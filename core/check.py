@@ -87,18 +87,12 @@ def check_form(
         agency = agencies.get(meta.agency or "lomake")
         if agency is None:
             problems.append(FormProblem(shown, f"/{META_KEY}/agency", f"no agency {meta.agency!r} in agencies/"))
+    try:
+        problems += _root_problems(form_id, shown, document, crawl, meta)
+    except (AttributeError, TypeError):  # a keyword not of its shape (`"allOf": 5`): the meta-schema's to report
+        if not _meta_problems(shown, document):
+            raise
     form_uri = next(iter(crawl.documents))
-    root = form_root(document, crawl, form_uri)
-    if json_type(root) != "object":
-        problems.append(FormProblem(shown, "", 'a form must be an object schema ("type": "object")'))
-    if meta is not None and (meta.pages or meta.review):
-        problems += [FormProblem(shown, at, message) for at, message in _page_problems(meta, root)]
-    if meta is not None and meta.rules:
-        resolver = document_resolver(crawl.registry.crawl(), form_uri)
-        problems += [FormProblem(shown, at, message) for at, message in _rule_problems(meta, root, resolver)]
-    if not (root.get("title") or root.get("ui:title")):
-        problems.append(FormProblem(shown, "/title", f"the form has no title: its heading is {humanise(form_id)!r}, "
-                                    "made from the file name; add a title", warning=True))
     languages = meta.languages if meta is not None else ()
     for uri, (path, doc) in crawl.documents.items():
         where = shown if uri == form_uri else str(path)
@@ -112,9 +106,28 @@ def check_form(
     return meta, agency, problems
 
 
+def _root_problems(form_id: str, shown: str, document: Schema, crawl: Crawl,
+                   meta: FormMeta | None) -> list[FormProblem]:
+    """The rules for the schema the form asks: an object, with a title, its pages and rules about its answers."""
+    problems: list[FormProblem] = []
+    form_uri = next(iter(crawl.documents))
+    root = form_root(document, crawl, form_uri)
+    if json_type(root) != "object":
+        problems.append(FormProblem(shown, "", 'a form must be an object schema ("type": "object")'))
+    if meta is not None and (meta.pages or meta.review):
+        problems += [FormProblem(shown, at, message) for at, message in _page_problems(meta, root)]
+    if meta is not None and meta.rules and form_uri not in crawl.unreadable:
+        resolver = document_resolver(crawl.registry.crawl(), form_uri)
+        problems += [FormProblem(shown, at, message) for at, message in _rule_problems(meta, root, resolver)]
+    if not (root.get("title") or root.get("ui:title")):
+        problems.append(FormProblem(shown, "/title", f"the form has no title: its heading is {humanise(form_id)!r}, "
+                                    "made from the file name; add a title", warning=True))
+    return problems
+
+
 def form_root(document: Schema, crawl: Crawl, uri: str) -> Schema:
     """The schema the form asks: the file's own, or what a root `$ref` points to."""
-    if "$ref" not in document:
+    if "$ref" not in document or uri in crawl.unreadable:
         return document
     try:
         return deref(document, document_resolver(crawl.registry.crawl(), uri))[0]
@@ -216,8 +229,8 @@ def check_document(shown: str, document: Any, crawl: Crawl, uri: str,
     ]
     for sub, at in iter_subschemas(document):  # with meta-schema errors too: the `ui:` keys are Lomake's own
         problems += [FormProblem(shown, p, m) for p, m in _ui_problems(sub, at)]
-    if meta:
-        return problems  # the rest reads the schema as valid JSON Schema
+    if meta or uri in crawl.unreadable:  # the rest reads the schema as valid JSON Schema
+        return problems or [FormProblem(shown, "", "not valid JSON Schema: a keyword does not have its shape")]
     cls = validator_class(crawl.registry.contents(uri))
     root = cls(crawl.registry.contents(uri), registry=crawl.registry.crawl())
     resolver = document_resolver(crawl.registry.crawl(), uri)

@@ -27,7 +27,7 @@ def read_json(path: Path, shown: str) -> tuple[Any, list[FormProblem]]:
     try:
         return json.loads(path.read_text(encoding="utf-8")), []
     except json.JSONDecodeError as exc:
-        return None, [FormProblem(shown, "", f"not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}")]
+        return None, [FormProblem(shown, "", f"not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno)]
     except (OSError, UnicodeDecodeError) as exc:
         return None, [FormProblem(shown, "", f"cannot be read: {exc}")]
 
@@ -63,16 +63,25 @@ class Crawl:
     documents: dict[str, tuple[Path, Any]] = field(default_factory=dict)
     problems: list[FormProblem] = field(default_factory=list)
     registry: Registry[Any] = field(default_factory=Registry)
+    #: Documents whose keywords are not the shapes JSON Schema gives them, so they cannot be crawled for their
+    #: subschemas: left out of the registry (their `$ref`s are not followed, refs to them do not resolve).
+    unreadable: set[str] = field(default_factory=set)
 
     def add(self, uri: str, path: Path, document: Any) -> None:
         self.documents[uri] = (path, document)
         if not isinstance(document, dict):
             return  # check_form reports it
         _, resource = _resource(uri, document)
-        self.registry = self.registry.with_resource(uri, resource)
+        registry = self.registry.with_resource(uri, resource)
         own_id = resource.id()
         if own_id and urldefrag(own_id)[0] != uri:
-            self.registry = self.registry.with_resource(urldefrag(own_id)[0], resource)
+            registry = registry.with_resource(urldefrag(own_id)[0], resource)
+        try:
+            registry.crawl()
+        except (AttributeError, TypeError, ValueError):  # `"properties": 1`: the meta-schema check reports it
+            self.unreadable.add(uri)
+            return
+        self.registry = registry
         for ref, _ in _refs(document):
             target = urldefrag(urljoin(uri, ref))[0]
             if target in self.documents or not target.startswith(BASE_URI):
@@ -89,7 +98,7 @@ class Crawl:
         """Report every `$ref` in every reached document that does not resolve."""
         registry = self.registry.crawl()
         for uri, (path, document) in self.documents.items():
-            if not isinstance(document, dict):
+            if not isinstance(document, dict) or uri in self.unreadable:
                 continue
             resolver = document_resolver(registry, uri)
             for ref, at in _refs(document):

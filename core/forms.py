@@ -380,15 +380,20 @@ def document_resolver(registry: Registry[Any], uri: str) -> Resolver[Any]:
 
 @dataclass(frozen=True)
 class FormProblem:
-    """One problem in a form file, printed as `file: /json/pointer: message`."""
+    """One problem in a form file, printed as `file:line:column: /json/pointer: message` (without the line and
+    column until placed)."""
 
     path: str
     pointer: str
     message: str
     warning: bool = False
+    #: Where in the file, from 1, as an editor counts (0: not placed; `core.positions.located` places them).
+    line: int = 0
+    column: int = 0
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.pointer or '/'}: {'warning: ' if self.warning else ''}{self.message}"
+        where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
+        return f"{where}: {self.pointer or '/'}: {'warning: ' if self.warning else ''}{self.message}"
 
 
 @dataclass(frozen=True)

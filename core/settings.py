@@ -27,8 +27,9 @@ T = TypeVar("T")
 def setting(default: T, help: str, read: Callable[[str], Any], *, metavar: str, flag: str = "",
             shown: str | None = None, many: bool = False) -> T:
     """A field of `Settings`: its `default`, `help`, how a flag's or variable's text is `read` (ValueError if
-    it is bad), the `flag` (`--` and the field's name by default), what the default is `shown` as, and
-    whether the flag may be given `many` times (the variable then holds them all, separated as in PATH)."""
+    it is bad), the `flag` (`--` and the field's name by default), what the default is `shown` as, whether
+    the flag may be given `many` times (the variable then holds them all, separated as in PATH). A yes/no
+    setting (a `bool` default) is a flag given without a value; its variable says yes or no."""
     spec = {"help": help, "read": read, "metavar": metavar, "flag": flag, "shown": shown, "many": many}
     return field(default=default, metadata=spec)
 
@@ -71,12 +72,6 @@ def _seconds(text: str) -> float:
     if not math.isfinite(seconds) or seconds <= 0:
         raise ValueError(f"{text!r} is not a time: give more than 0 seconds, e.g. 30 or 0.5")
     return seconds
-
-
-def _yes(text: str) -> bool:
-    if text.strip().lower() not in ("1", "true", "yes", "0", "false", "no"):
-        raise ValueError(f"{text!r} is not yes or no: give true or false")
-    return text.strip().lower() in ("1", "true", "yes")
 
 
 def _days(text: str) -> int:
@@ -124,7 +119,7 @@ class Settings:
                           metavar="URL", flag="--db")
     #: A flag: given, it is true.
     upgrade_db: bool = setting(False, "Apply the database's pending migrations at start (PostgreSQL is never "
-                                      "upgraded otherwise: see `lomake db upgrade`).", _yes, metavar="")
+                                      "upgraded otherwise: see `lomake db upgrade`).", _switch, metavar="", shown="no")
     host: str = setting("127.0.0.1", "Address to listen on; 0.0.0.0 or :: for every interface.", _host,
                         metavar="HOST")
     port: int = setting(8000, "Port to listen on.", _port, metavar="PORT")
@@ -146,14 +141,17 @@ class Settings:
     template_dirs: tuple[Path, ...] = setting(
         (), "A template folder searched before the built-in ones (an agency's own form.html); give it again for "
             "more.", _folder, metavar="DIRECTORY", flag="--templates", shown="", many=True)
+    reload: bool = setting(False, "For form authors, never in production: reload the forms when a file under "
+                                  "--schemas changes, and show a broken form's problems on its page.", _switch,
+                           metavar="", shown="no")
     purge_every: float = setting(3600.0, "Seconds between purges of expired drafts and unclaimed uploads (each "
                                          "process purges; it is idempotent).", _seconds, metavar="SECONDS")
     delivery_retry_days: int = setting(3, "Days a delivery to an agency's webhook is tried again after it was "
                                           "created, with growing pauses; then it is given up (a dead letter).",
                                        _days, metavar="DAYS")
-    deliver_in_serve: bool = setting(False, "yes: the server also delivers to the agencies' webhooks, as a "
+    deliver_in_serve: bool = setting(False, "The server also delivers to the agencies' webhooks, as a "
                                             "`lomake worker` beside it would (small sites).", _switch,
-                                     metavar="yes/no", shown="no")
+                                     metavar="", shown="no")
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,12 @@ from core.catalog import form_files, load_agencies, load_form
 from core.check import check_part
 from core.forms import Agency, Form, FormProblem
 from core.i18n import load_translations
+from core.positions import located, schema_place
 
 
 def check_paths(paths: list[Path]) -> list[FormProblem]:
-    """Check form files, shared parts (files in a `common/` folder) or whole schemas folders."""
+    """Check form files, shared parts (files in a `common/` folder) or whole schemas folders: every problem in
+    every file they reach by `$ref`, at its line and column."""
     problems: list[FormProblem] = []
     for path in paths:
         translations = load_translations(path if path.is_dir() else path.parent)
@@ -33,7 +35,7 @@ def check_paths(paths: list[Path]) -> list[FormProblem]:
         else:
             agencies, more = load_agencies(path.parent)
             problems += more + _loaded_form_problems(path, path.parent, agencies, translations)
-    return list(dict.fromkeys(problems))
+    return located(dict.fromkeys(problems))
 
 
 def _loaded_form_problems(path: Path, root: Path, agencies: Mapping[str, Agency],
@@ -48,7 +50,7 @@ def raw_json_warnings(form: Form) -> list[FormProblem]:
     from core.view.fields import walk
 
     return [
-        FormProblem(str(form.path), f.pointer, f"the field {f.label!r} is shown as a JSON text field: "
-                    f"{f.construct or 'this schema'} has no control yet", warning=True)
+        FormProblem(*schema_place(form, f.pointer), f"the field {f.label!r} ({f.pointer}) is shown as a JSON text "
+                    f"field: {f.construct or 'this schema'} has no control yet", warning=True)
         for f in walk(form_view(form, form.meta.languages[0]).fields) if f.kind == "json"
     ]

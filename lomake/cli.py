@@ -355,9 +355,10 @@ def delivery_retry(delivery_id: str, db_url: str) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def check(paths: tuple[Path, ...]) -> None:
-    """Check form files (or folders of them); print `file: /pointer: message` per problem.
+    """Check form files (or folders of them); print `file:line:column: /pointer: message` per problem.
 
-    Exits 1 if there is any error; warnings (constructs not supported yet) do not fail.
+    Follows `$ref`s into shared parts (common/): a problem there names the part. Exits 1 if there is any
+    error; warnings (constructs not supported yet) do not fail.
     """
     from lomake.check import check_paths
 

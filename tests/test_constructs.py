@@ -65,7 +65,8 @@ def test_check_warns_for_each_field_still_shown_as_json_naming_the_construct(tmp
         {"type": "string"}, {"type": "object", "properties": {"a": {"title": "A", "type": "string"}}}]}}}
     (tmp_path / "sekalainen.json").write_text(json.dumps(mixed))
     found = [p for p in check_paths([tmp_path / "sekalainen.json"]) if "has no control yet" in p.message]
-    assert [(p.pointer, p.warning) for p in found] == [("/arvo", True)]
+    assert [(p.pointer, p.warning, p.line) for p in found] == [("/properties/arvo", True, 1)]  # the schema's place
+    assert "(/arvo)" in found[0].message
     assert "oneOf/anyOf of objects and other types" in found[0].message and "'Arvo'" in found[0].message
 
 

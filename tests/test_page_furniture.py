@@ -202,9 +202,10 @@ def test_the_index_names_agencies_and_categories_in_words(client: TestClient) ->
     doc = lxml.html.fromstring(client.get("/?lang=fi").text)
     assert doc.xpath("string(//title)") == "Lomakkeet – Lomake-palvelu"
     assert {"Lupa- ja valvontavirasto", "Espoon kaupunki"} <= {h.text_content() for h in doc.xpath("//h2")}
-    items = [li.text_content() for li in doc.xpath("//ul[@class='form-list']/li")]
+    items = [a.text_content() for a in doc.xpath("//ul[@class='form-list']/li/a")]
     assert "Oikaisuvaatimus" in items  # not "Oikaisuvaatimus (oikaisuvaatimus)"
     assert not any("(" in item for item in items)
+    assert "Oikaisuvaatimus" in [h.text_content() for h in doc.xpath("//h3")]  # the category, in words
     english = lxml.html.fromstring(client.get("/?lang=en").text)
     assert "Permit and Supervision Agency" in english.xpath("string(//main)")
     assert "Feedback" in english.xpath("string(//main)") or "Complaint" in english.xpath("string(//main)")

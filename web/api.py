@@ -11,20 +11,38 @@ from starlette.responses import JSONResponse, Response
 from core.errors import BadRequest, Invalid, NotFound, Problem, Unauthorized
 from core.forms import Form
 from core.messages import text
+from core.view.catalogue import Entry, select
 from submission.journey import prefilled_pointers
 from submission.storage import KEY, ApiKey, IdempotencyConflict
 from submission.validate import accept_partial
 from web.bodies import take_data_urls
 from web.limits import parse_json
-from web.state import Lomake, language, link, lomake, read_body, require_media_type
+from web.pages import catalogue_entries, catalogue_query
+from web.state import Lomake, base_url, language, link, lomake, read_body, require_media_type
 
 #: What an `Idempotency-Key` may be: printable ASCII, 1 to 255 characters.
 IDEMPOTENCY_KEY = re.compile(r"[\x20-\x7e]{1,255}")
 
 
 async def api_forms(request: Request) -> Response:
-    forms = lomake(request).catalog.forms.values()
-    return JSONResponse({"forms": [{"id": f.id, "title": f.title, "version": f.version} for f in forms]})
+    """The catalogue as the index page shows it (`web.pages.index`): the same search and filters, in `?lang=`."""
+    app, lang = lomake(request), language(request)
+    query, agency, category = catalogue_query(request)
+    return JSONResponse({"forms": [listed(request, app.catalog.forms[e.id], e)
+                                   for e in select(catalogue_entries(app, lang), query, agency, category)]})
+
+
+def listed(request: Request, form: Form, e: Entry) -> dict[str, Any]:
+    """One form of the list: `id`, `title` (in the form's first language) and `version`, then the catalogue's."""
+    return {
+        "id": form.id, "title": form.title, "version": form.version,
+        "titles": {code: form.title_in(code) for code in form.languages}, "lang": e.lang,
+        "title_shown": e.title, "description": e.description, "languages": list(e.languages),
+        "agency": {"id": e.agency, "name": e.agency_name},
+        "category": {"id": e.category, "name": e.category_name} if e.category else None,
+        "drafts": e.drafts, "attachments": e.attachments,
+        "url": base_url(lomake(request).settings.public_url, request.scope) + e.path,
+    }
 
 
 async def api_form(request: Request) -> Response:

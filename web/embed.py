@@ -12,6 +12,7 @@ embedding site with a cookie jar of its own, which no other site's pages ever se
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from starlette.requests import Request
@@ -105,8 +106,9 @@ class Embedding:
     """Serves `/embed/<page>` as `<page>`, marked embedded (`Embedded` in the scope), with its redirects
     and cookies made for an iframe. Outermost: `SecurityHeaders` inside reads the mark."""
 
-    def __init__(self, app: ASGIApp, catalog: Catalog) -> None:
+    def __init__(self, app: ASGIApp, catalog: Callable[[], Catalog]) -> None:
         self.app = app
+        #: The app's catalog as it is now (`--reload` loads it again).
         self.catalog = catalog
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -116,7 +118,7 @@ class Embedding:
             await self.app(scope, receive, send)
             return
         raw = scope.get("raw_path")
-        scope = {**scope, "path": page, MARK: Embedded(agency_of_path(self.catalog, page)),
+        scope = {**scope, "path": page, MARK: Embedded(agency_of_path(self.catalog(), page)),
                  "raw_path": raw[len(PREFIX):] if isinstance(raw, bytes) and raw.startswith(PREFIX.encode()) else raw}
 
         async def embedded_send(message: Message) -> None:

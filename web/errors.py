@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
@@ -12,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.errors import Gone, LomakeError, Problem, Unauthorized
 from core.messages import LANGUAGES, text
+from web.reload import BrokenForm
 from web.state import language, lomake
 
 #: The pages keep each option of a choice between objects under `/@<index>`; the JSON has no such level.
@@ -45,6 +47,28 @@ async def http_error(request: Request, exc: Exception) -> Response:
     lang = language(request)
     message = text(lang, "not_found") if exc.status_code == 404 else str(exc.detail)
     return error_response(request, exc.status_code, [Problem("", message)])
+
+
+async def broken_form(request: Request, exc: Exception) -> Response:
+    """A form file that does not load, in `--reload` mode: its problems for its author, each at its file, line
+    and column (503: the page works again once the file is fixed). The API answers its error shape."""
+    assert isinstance(exc, BrokenForm)
+    if _wants_json(request):
+        return await lomake_error(request, exc)
+    app, lang = lomake(request), language(request)
+    root = app.settings.schemas_dir
+    shown = [(_relative(p.path, root), p) for p in exc.file_problems]
+    html = app.pages.render("broken_form.html", lang, languages=LANGUAGES, form_id=exc.form_id, problems=shown,
+                            schemas_dir=str(root))
+    return HTMLResponse(html, status_code=exc.status, headers={"cache-control": "no-store", "retry-after": "1"})
+
+
+def _relative(path: str, root: Path) -> str:
+    """A problem's file as the author knows it: below the schemas folder."""
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path
 
 
 def error_response(request: Request, status: int, problems: list[Problem]) -> Response:

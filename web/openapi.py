@@ -85,10 +85,24 @@ _SENDING = (400, 403, 404, 408, 413, 415, 422, 500)
 #: Every operation of the API, by method and path (the route's path, as `server.routes()` has it).
 OPERATIONS: Mapping[tuple[str, str], Operation] = {
     ("GET", "/api/v1/forms"): Operation(
-        "List the forms", "Every form the service offers, with its title in its first language and its version.",
-        {200: Answer("The forms.", _obj({"forms": {"type": "array", "items": _obj(
-            {"id": _STRING, "title": _STRING, "version": _STRING})}}))},
-        errors=(500,)),
+        "List the forms", "The catalogue, as the index page shows it: every form the service offers (or those the "
+        "search and filters let through), in agency, category and title order, with its title in its first "
+        "language (`title`) and in each of its languages, its version, and the catalogue's facts in `lang`.",
+        {200: Answer("The forms.", _obj({"forms": {"type": "array", "items": _obj({
+            "id": _STRING, "title": _STRING, "version": _STRING,
+            "titles": {"type": "object", "additionalProperties": _STRING},
+            "lang": _STRING, "title_shown": _STRING, "description": _STRING,
+            "languages": {"type": "array", "items": _STRING},
+            "agency": _obj({"id": _STRING, "name": _STRING}),
+            "category": {"oneOf": [_obj({"id": _STRING, "name": _STRING}), {"type": "null"}]},
+            "drafts": {"type": "boolean"}, "attachments": {"enum": ["required", "optional", "none"]},
+            "url": _URL})}}))},
+        errors=(500,), query={
+            **_LANG,
+            "q": (_STRING, "Only forms whose title or description, in any of their languages, has every word "
+                           "(case and accents ignored: `rattelse` finds `rättelse`)."),
+            "agency": (_STRING, "Only this agency's forms (its id)."),
+            "category": (_STRING, "Only forms of this category (its id).")}),
     ("GET", "/api/v1/forms/{form_id}"): Operation(
         "A form's JSON Schema", "The form's JSON Schema as its file has it (`$ref`s to shared parts are relative "
         "to the file; this document's `components.schemas` holds them resolved).",

@@ -6,6 +6,7 @@ import hashlib
 import re
 import secrets
 from functools import partial
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -13,7 +14,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from core.errors import Invalid, NotFound, Problem
 from core.formats import date_shown
 from core.forms import Form, in_language
-from core.messages import LANGUAGES, has_text, text
+from core.messages import LANGUAGES, text
+from core.view.catalogue import Entry, choices, entry, groups, select
 from renderer.pdf import receipt_pdf
 from renderer.receipt import Receipt, contact, receipt
 from submission.coerce import apply_action, coerce
@@ -29,26 +31,40 @@ UPLOADS_COOKIE = "lomake_uploads"
 #: The cookie naming a one-page form's receipt just after sending, and for how many seconds.
 SENT_COOKIE = "lomake_sent"
 SENT_REMEMBERED = 30 * 60
+#: The longest search the catalogue reads, in characters; the rest is left out.
+SEARCH_CHARS = 200
 
 
 async def index(request: Request) -> Response:
+    """The catalogue: every form under its agency and category, searched (`?q=`) and filtered (`?agency=`,
+    `?category=`) on the server."""
     app, lang = lomake(request), language(request)
-    html = app.pages.render("index.html", lang, agencies=forms_by_agency(list(app.catalog.forms.values()), lang),
-                            languages=LANGUAGES)
+    everything = catalogue_entries(app, lang)
+    query, agency, category = catalogue_query(request)
+    chosen = select(everything, query, agency, category)
+    agencies, categories = choices(everything)
+
+    def here(**change: str) -> str:
+        params = {"lang": lang, "q": query, "agency": agency, "category": category, **change}
+        return "/?" + urlencode({k: v for k, v in params.items() if v})
+
+    html = app.pages.render("index.html", lang, languages=LANGUAGES, groups=groups(chosen), total=len(everything),
+                            found=len(chosen), searched=bool(query or agency or category), query=query,
+                            agency=agency, category=category, agencies=agencies, categories=categories, here=here,
+                            switch_href=lambda code: here(lang=code))
     return HTMLResponse(html)
 
 
-def forms_by_agency(forms: list[Form], lang: str) -> list[tuple[str, list[tuple[Form, str]]]]:
-    """The index: forms under their agency's name, each with its category in words (none when the form's
-    title already says it, or the category has no text)."""
-    groups: dict[str, list[tuple[Form, str]]] = {}
-    for form in forms:
-        key = f"category_{form.meta.category}"
-        category = text(lang, key) if form.meta.category and has_text(key) else ""
-        if category.casefold() == form.title_in(form.shown_language(lang)).casefold():
-            category = ""
-        groups.setdefault(form.agency.display_name(lang), []).append((form, category))
-    return sorted(groups.items(), key=lambda group: group[0])
+def catalogue_entries(app: Lomake, lang: str) -> list[Entry]:
+    """Every form of the catalog as the catalogue shows it in `lang`."""
+    return [entry(form, lang) for form in app.catalog.forms.values()]
+
+
+def catalogue_query(request: Request) -> tuple[str, str, str]:
+    """The search words (at most `SEARCH_CHARS` characters) and the agency and category filtered by."""
+    params = request.query_params
+    return (" ".join(params.get("q", "").split())[:SEARCH_CHARS], params.get("agency", "").strip(),
+            params.get("category", "").strip())
 
 
 async def accessibility(request: Request) -> Response:

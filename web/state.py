@@ -23,6 +23,7 @@ from submission.service import Submissions, deliver_to_webhook
 from submission.storage import Attachment, Storage
 from submission.validate import CompiledForms
 from web.embed import embedded
+from web.reload import BrokenForm, form_problems
 
 #: A capability in a URL or cookie: 256 random bits, URL-safe base64.
 TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -60,8 +61,18 @@ class Lomake:
         form_id = request.path_params["form_id"]
         form = self.catalog.forms.get(form_id)
         if form is None:
+            problems = form_problems(self.settings.schemas_dir, form_id) if self.settings.reload else None
+            if problems:
+                raise BrokenForm(form_id, problems)
             raise NotFound(text(language(request), "unknown_form", form_id=form_id))
         return form
+
+    def reload(self, catalog: Catalog) -> None:
+        """The forms as loaded again (`--reload`): the pages and views of the old ones are forgotten."""
+        self.catalog = catalog
+        self._views.clear()
+        self._blank_pages.clear()
+        self.__dict__.pop("embedded", None)  # made again, from the new catalog, when next asked for
 
     def view(self, form: Form, lang: str) -> FormView:
         key = (form.id, form.hash, lang)

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from lomake.check import check_paths
 from lomake.cli import main
-from tests.conftest import form_client
+from tests.conftest import form_client, unplaced
 
 FORM = {
     "title": "Palaute", "type": "object", "required": ["aihe"],
@@ -66,7 +66,7 @@ def test_extract_writes_a_template_and_a_catalog_per_language(tmp_path: Path) ->
 def test_check_names_each_untranslated_text_per_language(tmp_path: Path) -> None:
     write_forms(tmp_path)
     CliRunner().invoke(main, ["i18n", "extract", "--schemas", str(tmp_path)])
-    untranslated = [str(p) for p in check_paths([tmp_path / "palaute.json"]) if "translation" in p.message]
+    untranslated = [unplaced(p) for p in check_paths([tmp_path / "palaute.json"]) if "translation" in p.message]
     assert f"{tmp_path}/palaute.json: /properties/aihe/title: warning: no sv translation for 'Aihe' (locale/sv.po)" \
         in untranslated
     assert f"{tmp_path}/common/osoite.json: /properties/katu/title: warning: no sv translation for 'Katuosoite' " \

@@ -1,14 +1,16 @@
-"""`lomake check`: every problem as `file: /json/pointer: message`, exit 1 on errors."""
+"""`lomake check`: every problem as `file:line:column: /json/pointer: message`, exit 1 on errors."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
+from core.catalog import load_catalog
 from lomake.check import check_paths
 from lomake.cli import main
 from tests.conftest import SCHEMAS
@@ -22,6 +24,12 @@ def write(folder: Path, name: str, schema: Any) -> Path:
 
 
 def lines(folder: Path, *names: str) -> list[str]:
+    """The problems as printed, without their line and column (the tests of `placed` check those)."""
+    return [re.sub(r"^(\S+?):\d+:\d+: ", r"\1: ", str(p).replace(f"{folder}/", ""))
+            for p in check_paths([folder / n for n in names])]
+
+
+def placed(folder: Path, *names: str) -> list[str]:
     return [str(p).replace(f"{folder}/", "") for p in check_paths([folder / n for n in names])]
 
 
@@ -39,14 +47,14 @@ def test_cli_prints_problems_and_exits_1(tmp_path: Path) -> None:
     runner = CliRunner()
     failing = runner.invoke(main, ["check", str(tmp_path / "a.json"), str(tmp_path / "b.json")])
     assert failing.exit_code == 1
-    assert failing.output == (f"{tmp_path}/a.json: /properties/x/type: not valid JSON Schema: "
+    assert failing.output == (f"{tmp_path}/a.json:1:74: /properties/x/type: not valid JSON Schema: "
                               "'strin' is not valid under any of the given schemas\n")
     passing = runner.invoke(main, ["check", str(tmp_path / "b.json")])
     assert (passing.exit_code, passing.output) == (0, "")
 
 
 @pytest.mark.parametrize(("schema", "expected"), [
-    ('{"title": "x",', "a.json: /: not valid JSON: line 1 column 15: Expecting property name enclosed in double quotes"),
+    ('{"title": "x",', "a.json: /: not valid JSON: Expecting property name enclosed in double quotes"),
     ([1], "a.json: /: a form file must be a JSON object"),
     ({"$schema": "http://json-schema.org/draft-03/schema#", **form()},
      "a.json: /$schema: unknown JSON Schema draft 'http://json-schema.org/draft-03/schema#'; "
@@ -103,7 +111,8 @@ def test_unsupported_constructs_warn_without_failing(tmp_path: Path) -> None:
     write(tmp_path, "a.json", form(x={"title": "X", "oneOf": [{"type": "object", "properties": {}}, {"type": "string"}]}))
     result = CliRunner().invoke(main, ["check", str(tmp_path / "a.json")])
     assert result.exit_code == 0
-    assert result.output == (f"{tmp_path}/a.json: /x: warning: the field 'X' is shown as a JSON text field: "
+    assert result.output == (f"{tmp_path}/a.json:1:54: /properties/x: warning: the field 'X' (/x) is shown as a JSON "
+                             "text field: "
                              "oneOf/anyOf of objects and other types has no control yet\n")
 
 
@@ -236,3 +245,91 @@ def test_an_answer_required_only_when_it_applies_is_not_warned_about(tmp_path: P
         "then": {"required": ["kasittely"], "properties": {"kasittely": NO_SEWAGE["properties"]["kasittely"]}}}  # type: ignore[index]
     write(tmp_path, "jatevesi.json", fixed)
     assert check_paths([tmp_path / "jatevesi.json"]) == []
+
+
+def test_every_problem_has_its_line_and_column(tmp_path: Path) -> None:
+    write(tmp_path, "a.json", """{
+  "title": "Lomake",
+  "type": "object",
+  "x-lomake": {"languages": ["de"]},
+  "properties": {
+    "x": {
+      "title": "X",
+      "type": "strin",
+      "ui:widjet": "textarea"
+    },
+    "y": {"title": "Y", "type": "integer", "minimum": 1, "default": 0}
+  }
+}""")
+    assert placed(tmp_path, "a.json") == [
+        "a.json:4:30: /x-lomake/languages/0: Input should be 'fi', 'sv' or 'en'",
+        "a.json:4:16: /x-lomake/languages: Tuple should have at least 1 item after validation, not 0",
+        "a.json:8:7: /properties/x/type: not valid JSON Schema: 'strin' is not valid under any of the given schemas",
+        "a.json:9:7: /properties/x/ui:widjet: unknown key 'ui:widjet'; did you mean 'ui:widget'?",
+    ]
+    write(tmp_path, "a.json", '{\n  "title": "Lomake",\n  "type": "object",\n  "properties": {\n    "y": '
+                              '{"title": "Y", "type": "integer", "minimum": 1, "default": 0}\n  }\n}')
+    assert placed(tmp_path, "a.json") == [
+        "a.json:5:58: /properties/y/default: the default is not valid: 0 is less than the minimum of 1"]
+
+
+def test_a_syntax_error_is_placed_where_the_json_breaks(tmp_path: Path) -> None:
+    write(tmp_path, "a.json", '{\n  "title": "Lomake",\n  "type": "object"\n  "properties": {}\n}')
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "a.json")])
+    assert (result.exit_code, result.output) == (
+        1, f"{tmp_path}/a.json:4:3: /: not valid JSON: Expecting ',' delimiter\n")
+
+
+def test_a_missing_key_is_placed_at_the_object_that_lacks_it(tmp_path: Path) -> None:
+    write(tmp_path, "a.json", '\n\n  {"type": "object", "properties": {}}')
+    assert placed(tmp_path, "a.json") == [
+        "a.json:3:3: /title: warning: the form has no title: its heading is 'A', made from the file name; add a title"]
+
+
+def test_problems_behind_a_ref_are_placed_in_the_shared_part(tmp_path: Path) -> None:
+    """`$ref`s are followed across files: a part's own problems at their place in the part, a construct the page
+    cannot ask at the schema that declares it, in the part, with the answer's pointer in the message."""
+    write(tmp_path, "common/person.json", """{
+  "type": "object",
+  "properties": {
+    "nimi": {"title": "Nimi", "type": "string", "pattern": "(a"},
+    "muu": {"title": "Muu", "oneOf": [{"type": "object", "properties": {}}, {"type": "string"}]}
+  }
+}""")
+    write(tmp_path, "a.json", """{
+  "title": "Lomake",
+  "type": "object",
+  "properties": {
+    "hakija": {"title": "Hakija", "$ref": "common/person.json"},
+    "puuttuu": {"title": "P", "$ref": "common/person.json#/properties/puuttuu"}
+  }
+}""")
+    assert placed(tmp_path, "a.json") == [
+        "a.json:6:31: /properties/puuttuu/$ref: $ref 'common/person.json#/properties/puuttuu' does not resolve",
+        "common/person.json:4:49: /properties/nimi/pattern: the pattern is not an ECMA-262 regular expression: "
+        "Unbalanced parenthesis",
+    ]
+    write(tmp_path, "a.json", """{
+  "title": "Lomake",
+  "type": "object",
+  "properties": {
+    "hakija": {"title": "Hakija", "$ref": "common/person.json"}
+  }
+}""")
+    write(tmp_path, "common/person.json", (tmp_path / "common/person.json").read_text().replace('"(a"', '"a"'))
+    assert placed(tmp_path, "a.json") == [
+        "common/person.json:5:5: /properties/muu: warning: the field 'Muu' (/hakija/muu) is shown as a JSON text "
+        "field: oneOf/anyOf of objects and other types has no control yet"]
+
+
+@pytest.mark.parametrize("shape", [{"properties": 1}, {"items": 3}, {"allOf": 5}, {"$defs": []},
+                                   {"properties": {"a": 3}}, {"$ref": "#/x", "properties": 1}])
+def test_a_keyword_not_of_its_shape_is_reported_not_a_crash(tmp_path: Path, shape: dict[str, Any]) -> None:
+    """What an author has half typed (`"properties": 1`) is a problem at its place, in a form or a part."""
+    write(tmp_path, "a.json", {"title": "A", "type": "object", **shape})
+    write(tmp_path, "common/p.json", {"title": "P", **shape})
+    write(tmp_path, "b.json", form(p={"title": "P", "$ref": "common/p.json"}))
+    assert any("not valid JSON Schema" in line for line in lines(tmp_path, "a.json"))
+    found = lines(tmp_path, "b.json")
+    assert any(line.startswith("common/p.json: ") and "not valid JSON Schema" in line for line in found), found
+    assert set(load_catalog(tmp_path).forms) == set()

@@ -29,6 +29,7 @@ GIVEN: dict[str, tuple[str, Any]] = {
     "body_timeout": ("0.5", 0.5),
     "header_timeout": ("2", 2.0),
     "template_dirs": ("agency", (Path("agency"),)),
+    "reload": ("true", True),
     "purge_every": ("60", 60.0),
     "delivery_retry_days": ("7", 7),
     "deliver_in_serve": ("yes", True),
@@ -49,6 +50,7 @@ BAD: dict[str, tuple[str, ...]] = {
     "body_timeout": ("0", "-3", "soon", "nan", "inf"),
     "header_timeout": ("-1",),
     "template_dirs": (str(ROOT / "README.md"),),
+    "reload": ("maybe",),
     "purge_every": ("0", "hourly"),
     "delivery_retry_days": ("0", "-1", "1.5", "week"),
     "deliver_in_serve": ("maybe", "2"),
@@ -90,7 +92,7 @@ def test_the_defaults_are_the_settings_defaults() -> None:
 @pytest.mark.parametrize("name", list(SETTINGS))
 def test_each_setting_is_given_by_its_option(name: str) -> None:
     text, value = GIVEN[name]
-    flag = isinstance(SETTINGS[name].default, bool)
+    flag = isinstance(SETTINGS[name].default, bool)  # a yes/no setting's flag takes no value
     assert getattr(read([SETTINGS[name].flag] if flag else [SETTINGS[name].flag, text]), name) == value
 
 
