@@ -22,12 +22,12 @@ from submission.storage.errors import (
 )
 from submission.storage.ids import KEY, normalise_code
 from submission.storage.protocol import UPLOAD_GRACE, Storage
-from submission.storage.records import ApiKey, Attachment, Draft, NewSubmission, Submission
+from submission.storage.records import ApiKey, Attachment, Draft, FormUsage, NewSubmission, Submission
 from submission.storage.sqlite import SQLiteStorage
 
 __all__ = [
     "ENGINES", "KEY", "UPLOAD_GRACE", "ApiKey", "Attachment", "AttachmentGone", "Draft", "DraftGone",
-    "DuplicateReference", "NewSubmission", "Storage", "StorageError", "Submission", "UnknownCursor",
+    "DuplicateReference", "FormUsage", "NewSubmission", "Storage", "StorageError", "Submission", "UnknownCursor",
     "UnsupportedDatabase", "normalise_code", "open_storage",
 ]
 

@@ -20,7 +20,7 @@ import submission.storage.sqlite_queries as q
 from core.schema import canonical_json
 from submission.storage.errors import AttachmentGone, DraftGone, DuplicateReference
 from submission.storage.migrations import MigrationState, states
-from submission.storage.records import ApiKey, Attachment, Draft, NewSubmission, Submission
+from submission.storage.records import ApiKey, Attachment, Draft, FormUsage, NewSubmission, Submission
 from submission.storage.sqlite_schema import (
     SUBMISSION_COLUMNS,
     Transaction,
@@ -208,6 +208,9 @@ class SQLiteStorage:
 
     async def count_submissions(self, form_id: str | None = None, since: dt.datetime | None = None) -> int:
         return await self._on_side(q.count_submissions, form_id, since)
+
+    async def usage(self, now: dt.datetime | None = None) -> list[FormUsage]:
+        return await self._on_side(q.usage, now or dt.datetime.now(dt.UTC))
 
     # Attachments
 
