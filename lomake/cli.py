@@ -398,7 +398,9 @@ def render(form_id: str, schemas_dir: Path, lang: str | None) -> None:
                                            "service catalogue (PTV); needs --public-url.")
 @SCHEMAS
 @DB
-@setting_option(SETTINGS["public_url"])
+@click.option("--public-url", "public_url", type=SettingText(SETTINGS["public_url"]), default=None, metavar="URL",
+              envvar=SETTINGS["public_url"].env, show_envvar=True,
+              help="The address people reach the service at, as for serve: ptv.json's form addresses start with it.")
 def inventory(out_dir: Path, ptv: bool, schemas_dir: Path, db_url: str, public_url: str | None) -> None:
     """Write the form inventory: one row per form (owner, version, languages, what it asks, records metadata,
     accessibility and use), as CSV for spreadsheets (UTF-8 with BOM) and as one self-contained HTML page with

@@ -10,6 +10,7 @@ import importlib.util
 import io
 import json
 import re
+import shlex
 import sqlite3
 import time
 from pathlib import Path
@@ -157,3 +158,21 @@ def test_usage_at_scale_is_counted_in_the_database_quickly(tmp_path: Path) -> No
     assert {u.form_id: u.drafts_sent for u in found} == sent
     assert all(u.median_seconds_to_send is not None and 0 <= u.median_seconds_to_send <= 7200 for u in found)
     assert all(sum(u.per_month.values()) == u.last_365_days for u in found)  # 50,000 minutes: about 35 days
+
+
+def test_the_docs_example_runs(tmp_path: Path) -> None:
+    block = re.search(r"```sh\n(.*?)```", (ROOT / "docs" / "inventory.md").read_text(), re.S)
+    assert block is not None
+    commands = [shlex.split(line) for line in block.group(1).splitlines() if line.strip()]
+    assert len(commands) == 2
+    stored(tmp_path / "lomake.sqlite3")
+    for command in commands:
+        assert command[:2] == [".venv/bin/lomake", "inventory"]
+        args = command[1:]
+        args[args.index("--db") + 1] = f"sqlite:///{tmp_path}/lomake.sqlite3"
+        args[args.index("--out") + 1] = str(tmp_path / "inventory")
+        args[args.index("--schemas") + 1] = str(ROOT / args[args.index("--schemas") + 1])
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+        assert [Path(line).name for line in result.output.splitlines()] == [
+            "inventory.csv", "inventory.html", *(["ptv.json"] if "--ptv" in args else [])]
