@@ -74,6 +74,24 @@ def run_inventory(path: Path, out: Path) -> float:
     return time.monotonic() - started
 
 
+def time_usage(path: Path) -> float:
+    """The seconds `Storage.usage()` takes on its own, in this process."""
+    import asyncio
+
+    sys.path.insert(0, str(ROOT))
+    from submission.storage import open_storage
+
+    async def work() -> float:
+        storage = open_storage(f"sqlite:///{path}")
+        started = time.monotonic()
+        await storage.usage()
+        took = time.monotonic() - started
+        await storage.close()
+        return took
+
+    return asyncio.run(work())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stored", type=int, default=1_000_000)
@@ -86,6 +104,13 @@ def main() -> None:
         print(f"fill: {fill(path, args.stored):.1f} s ({path.stat().st_size / 1e6:.0f} MB)", flush=True)
         out = args.keep or Path(tmp) / "out"
         times = [run_inventory(path, out) for _ in range(args.rounds)]
+        usage = [time_usage(path) for _ in range(args.rounds)]
+        empty = Path(tmp) / "empty.sqlite3"
+        subprocess.run([str(LOMAKE), "db", "upgrade", "--db", f"sqlite:///{empty}"], check=True, capture_output=True)
+        baseline = [run_inventory(empty, Path(tmp) / "empty") for _ in range(args.rounds)]
+    print("storage.usage(): " + ", ".join(f"{t:.2f} s" for t in usage) + f"; median {statistics.median(usage):.2f} s")
+    print("lomake inventory --ptv, empty database: " + ", ".join(f"{t:.2f} s" for t in baseline)
+          + f"; median {statistics.median(baseline):.2f} s")
     print("lomake inventory --ptv: " + ", ".join(f"{t:.2f} s" for t in times)
           + f"; median {statistics.median(times):.2f} s")
 
