@@ -158,7 +158,8 @@ def _month_chart(line: FormLine, months: Sequence[str]) -> MonthChart:
 def _completion_bars(lines: Sequence[FormLine]) -> tuple[Bar, ...]:
     """One bar per form, 0 to 100 % of the drafts started that were sent."""
     return tuple(Bar(x=0, y=i * 36, width=BAR_AREA * (line.use.completion_rate or 0), height=22,
-                     label=line.row.form_id, value=f"{line.rate} of {number_shown(line.use.drafts_started, 'en')}")
+                     label=line.row.form_id, value=f"{line.rate} of {number_shown(line.use.drafts_started, 'en')}"
+                     if line.use.drafts_started else "no drafts")
                  for i, line in enumerate(lines))
 
 
