@@ -19,9 +19,11 @@ from types import ModuleType
 from click.testing import CliRunner
 from lxml import html as lxml_html
 
+from core.catalog import load_catalog
+from core.inventory import inventory_row
 from lomake.cli import main
 from renderer.export import BOM
-from renderer.inventory import CSV_COLUMNS
+from renderer.inventory import CSV_COLUMNS, inventory_csv
 from submission.storage import FormUsage, open_storage
 from tests.conftest import ROOT, SCHEMAS
 from tests.submission.storage import new_submission
@@ -176,3 +178,16 @@ def test_the_docs_example_runs(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         assert [Path(line).name for line in result.output.splitlines()] == [
             "inventory.csv", "inventory.html", *(["ptv.json"] if "--ptv" in args else [])]
+
+
+def test_a_text_cell_that_looks_like_a_formula_is_kept_as_text(tmp_path: Path) -> None:
+    form = {"title": "=HYPERLINK(\"https://x.invalid\")", "type": "object",
+            "properties": {"a": {"type": "string", "title": "A"}},
+            "x-lomake": {"owner": "@yksikkö", "category": "-lupa"}}
+    (tmp_path / "kaava.json").write_text(json.dumps(form))
+    row = inventory_row(load_catalog(tmp_path).forms["kaava"])
+    lines = list(csv.reader(io.StringIO(inventory_csv([row], {}).removeprefix(BOM))))
+    cells = dict(zip(lines[0], lines[1], strict=True))
+    assert (cells["title_fi"], cells["owner"], cells["category"]) == (
+        "'=HYPERLINK(\"https://x.invalid\")", "'@yksikkö", "'-lupa")
+    assert (cells["questions"], cells["submissions_30_days"], cells["completion_rate"]) == ("1", "0", "")
