@@ -12,6 +12,7 @@ Run from the repo root: .venv/bin/python bench/inventory.py [--stored 1000000] [
 from __future__ import annotations
 
 import argparse
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -56,6 +57,15 @@ def form_ids() -> list[str]:
     return sorted(p.stem for p in SCHEMAS.glob("*.json"))
 
 
+def many_forms(folder: Path, copies: int) -> Path:
+    """A schemas folder with the sample forms and `copies` more of each (`kantelu-1.json`, ...)."""
+    shutil.copytree(SCHEMAS, folder)
+    for form_id in form_ids():
+        for n in range(1, copies + 1):
+            shutil.copy(SCHEMAS / f"{form_id}.json", folder / f"{form_id}-{n}.json")
+    return folder
+
+
 def fill(path: Path, count: int) -> float:
     """A fresh, upgraded database at `path` with `count` submissions; the seconds the fill took."""
     subprocess.run([str(LOMAKE), "db", "upgrade", "--db", f"sqlite:///{path}"], check=True, capture_output=True)
@@ -67,9 +77,9 @@ def fill(path: Path, count: int) -> float:
     return time.monotonic() - started
 
 
-def run_inventory(path: Path, out: Path) -> float:
+def run_inventory(path: Path, out: Path, schemas: Path = SCHEMAS) -> float:
     started = time.monotonic()
-    subprocess.run([str(LOMAKE), "inventory", "--schemas", str(SCHEMAS), "--db", f"sqlite:///{path}", "--out",
+    subprocess.run([str(LOMAKE), "inventory", "--schemas", str(schemas), "--db", f"sqlite:///{path}", "--out",
                     str(out), "--ptv", "--public-url", "https://lomake.example.fi"], check=True, capture_output=True)
     return time.monotonic() - started
 
@@ -97,6 +107,8 @@ def main() -> None:
     parser.add_argument("--stored", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--keep", type=Path, default=None, help="Write the inventory into DIR and keep it.")
+    parser.add_argument("--copies", type=int, default=0, help="Also time it once with this many more copies of "
+                                                               "each sample form (249: 1,000 forms).")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "inventory.sqlite3"
@@ -108,6 +120,10 @@ def main() -> None:
         empty = Path(tmp) / "empty.sqlite3"
         subprocess.run([str(LOMAKE), "db", "upgrade", "--db", f"sqlite:///{empty}"], check=True, capture_output=True)
         baseline = [run_inventory(empty, Path(tmp) / "empty") for _ in range(args.rounds)]
+        if args.copies:
+            schemas = many_forms(Path(tmp) / "schemas", args.copies)
+            count = len(list(schemas.glob("*.json")))
+            print(f"lomake inventory --ptv, {count:,} forms: {run_inventory(path, Path(tmp) / 'many', schemas):.2f} s")
     print("storage.usage(): " + ", ".join(f"{t:.2f} s" for t in usage) + f"; median {statistics.median(usage):.2f} s")
     print("lomake inventory --ptv, empty database: " + ", ".join(f"{t:.2f} s" for t in baseline)
           + f"; median {statistics.median(baseline):.2f} s")
