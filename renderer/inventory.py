@@ -29,7 +29,7 @@ CSV_COLUMNS = (
 )
 
 
-def usage_or_none(usage: Mapping[str, FormUsage], form_id: str) -> FormUsage:
+def usage_of(usage: Mapping[str, FormUsage], form_id: str) -> FormUsage:
     """The form's usage; all zeros for a form nobody has used."""
     return usage.get(form_id) or FormUsage(form_id, 0, 0, {}, 0, 0, None)
 
@@ -51,7 +51,7 @@ def csv_cells(row: InventoryRow, use: FormUsage) -> list[str]:
 
 def inventory_csv(rows: Sequence[InventoryRow], usage: Mapping[str, FormUsage]) -> str:
     """The inventory as CSV for spreadsheets: UTF-8 with a BOM, one row per form."""
-    return BOM + csv_text([CSV_COLUMNS, *(csv_cells(row, usage_or_none(usage, row.form_id)) for row in rows)])
+    return BOM + csv_text([CSV_COLUMNS, *(csv_cells(row, usage_of(usage, row.form_id)) for row in rows)])
 
 
 # The HTML report's view model
@@ -113,7 +113,7 @@ class InventoryView:
 def inventory_view(rows: Sequence[InventoryRow], usage: Mapping[str, FormUsage], generated: dt.datetime,
                    months: Sequence[str]) -> InventoryView:
     """The report's view model: `months` are the `YYYY-MM` of the monthly chart, oldest first."""
-    lines = tuple(_line(row, usage_or_none(usage, row.form_id)) for row in rows)
+    lines = tuple(_line(row, usage_of(usage, row.form_id)) for row in rows)
     return InventoryView(
         generated=moment_shown(generated, "en", seconds=False), lines=lines, months=tuple(months),
         month_charts=tuple(_month_chart(line, months) for line in lines),
