@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.forms import BASE_URI, Form, in_language
 from core.i18n import texts
@@ -67,6 +67,13 @@ class InventoryRow:
     publicity: str | None
     retention_days: int | None
     audit: Audit | None
+    #: The form's catalogs for its other languages: source text to translation.
+    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict, repr=False, compare=False)
+
+    def attachments_in(self, lang: str) -> tuple[str, ...]:
+        """The attachments' labels in `lang` (translated where the form's catalog has them)."""
+        catalog = self.translations.get(lang) or {}
+        return tuple(catalog.get(label) or label for label in self.attachments)
 
     @property
     def short_hash(self) -> str:
@@ -113,7 +120,7 @@ def inventory_row(form: Form, changed: dt.date | None = None, audit: Audit | Non
         attachments_required=any(must for _, must in files), pages=len(meta.pages),
         identifiers=tuple(name for name in IDENTIFIERS if name in {f.format for f, _, _ in asked}),
         publicity=meta.publicity, retention_days=meta.retention_days or (retention.days if retention else None),
-        audit=audit,
+        audit=audit, translations=form.translations,
     )
 
 

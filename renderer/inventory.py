@@ -218,7 +218,8 @@ def _channel(row: InventoryRow, base: str) -> dict[str, Any]:
         "publishingStatus": "Draft",
         "lomake": {"formId": row.form_id, "version": row.version, "hash": row.hash,
                    "asksAttachments": bool(row.attachments), "attachmentsRequired": row.attachments_required,
-                   "attachments": list(row.attachments), "accessibility": row.accessibility},
+                   "attachments": {lang: list(row.attachments_in(lang)) for lang in languages},
+                   "accessibility": row.accessibility},
     }
 
 

@@ -117,7 +117,10 @@ def test_ptv_json_describes_every_form_as_an_e_service_channel(tmp_path: Path) -
         assert {c["accessibilityClassificationLevel"] for c in channel["accessibilityClassification"]} == {"Unknown"}
         assert channel["publishingStatus"] == "Draft"
     assert by_form["kantelu"]["organization"]["names"][0] == {"language": "fi", "value": "Lupa- ja valvontavirasto"}
-    assert by_form["oikaisuvaatimus"]["lomake"]["attachments"][1] == "Päätös oikaisuvaatimusohjeineen"
+    attachments = by_form["oikaisuvaatimus"]["lomake"]["attachments"]
+    assert (attachments["fi"][0], attachments["sv"][0], attachments["en"][0]) == (
+        "Valtakirja", "Fullmakt", "Power of attorney")
+    assert all(len(names) == 3 for names in attachments.values())
     assert by_form["kantelu"]["lomake"]["asksAttachments"] is False
 
 
