@@ -43,6 +43,9 @@ Language = Literal["fi", "sv", "en"]
 #: The id of the one page a form without `pages` is filled in on. Page ids in form files cannot
 #: start with `_`, so it never names a page of the file.
 ONE_PAGE = "_form"
+#: Whether a form's submissions are public documents (Act on the Openness of Government Activities 621/1999):
+#: public, confidential, or partly confidential (some answers are secret, e.g. health or neighbours' details).
+Publicity = Literal["public", "confidential", "partly-confidential"]
 ThemeKey = Literal["brand", "brand-dark", "text", "muted", "border", "error", "success", "focus", "bg", "panel-bg"]
 
 
@@ -342,6 +345,10 @@ class FormMeta(BaseModel):
     personal_data: str | None = None
     #: How many days this form's submissions are kept, instead of the agency's `retention` days.
     retention_days: int | None = Field(default=None, ge=1, le=MAX_RETENTION_DAYS)
+    #: The unit of the agency that owns the form (answers for its content and versions), for the form inventory.
+    owner: Annotated[str, StringConstraints(min_length=1)] | None = None
+    #: Whether the submissions are public documents, for the records metadata of the form inventory.
+    publicity: Publicity | None = None
 
     @property
     def one_page(self) -> bool:

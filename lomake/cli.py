@@ -462,3 +462,34 @@ def render(form_id: str, schemas_dir: Path, lang: str | None) -> None:
     html = Pages().form_page(form_view(form, lang), action=f"/forms/{form.id}?lang={lang}",
                              service_name=form.agency.display_name(lang), languages=form.languages)
     click.echo(html)
+
+
+@main.command()
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Folder to write inventory.csv and inventory.html into (made if missing).")
+@click.option("--ptv", is_flag=True, help="Also write ptv.json: each form as an e-service channel for the national "
+                                           "service catalogue (PTV); needs --public-url.")
+@SCHEMAS
+@DB
+@click.option("--public-url", "public_url", type=SettingText(SETTINGS["public_url"]), default=None, metavar="URL",
+              envvar=SETTINGS["public_url"].env, show_envvar=True,
+              help="The address people reach the service at, as for serve: ptv.json's form addresses start with it.")
+def inventory(out_dir: Path, ptv: bool, schemas_dir: Path, db_url: str, public_url: str | None) -> None:
+    """Write the form inventory: one row per form (owner, version, languages, what it asks, records metadata,
+    accessibility and use), as CSV for spreadsheets (UTF-8 with BOM) and as one self-contained HTML page with
+    charts. Use is counted in the database."""
+    import datetime as dt
+
+    from core.catalog import load_catalog
+    from lomake.inventory import write_inventory
+
+    if ptv and not public_url:
+        raise click.BadParameter("ptv.json names each form's address: give the service's public URL",
+                                 param_hint=f"'--public-url' (env var: '{SETTINGS['public_url'].env}')")
+    catalog = load_catalog(schemas_dir)
+    for problem in catalog.problems:
+        click.echo(f"skipped: {problem}", err=True)
+    now = dt.datetime.now(dt.UTC)
+    usage = with_storage(db_url, lambda storage: storage.usage(now))
+    for path in write_inventory(catalog, usage, out_dir, now, public_url if ptv else None):
+        click.echo(str(path))

@@ -31,6 +31,7 @@ from submission.storage.records import (
     Delivery,
     DeliveryStatus,
     Draft,
+    FormUsage,
     NewSubmission,
     Submission,
 )
@@ -38,8 +39,8 @@ from submission.storage.sqlite import SQLiteStorage
 
 __all__ = [
     "ENGINES", "IDEMPOTENCY_WINDOW", "KEY", "UPLOAD_GRACE", "ApiKey", "Attachment", "AttachmentGone", "Delivery",
-    "DeliveryStatus", "Draft", "DraftGone", "DuplicateReference", "IdempotencyConflict", "NewSubmission", "Storage",
-    "StorageError", "Submission", "UnknownCursor", "UnsupportedDatabase", "normalise_code", "open_storage",
+    "DeliveryStatus", "Draft", "DraftGone", "DuplicateReference", "FormUsage", "IdempotencyConflict", "NewSubmission",
+    "Storage", "StorageError", "Submission", "UnknownCursor", "UnsupportedDatabase", "normalise_code", "open_storage",
 ]
 
 

@@ -29,7 +29,16 @@ from submission.storage.postgresql_schema import (
     submission_of,
 )
 from submission.storage.protocol import IDEMPOTENCY_WINDOW
-from submission.storage.records import ApiKey, Attachment, Delivery, DeliveryStatus, Draft, NewSubmission, Submission
+from submission.storage.records import (
+    ApiKey,
+    Attachment,
+    Delivery,
+    DeliveryStatus,
+    Draft,
+    FormUsage,
+    NewSubmission,
+    Submission,
+)
 
 #: The most connections one process holds.
 MAX_CONNECTIONS = 10
@@ -120,6 +129,9 @@ class PostgreSQLStorage:
 
     async def count_submissions(self, form_id: str | None = None, since: dt.datetime | None = None) -> int:
         return await self._run(q.count_submissions, form_id, since)
+
+    async def usage(self, now: dt.datetime | None = None) -> list[FormUsage]:
+        return await self._run(q.usage, now or q.now())
 
     # Attachments
 

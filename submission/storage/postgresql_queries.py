@@ -13,6 +13,7 @@ from typing import Any, LiteralString
 from psycopg import AsyncConnection
 
 import submission.storage.ids as ids
+import submission.storage.usage as u
 from core.schema import canonical_json
 from submission.storage.errors import DraftGone, UnknownCursor
 from submission.storage.postgresql_schema import (
@@ -33,6 +34,7 @@ from submission.storage.records import (
     Delivery,
     DeliveryStatus,
     Draft,
+    FormUsage,
     Submission,
     referred_attachments,
 )
@@ -325,3 +327,17 @@ async def delivery(db: Db, delivery_id: str) -> Delivery | None:
 async def retry_delivery(db: Db, delivery_id: str, moment: dt.datetime) -> bool:
     return await changed(db, "UPDATE deliveries SET status = 'pending', next_attempt_at = %s "
                              "WHERE id = %s AND status = 'failed'", (moment, delivery_id)) == 1
+
+
+# Use
+
+
+async def usage(db: Db, moment: dt.datetime) -> list[FormUsage]:
+    """`Storage.usage`: the portable statements of `submission.storage.usage`, in one repeatable-read snapshot."""
+    windows = u.Windows.at(moment)
+    async with db.transaction():
+        await db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        counts = await rows(db, u.submission_counts("%s"), windows.bounds())
+        drafts = await rows(db, u.DRAFT_COUNTS)
+        medians = await rows(db, u.median_to_send(u.POSTGRESQL_SECONDS))
+    return u.form_usage(windows, counts, drafts, medians)

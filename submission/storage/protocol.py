@@ -33,6 +33,7 @@ from submission.storage.records import (
     Delivery,
     DeliveryStatus,
     Draft,
+    FormUsage,
     NewSubmission,
     Submission,
 )
@@ -74,6 +75,11 @@ class Storage(Protocol):
 
     async def count_submissions(self, form_id: str | None = None, since: dt.datetime | None = None) -> int:
         """How many submissions there are, of every form (of `form_id` only, received at or after `since`)."""
+
+    async def usage(self, now: dt.datetime | None = None) -> list[FormUsage]:
+        """How much each form with any submission or draft is used, as of `now` (an aware time; the present by
+        default), by form id: aggregated in the database (`submission.storage.usage` has the portable SQL), so
+        a million submissions take seconds."""
 
     # Attachments
 

@@ -145,3 +145,25 @@ def referred_attachments(answers: Any) -> list[str]:
         elif isinstance(item, list):
             stack.extend(item)
     return found
+
+
+@dataclass(frozen=True)
+class FormUsage:
+    """How much a form is used, counted in the database (`Storage.usage`): submissions over time, and drafts.
+
+    Drafts are counted while they are kept: an expired draft, sent or not, is purged (see `Storage.purge`)."""
+
+    form_id: str
+    last_30_days: int
+    last_365_days: int
+    #: Submissions per calendar month in Finnish time, the last 12 months (this one last) by `YYYY-MM`, zeros too.
+    per_month: dict[str, int]
+    drafts_started: int
+    drafts_sent: int
+    #: The median time from a draft's creation to its sending, of the drafts sent; None if none was.
+    median_seconds_to_send: float | None
+
+    @property
+    def completion_rate(self) -> float | None:
+        """The share of the drafts started that were sent; None if none was started."""
+        return self.drafts_sent / self.drafts_started if self.drafts_started else None

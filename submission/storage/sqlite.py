@@ -27,6 +27,7 @@ from submission.storage.records import (
     Delivery,
     DeliveryStatus,
     Draft,
+    FormUsage,
     NewSubmission,
     Submission,
 )
@@ -251,6 +252,9 @@ class SQLiteStorage:
 
     async def count_submissions(self, form_id: str | None = None, since: dt.datetime | None = None) -> int:
         return await self._on_side(q.count_submissions, form_id, since)
+
+    async def usage(self, now: dt.datetime | None = None) -> list[FormUsage]:
+        return await self._on_side(q.usage, now or dt.datetime.now(dt.UTC))
 
     # Attachments
 

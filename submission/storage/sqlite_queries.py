@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import submission.storage.ids as ids
+import submission.storage.usage as u
 from core.schema import canonical_json
 from core.view.fields import ATTACHMENT_PREFIX
 from submission.storage.errors import DraftGone, UnknownCursor
 from submission.storage.protocol import UPLOAD_GRACE
-from submission.storage.records import ApiKey, Attachment, Delivery, DeliveryStatus, Draft, Submission
+from submission.storage.records import ApiKey, Attachment, Delivery, DeliveryStatus, Draft, FormUsage, Submission
 from submission.storage.sqlite_schema import (
     API_KEY_COLUMNS,
     ATTACHMENT_COLUMNS,
@@ -76,6 +77,19 @@ def count_submissions(db: sqlite3.Connection, form_id: str | None, since: dt.dat
     if since is not None:
         where, values = [*where, "received_at >= ?"], [*values, received(since)]
     return int(db.execute(f"SELECT count(*) FROM submissions WHERE {' AND '.join(where)}", values).fetchone()[0])
+
+
+def usage(db: sqlite3.Connection, moment: dt.datetime) -> list[FormUsage]:
+    """`Storage.usage`: the portable statements of `submission.storage.usage`, in one read transaction."""
+    windows = u.Windows.at(moment)
+    db.execute("BEGIN")
+    try:
+        counts = db.execute(u.submission_counts(), [received(b) for b in windows.bounds()]).fetchall()
+        drafts = db.execute(u.DRAFT_COUNTS).fetchall()
+        medians = db.execute(u.median_to_send(u.SQLITE_SECONDS)).fetchall()
+    finally:
+        db.execute("COMMIT")
+    return u.form_usage(windows, counts, drafts, medians)
 
 
 def received(moment: dt.datetime) -> str:

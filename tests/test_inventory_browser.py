@@ -1,0 +1,51 @@
+"""The inventory report in a real browser: axe-core and the Nu Html Checker find nothing, and at 320 px wide
+the page does not scroll sideways (only its wide tables do, inside their own focusable regions)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from lomake.cli import main
+from tests.conftest import SCHEMAS
+from tests.test_browser import AXE, VNU, axe_violations, browser, require
+from tests.test_inventory import stored
+
+__all__ = ["browser"]  # the fixture, shared with the other browser tests
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("inventory")
+    stored(folder / "lomake.sqlite3")
+    result = CliRunner().invoke(main, ["inventory", "--schemas", str(SCHEMAS), "--db",
+                                       f"sqlite:///{folder}/lomake.sqlite3", "--out", str(folder / "out")])
+    assert result.exit_code == 0, result.output
+    return folder / "out" / "inventory.html"
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_axe_finds_nothing_and_the_page_reflows(report: Path, browser: Any, width: int) -> None:
+    require(AXE, "axe-core")
+    context = browser.new_context(viewport={"width": width, "height": 800}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(report.as_uri())
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert axe_violations(page) == []
+    context.close()
+
+
+def test_the_nu_html_checker_finds_nothing(report: Path) -> None:
+    require(VNU, "vnu-jar")
+    require("java", "java")
+    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", str(report)],
+                            capture_output=True, text=True, timeout=300)
+    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
+    assert [f"{m.get('lastLine')}: {m['message']}" for m in messages] == []
