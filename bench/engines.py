@@ -63,7 +63,10 @@ class Config:
 
 
 def psql(url: str, sql: str) -> None:
-    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", url, "-c", sql], check=True, capture_output=True)
+    done = subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", url], input=sql, capture_output=True, text=True,
+                          check=False)
+    if done.returncode != 0:
+        raise bench.BenchError(f"psql failed: {done.stderr.strip()}")
 
 
 @contextmanager
@@ -129,10 +132,12 @@ PG_FILL = """
 BEGIN;
 INSERT INTO submissions (id, reference, form_id, form_version, schema_hash, agency, data, data_sha256, received_at,
                          language, receipt_token, metadata, seq)
-SELECT md5(random()::text || i), 'BULK/' || i, 'bulk-form-' || (i % 40), '1', 'bulk', 'bulk', '{data}',
-       md5(random()::text) || md5(random()::text), now() - ({count} - i) * interval '1 minute',
-       'fi', md5(random()::text || i) || md5(i::text), '{{}}', i
-FROM generate_series(1, {count}) AS i;
+SELECT substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-7' || substr(r, 1, 3) || '-8' || substr(r, 4, 3) || '-'
+       || substr(r, 7, 12), 'BULK/' || i, 'bulk-form-' || (i % 40), '1', 'bulk', 'bulk', '{data}',
+       md5(r) || md5(h), to_timestamp(ms / 1000.0), 'fi', md5(r || i) || md5(i::text || r), '{{}}', i
+FROM (SELECT i, ms, lpad(to_hex(ms), 12, '0') AS h, md5(random()::text) AS r
+      FROM (SELECT i, (extract(epoch FROM now()) * 1000)::bigint - ({count} - i)::bigint * 60000 AS ms
+            FROM generate_series(1, {count}) AS i) AS times) AS t;
 UPDATE counters SET last = (SELECT max(seq) FROM submissions) WHERE name = 'submissions';
 COMMIT;
 ANALYZE;

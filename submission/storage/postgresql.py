@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from psycopg import AsyncConnection
@@ -42,6 +42,8 @@ from submission.storage.records import (
 
 #: The most connections one process holds.
 MAX_CONNECTIONS = 10
+#: The most submissions one commit takes.
+MAX_GROUP = 64
 
 T = TypeVar("T")
 
@@ -49,13 +51,16 @@ T = TypeVar("T")
 class PostgreSQLStorage:
     """PostgreSQL, safe for any number of processes on one database.
 
-    Each submission is stored in a transaction of its own that counts up two rows: its agency's reference
-    counter for the year, and the `submissions` counter that gives `seq`. Those row locks make storing
-    transactions commit one after another, in `seq` order: the commit order the read API pages in (see
-    `protocol`), with no reference number given twice or skipped. The pool is opened on first use, in the event
-    loop that uses it (anew in another, once that one is closed); a call from another loop while it runs (a
-    test's or a command's `asyncio.run`) gets a connection of its own. The database is never migrated when
-    opened: `upgrade` (`lomake db upgrade`) does it, and until then every other call raises `StorageError`.
+    Submissions are stored in groups, as in SQLite: those that arrive while a commit is syncing share the next
+    transaction (one writer task per process; if a group fails, each is tried alone). Each submission counts up
+    two rows in it: its agency's reference counter for the year, and the `submissions` counter that gives `seq`.
+    Those row locks make storing transactions, of every process, commit one after another, in `seq` order: the
+    commit order the read API pages in (see `protocol`), with no reference number given twice or skipped.
+
+    The pool is opened on first use, in the event loop that uses it (anew in another, once that one is closed);
+    a call from another loop while it runs (a test's or a command's `asyncio.run`) gets a connection of its own.
+    The database is never migrated when opened: `upgrade` (`lomake db upgrade`) does it, and until then every
+    other call raises `StorageError`.
     """
 
     def __init__(self, url: str) -> None:
@@ -66,6 +71,8 @@ class PostgreSQLStorage:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._current = False  # every migration applied, as checked once
         self._busy = 0
+        self._queue: list[_Pending] = []
+        self._writer: asyncio.Task[None] | None = None
 
     @asynccontextmanager
     async def _connection(self, current: bool = True) -> AsyncIterator[Db]:
@@ -102,17 +109,47 @@ class PostgreSQLStorage:
     # Submissions
 
     async def add_submission(self, new: NewSubmission) -> Submission:
-        data, metadata = canonical_json(new.data), canonical_json(new.metadata)
-        async with self._connection() as db:
-            try:
-                async with db.transaction():
-                    if (sent := await _sent(db, new, data)) is not None:
-                        return replace(sent, resent=True)
-                    return await _insert(db, new, data, metadata)
-            except UniqueViolation as exc:
-                if exc.diag.constraint_name == "submissions_reference_key":
-                    raise DuplicateReference(f"a reference number is already taken: {exc}") from exc
-                raise
+        loop = asyncio.get_running_loop()
+        if self._loop is not None and self._loop is not loop and not self._loop.is_closed():
+            try:  # another loop's call (a command's, a test's): alone, on a connection of its own
+                (stored,) = await self._stored([new])
+            except Exception as exc:
+                raise _storage_error(exc) from exc
+            return stored
+        pending = _Pending(new, loop.create_future())
+        self._queue.append(pending)
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_groups())
+        return await pending.future
+
+    async def _write_groups(self) -> None:
+        """Store what is queued, in groups: those that arrive while a group commits share the next commit."""
+        while self._queue:
+            group, self._queue = self._queue[:MAX_GROUP], self._queue[MAX_GROUP:]
+            await self._store_group(group)
+
+    async def _store_group(self, group: list[_Pending]) -> None:
+        """Store `group` in one transaction, or if that fails, each alone (one bad submission never takes another
+        with it); settle each one's future."""
+        try:
+            stored = await self._stored([pending.new for pending in group])
+        except Exception as exc:
+            if len(group) == 1:
+                _settle(group[0].future, _storage_error(exc))
+            for pending in group if len(group) > 1 else ():
+                await self._store_group([pending])
+            return
+        for pending, submission in zip(group, stored, strict=True):
+            _settle(pending.future, submission)
+
+    async def _stored(self, news: list[NewSubmission]) -> list[Submission]:
+        """`news` stored in one transaction (or those they were sent as before)."""
+        self._busy += 1
+        try:
+            async with self._connection() as db, db.transaction():
+                return [await _store(db, new) for new in news]
+        finally:
+            self._busy -= 1
 
     async def submission(self, submission_id: str) -> Submission | None:
         return await self._run(q.submission_where, "id = %s", submission_id)
@@ -261,10 +298,42 @@ class PostgreSQLStorage:
 
     async def close(self) -> None:
         """Finish every call already made (of this loop's), then close the pool; closing again does nothing."""
+        if self._writer is not None and self._loop is asyncio.get_running_loop():
+            await self._writer  # every queued submission committed
         while self._busy:
             await asyncio.sleep(0.01)
         if self._pool is not None and self._loop is asyncio.get_running_loop():
             await self._pool.close()
+
+
+@dataclass(frozen=True)
+class _Pending:
+    new: NewSubmission
+    future: asyncio.Future[Submission]
+
+
+def _settle(future: asyncio.Future[Submission], outcome: Submission | BaseException) -> None:
+    if future.done():
+        return
+    if isinstance(outcome, BaseException):
+        future.set_exception(outcome)
+    else:
+        future.set_result(outcome)
+
+
+def _storage_error(exc: BaseException) -> BaseException:
+    """A taken reference number as `DuplicateReference`; anything else as it is."""
+    if isinstance(exc, UniqueViolation) and exc.diag.constraint_name == "submissions_reference_key":
+        return DuplicateReference(f"a reference number is already taken: {exc}")
+    return exc
+
+
+async def _store(db: Db, new: NewSubmission) -> Submission:
+    """`new` stored in the transaction `db` is in, or the submission it was already sent as (`resent`)."""
+    data, metadata = canonical_json(new.data), canonical_json(new.metadata)
+    if (sent := await _sent(db, new, data)) is not None:
+        return replace(sent, resent=True)
+    return await _insert(db, new, data, metadata)
 
 
 async def _sent(db: Db, new: NewSubmission, data: str) -> Submission | None:
