@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
+from collections import Counter
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
@@ -147,7 +148,7 @@ class PostgreSQLStorage:
         self._busy += 1
         try:
             async with self._connection() as db, db.transaction():
-                return [await _store(db, new) for new in news]
+                return await _store_all(db, news)
         finally:
             self._busy -= 1
 
@@ -328,12 +329,17 @@ def _storage_error(exc: BaseException) -> BaseException:
     return exc
 
 
-async def _store(db: Db, new: NewSubmission) -> Submission:
-    """`new` stored in the transaction `db` is in, or the submission it was already sent as (`resent`)."""
-    data, metadata = canonical_json(new.data), canonical_json(new.metadata)
-    if (sent := await _sent(db, new, data)) is not None:
-        return replace(sent, resent=True)
-    return await _insert(db, new, data, metadata)
+async def _store_all(db: Db, news: list[NewSubmission]) -> list[Submission]:
+    """`news` stored in the transaction `db` is in. Those of a draft or with an idempotency key one by one, as
+    each may have been sent before (then the first submission, `resent`); the rest together."""
+    outcomes: dict[int, Submission] = {}
+    for i, new in enumerate(news):
+        if new.draft_id is not None or new.idempotency_key is not None:
+            sent = await _sent(db, new, canonical_json(new.data))
+            outcomes[i] = replace(sent, resent=True) if sent is not None else (await _insert(db, [new]))[0]
+    plain = [i for i in range(len(news)) if i not in outcomes]
+    outcomes.update(zip(plain, await _insert(db, [news[i] for i in plain]), strict=True))
+    return [outcomes[i] for i in range(len(news))]
 
 
 async def _sent(db: Db, new: NewSubmission, data: str) -> Submission | None:
@@ -361,34 +367,51 @@ async def _sent(db: Db, new: NewSubmission, data: str) -> Submission | None:
     return sent
 
 
-async def _insert(db: Db, new: NewSubmission, data: str, metadata: str) -> Submission:
-    """Store `new`, received now, with the next reference of its agency and the next `seq`; it claims its
-    attachments, marks its draft sent, takes its idempotency key and queues its deliveries."""
-    (seq,) = await row(db, "UPDATE counters SET last = last + 1 WHERE name = 'submissions' RETURNING last")
+async def _insert(db: Db, news: list[NewSubmission]) -> list[Submission]:
+    """Store `news`, received now, with the next `seq`s and their agencies' next references, in a few statements
+    whatever their number; each claims its attachments, marks its draft sent, takes its idempotency key and
+    queues its deliveries. The counter rows are locked in one order (`submissions`, then agencies by name)."""
+    if not news:
+        return []
+    (last,) = await row(db, "UPDATE counters SET last = last + %s WHERE name = 'submissions' RETURNING last",
+                        (len(news),))
     received_at = now()
     year = ids.helsinki_year(received_at)
-    (number,) = await row(
-        db, "INSERT INTO reference_counters (agency, year, last) VALUES (%s, %s, 1) ON CONFLICT (agency, year) "
-        "DO UPDATE SET last = reference_counters.last + 1 RETURNING last", (new.agency, year))
-    s = Submission(
-        id=ids.record_id(), reference=ids.reference(new.reference_pattern, number, year), form_id=new.form_id,
-        form_version=new.form_version, schema_hash=new.schema_hash, agency=new.agency, data=new.data,
-        data_sha256=_sha256(data), received_at=received_at, language=new.language, receipt_token=ids.token(),
-        metadata=new.metadata)
-    await db.execute(
+    numbers = {}
+    for agency, count in sorted(Counter(new.agency for new in news).items()):
+        (top,) = await row(
+            db, "INSERT INTO reference_counters (agency, year, last) VALUES (%s, %s, %s) ON CONFLICT (agency, year) "
+            "DO UPDATE SET last = reference_counters.last + excluded.last RETURNING last", (agency, year, count))
+        numbers[agency] = iter(range(top - count + 1, top + 1))
+    stored = [_stored(new, ids.reference(new.reference_pattern, next(numbers[new.agency]), year), received_at)
+              for new in news]
+    await db.cursor().executemany(
         f"INSERT INTO submissions ({SUBMISSION_COLUMNS}, seq) VALUES "
         "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-        (s.id, s.reference, s.form_id, s.form_version, s.schema_hash, s.agency, data, s.data_sha256, received_at,
-         s.language, s.receipt_token, metadata, seq))
-    await _claim(db, new, s.id)
+        [(*values, seq) for (_, values), seq in zip(stored, range(last - len(news) + 1, last + 1), strict=True)])
+    for new, (s, _) in zip(news, stored, strict=True):
+        await _claim(db, new, s.id)
     await db.cursor().executemany(
         "INSERT INTO deliveries (id, submission_id, agency, status, created_at, next_attempt_at) "
         "VALUES (%s, %s, %s, 'pending', %s, %s)",
-        [(ids.record_id(), s.id, agency, received_at, received_at) for agency in dict.fromkeys(new.deliver_to)])
-    if new.idempotency_key is not None:
-        await db.execute("UPDATE idempotency_keys SET submission_id = %s, created_at = %s WHERE key = %s",
-                         (s.id, received_at, new.idempotency_key))
-    return s
+        [(ids.record_id(), s.id, agency, received_at, received_at)
+         for new, (s, _) in zip(news, stored, strict=True) for agency in dict.fromkeys(new.deliver_to)])
+    await db.cursor().executemany(
+        "UPDATE idempotency_keys SET submission_id = %s, created_at = %s WHERE key = %s",
+        [(s.id, received_at, new.idempotency_key)
+         for new, (s, _) in zip(news, stored, strict=True) if new.idempotency_key is not None])
+    return [s for s, _ in stored]
+
+
+def _stored(new: NewSubmission, reference: str, received_at: dt.datetime) -> tuple[Submission, tuple[Any, ...]]:
+    """The submission `new` becomes, and its row's values but `seq`."""
+    data, metadata = canonical_json(new.data), canonical_json(new.metadata)
+    s = Submission(
+        id=ids.record_id(), reference=reference, form_id=new.form_id, form_version=new.form_version,
+        schema_hash=new.schema_hash, agency=new.agency, data=new.data, data_sha256=_sha256(data),
+        received_at=received_at, language=new.language, receipt_token=ids.token(), metadata=new.metadata)
+    return s, (s.id, s.reference, s.form_id, s.form_version, s.schema_hash, s.agency, data, s.data_sha256,
+               received_at, s.language, s.receipt_token, metadata)
 
 
 async def _claim(db: Db, new: NewSubmission, submission_id: str) -> None:
