@@ -11,14 +11,19 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from psycopg import AsyncConnection
+from psycopg import AsyncConnection, InterfaceError, OperationalError
 from psycopg.errors import UniqueViolation
 from psycopg_pool import AsyncConnectionPool
 
 import submission.storage.ids as ids
 import submission.storage.postgresql_queries as q
 from core.schema import canonical_json
-from submission.storage.errors import AttachmentGone, DraftGone, DuplicateReference, IdempotencyConflict
+from submission.storage.errors import (
+    AttachmentGone,
+    DraftGone,
+    DuplicateReference,
+    IdempotencyConflict,
+)
 from submission.storage.migrations import MigrationState, states
 from submission.storage.postgresql_queries import Db, now, row
 from submission.storage.postgresql_schema import (
@@ -74,19 +79,15 @@ class PostgreSQLStorage:
         self._busy = 0
         self._queue: list[_Pending] = []
         self._writer: asyncio.Task[None] | None = None
+        self._writing: Db | None = None
 
     @asynccontextmanager
     async def _connection(self, current: bool = True) -> AsyncIterator[Db]:
         """A connection: the pool's in its loop, else one of its own; checks the schema is current first."""
         self._busy += 1
         try:
-            loop = asyncio.get_running_loop()
-            if self._pool is None or self._loop is None or self._loop.is_closed():
-                self._loop = loop
-                self._pool = AsyncConnectionPool(
-                    self._conninfo, kwargs=self._connect, min_size=1, max_size=MAX_CONNECTIONS, open=False,
-                    name="lomake", check=AsyncConnectionPool.check_connection)  # a restarted server is reconnected
-            if loop is self._loop:
+            loop = self._adopt()
+            if loop is self._loop and self._pool is not None:
                 await self._pool.open()
                 async with self._pool.connection() as db:
                     yield await self._checked(db, current)
@@ -95,6 +96,17 @@ class PostgreSQLStorage:
                     yield await self._checked(db, current)
         finally:
             self._busy -= 1
+
+    def _adopt(self) -> asyncio.AbstractEventLoop:
+        """The running loop; it becomes the storage's (a new pool, writer and writer's connection) if the storage
+        has none or its loop is closed."""
+        loop = asyncio.get_running_loop()
+        if self._pool is None or self._loop is None or self._loop.is_closed():
+            self._loop, self._writer, self._writing, self._queue = loop, None, None, []
+            self._pool = AsyncConnectionPool(
+                self._conninfo, kwargs=self._connect, min_size=1, max_size=MAX_CONNECTIONS, open=False,
+                name="lomake", check=AsyncConnectionPool.check_connection)  # a restarted server is reconnected
+        return loop
 
     async def _checked(self, db: Db, current: bool) -> Db:
         if current and not self._current:
@@ -110,8 +122,8 @@ class PostgreSQLStorage:
     # Submissions
 
     async def add_submission(self, new: NewSubmission) -> Submission:
-        loop = asyncio.get_running_loop()
-        if self._loop is not None and self._loop is not loop and not self._loop.is_closed():
+        loop = self._adopt()
+        if loop is not self._loop:
             try:  # another loop's call (a command's, a test's): alone, on a connection of its own
                 (stored,) = await self._stored([new])
             except Exception as exc:
@@ -130,27 +142,38 @@ class PostgreSQLStorage:
             await self._store_group(group)
 
     async def _store_group(self, group: list[_Pending]) -> None:
-        """Store `group` in one transaction, or if that fails, each alone (one bad submission never takes another
-        with it); settle each one's future."""
+        """Store `group` in one transaction on the writer's connection; settle each one's future. If that fails,
+        each is tried alone, so that one bad submission never takes another with it; but not when the connection
+        was lost during the commit: the group may be stored, and trying again could store it twice."""
+        committing = False
         try:
-            stored = await self._stored([pending.new for pending in group])
+            db = await self._writer_db()
+            async with db.transaction():
+                stored = await _store_all(db, [pending.new for pending in group])
+                committing = True
         except Exception as exc:
-            if len(group) == 1:
-                _settle(group[0].future, _storage_error(exc))
-            for pending in group if len(group) > 1 else ():
+            unknown = committing and isinstance(exc, (OperationalError, InterfaceError))
+            if len(group) == 1 or unknown:
+                for pending in group:
+                    _settle(pending.future, _storage_error(exc))
+                return
+            for pending in group:
                 await self._store_group([pending])
             return
         for pending, submission in zip(group, stored, strict=True):
             _settle(pending.future, submission)
 
+    async def _writer_db(self) -> Db:
+        """The writer task's own connection (no pool round trip per group); a new one once it is broken."""
+        if self._writing is None or self._writing.closed or self._writing.broken:
+            self._writing = await AsyncConnection.connect(self._conninfo, **self._connect)
+            await self._checked(self._writing, current=True)
+        return self._writing
+
     async def _stored(self, news: list[NewSubmission]) -> list[Submission]:
-        """`news` stored in one transaction (or those they were sent as before)."""
-        self._busy += 1
-        try:
-            async with self._connection() as db, db.transaction():
-                return await _store_all(db, news)
-        finally:
-            self._busy -= 1
+        """`news` stored in one transaction on a connection of its own (a call from another event loop)."""
+        async with self._connection() as db, db.transaction():
+            return await _store_all(db, news)
 
     async def submission(self, submission_id: str) -> Submission | None:
         return await self._run(q.submission_where, "id = %s", submission_id)
@@ -301,6 +324,8 @@ class PostgreSQLStorage:
         """Finish every call already made (of this loop's), then close the pool; closing again does nothing."""
         if self._writer is not None and self._loop is asyncio.get_running_loop():
             await self._writer  # every queued submission committed
+            if self._writing is not None:
+                await self._writing.close()
         while self._busy:
             await asyncio.sleep(0.01)
         if self._pool is not None and self._loop is asyncio.get_running_loop():
