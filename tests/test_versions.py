@@ -1,0 +1,67 @@
+"""Form versions: an old submission's receipt and export show the questions as they were asked, after the form
+file changed and the server started again; `lomake versions` lists them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+from starlette.testclient import TestClient
+
+from core.settings import Settings
+from lomake.cli import main
+from server import create_app
+from tests.conftest import api_key, database
+from tests.test_receipt import pdf_text
+
+OLD = {"title": "Palaute", "type": "object", "required": ["viesti"],
+       "x-lomake": {"version": "1"},
+       "properties": {"viesti": {"type": "string", "title": "Mitä haluat kertoa?"}}}
+NEW = {**OLD, "x-lomake": {"version": "2"},
+       "properties": {"viesti": {"type": "string", "title": "Kerro palautteesi"},
+                      "puhelin": {"type": "string", "title": "Puhelinnumero"}}}
+
+
+def write(folder: Path, form: dict[str, Any]) -> None:
+    (folder / "palaute.json").write_text(json.dumps(form), encoding="utf-8")
+
+
+def send(client: TestClient, answers: dict[str, str]) -> str:
+    """The receipt token of the submission the answers become."""
+    sent = client.post("/api/v1/forms/palaute/submissions", json=answers)
+    assert sent.status_code == 201, sent.text
+    return str(sent.json()["receipt_url"]).rsplit("/", 1)[1].removesuffix(".pdf")
+
+
+def test_an_old_submission_shows_the_old_questions_after_the_form_changed(tmp_path: Path) -> None:
+    write(tmp_path, OLD)
+    with database(tmp_path) as url:
+        settings = Settings(schemas_dir=tmp_path, db_url=url)
+        with TestClient(create_app(settings)) as client:
+            old = send(client, {"viesti": "Hyvä palvelu"})
+        write(tmp_path, NEW)
+        with TestClient(create_app(settings)) as client:  # the server started again, on the changed file
+            new = send(client, {"viesti": "Kiitos", "puhelin": "0401234567"})
+            old_pdf = pdf_text(client.get(f"/receipts/{old}.pdf").content)
+            new_pdf = pdf_text(client.get(f"/receipts/{new}.pdf").content)
+            assert "Mitä haluat kertoa?" in old_pdf and "Kerro palautteesi" not in old_pdf
+            assert "Kerro palautteesi" in new_pdf and "Puhelinnumero" in new_pdf
+            assert "Mitä haluat kertoa?" in client.get(f"/receipts/{old}").text
+            lines = client.get("/api/v1/forms/palaute/submissions.ndjson", headers=api_key(client)).text.splitlines()
+        exported = [json.loads(line) for line in lines]
+        assert [e["questions"] for e in exported] == [
+            {"/viesti": "Mitä haluat kertoa?"}, {"/viesti": "Kerro palautteesi", "/puhelin": "Puhelinnumero"}]
+        assert exported[0]["schema_hash"] != exported[1]["schema_hash"]
+        listed = CliRunner().invoke(main, ["versions", "palaute", "--schemas", str(tmp_path), "--db", url])
+        assert listed.exit_code == 0, listed.output
+        rows = [line.split("\t") for line in listed.output.splitlines()]
+        assert [(r[0], r[1], r[3], r[4:]) for r in rows] == [
+            (exported[1]["schema_hash"][:12], "2", "1", ["current"]), (exported[0]["schema_hash"][:12], "1", "1", [])]
+
+
+def test_versions_of_an_unknown_form_is_an_error(tmp_path: Path) -> None:
+    listed = CliRunner().invoke(main, ["versions", "nothing", "--schemas", str(tmp_path),
+                                       "--db", f"sqlite:///{tmp_path}/x.sqlite3"])
+    assert listed.exit_code == 1 and "no form 'nothing'" in listed.output
