@@ -3,6 +3,7 @@ file changed and the server started again; `lomake versions` lists them."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 from pathlib import Path
@@ -15,7 +16,7 @@ from core.catalog import load_catalog
 from core.settings import Settings
 from lomake.cli import main
 from server import create_app
-from tests.conftest import api_key, database, drafts_of, stored_submissions
+from tests.conftest import api_key, database, drafts_of, storage_of, stored_submissions
 from tests.test_journey import TOIVE
 from tests.test_journey import send as send_page
 from tests.test_receipt import pdf_text
@@ -120,3 +121,18 @@ def test_a_draft_whose_answers_no_longer_pass_is_finished_on_its_own_version(tmp
             (submission,) = stored_submissions(client)
             assert submission.schema_hash == old and (drafts_of(client, "toive")[0].form_hash == old)
             assert "Puhelinnumero" in client.get("/forms/toive/pages/hakija").text  # a new draft: the new version
+
+
+def test_versions_are_kept_at_start_and_when_a_reload_loads_a_changed_file(tmp_path: Path) -> None:
+    write(tmp_path, OLD)
+    with database(tmp_path) as url, TestClient(
+            create_app(Settings(schemas_dir=tmp_path, db_url=url, reload=True))) as client:
+        storage = storage_of(client)
+        kept = asyncio.run(storage.form_versions("palaute"))
+        assert [(v.label, v.submissions) for v in kept] == [("1", 0)]
+        write(tmp_path, NEW)
+        assert "Kerro palautteesi" in client.get("/forms/palaute").text  # reloaded
+        kept = asyncio.run(storage.form_versions("palaute"))
+        assert [v.label for v in kept] == ["2", "1"]
+        stored = asyncio.run(storage.form_version(kept[0].hash))
+        assert stored is not None and stored.documents == {"palaute.json": NEW}
