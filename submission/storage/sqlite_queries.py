@@ -313,6 +313,9 @@ VERSION_USE = ("SELECT v.hash, v.form_id, v.label, v.first_seen_at, (SELECT coun
 
 def add_form_version(db: sqlite3.Connection, form_id: str, hash: str, label: str, documents: dict[str, Any],
                      translations: dict[str, dict[str, str]]) -> bool:
+    """Looked for first, outside a write transaction: a server starting again writes (and syncs) nothing."""
+    if db.execute("SELECT 1 FROM form_versions WHERE hash = ?", (hash,)).fetchone() is not None:
+        return False
     with Transaction(db):
         return db.execute(
             "INSERT OR IGNORE INTO form_versions (hash, form_id, label, documents, translations, first_seen_at) "
