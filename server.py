@@ -56,13 +56,14 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Starlette:
     return app
 
 
-def reloaded(state: Lomake) -> Callable[[Catalog], None]:
-    """What a reload does with the forms loaded again: logs their problems and serves them."""
-    def serve(catalog: Catalog) -> None:
+def reloaded(state: Lomake) -> Callable[[Catalog], Awaitable[None]]:
+    """What a reload does with the forms loaded again: logs their problems, serves them and keeps their versions."""
+    async def serve(catalog: Catalog) -> None:
         log.info("the forms changed: reloaded %d", len(catalog.forms))
         for problem in located(catalog.problems):
             (log.warning if problem.warning else log.error)("%s", problem)
         state.reload(catalog)
+        await state.submissions.versions.remember_all(catalog.forms.values())
 
     return serve
 
@@ -126,6 +127,7 @@ def lifespan(state: Lomake) -> Callable[[Starlette], AbstractAsyncContextManager
     @asynccontextmanager
     async def running(app: Starlette) -> AsyncIterator[None]:
         await current_database(state)
+        await state.submissions.versions.remember_all(state.catalog.forms.values())
         tasks = [asyncio.create_task(purge_now_and_then())]
         if state.settings.deliver_in_serve:
             worker = Worker(state.storage, state.catalog.agencies, state.settings.public_url or "",

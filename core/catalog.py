@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -21,12 +22,13 @@ from core.forms import (
     Agency,
     Catalog,
     Form,
+    FormMeta,
     FormProblem,
     document_resolver,
     model_problems,
     with_one_page,
 )
-from core.i18n import load_translations
+from core.i18n import load_translations, texts
 from core.schema import canonical_json
 
 
@@ -89,18 +91,45 @@ def load_form(
     problems += more
     if meta is None or agency is None or any(not p.warning for p in problems):
         return None, problems
+    return _form(path.stem, path, document, uri, crawl, meta, agency, translations or {}), problems
+
+
+def _form(form_id: str, path: Path, document: Any, uri: str, crawl: Crawl, meta: FormMeta, agency: Agency,
+          translations: Mapping[str, Mapping[str, str]]) -> Form:
+    """The form of a crawled file (or stored version) and its checked metadata."""
     registry = crawl.registry.crawl()
-    form = Form(
-        id=path.stem, path=path, document=document, agency=agency, uri=uri, registry=registry,
+    return Form(
+        id=form_id, path=path, document=document, agency=agency, uri=uri, registry=registry,
         meta=with_one_page(meta, document, document_resolver(registry, uri)),
         parts=tuple(sorted(u[len(BASE_URI):] for u in crawl.documents if u != uri)),
         part_versions={u[len(BASE_URI):]: hashlib.sha256(canonical_json(doc).encode()).hexdigest()
                        for u, (_, doc) in sorted(crawl.documents.items()) if u != uri},
         hash=schema_hash(crawl.documents),
-        translations={lang: (translations or {}).get(lang, {}) for lang in meta.languages
-                      if lang != meta.languages[0] or lang in (translations or {})},
+        documents={u[len(BASE_URI):]: doc for u, (_, doc) in crawl.documents.items()},
+        translations={lang: translations.get(lang, {}) for lang in meta.languages
+                      if lang != meta.languages[0] or lang in translations},
     )
-    return form, problems
+
+
+def form_of_version(form_id: str, documents: Mapping[str, Any], translations: Mapping[str, Mapping[str, str]],
+                    agencies: Mapping[str, Agency]) -> Form:
+    """The form as a stored version keeps it (`Form.documents`, `version_translations`), built again without its
+    files: checked when it was first loaded, so not again. Its agency is the agency's as it is now (the default
+    agency if it is gone). Raises `KeyError` if the documents lack the form file."""
+    name = f"{form_id}.json"
+    document = documents[name]
+    uri = BASE_URI + name
+    crawl = Crawl(Path("."), stored=documents)
+    crawl.add(uri, Path(name), document)
+    meta = FormMeta.model_validate(document.get(META_KEY) or {})
+    agency = agencies.get(meta.agency or DEFAULT_AGENCY.id, DEFAULT_AGENCY)
+    return _form(form_id, Path(name), document, uri, crawl, meta, agency, translations)
+
+
+def version_translations(form: Form) -> dict[str, dict[str, str]]:
+    """The translations a version of `form` keeps: only those of texts its documents have."""
+    sources = {source for doc in form.documents.values() for source, _ in texts(doc)}
+    return {lang: {k: v for k, v in catalog.items() if k in sources} for lang, catalog in form.translations.items()}
 
 
 def form_files(schemas_dir: Path) -> list[Path]:

@@ -66,6 +66,8 @@ class Crawl:
     #: Documents whose keywords are not the shapes JSON Schema gives them, so they cannot be crawled for their
     #: subschemas: left out of the registry (their `$ref`s are not followed, refs to them do not resolve).
     unreadable: set[str] = field(default_factory=set)
+    #: The parts by path below `root`, when they come from a stored version rather than from files.
+    stored: Mapping[str, Any] | None = None
 
     def add(self, uri: str, path: Path, document: Any) -> None:
         self.documents[uri] = (path, document)
@@ -87,6 +89,10 @@ class Crawl:
             if target in self.documents or not target.startswith(BASE_URI):
                 continue
             part = self.root / target[len(BASE_URI):]
+            if self.stored is not None:
+                if target[len(BASE_URI):] in self.stored:
+                    self.add(target, part, self.stored[target[len(BASE_URI):]])
+                continue
             if not part.is_file():
                 continue  # reported by check_refs with the $ref's pointer
             data, problems = read_json(part, str(part))

@@ -419,6 +419,9 @@ class Form:
     #: The version of each part: the SHA-256 of its canonical JSON, by relative path. Each submission records them.
     part_versions: Mapping[str, str] = field(default_factory=dict)
     hash: str = ""
+    #: The form file and every part it reaches, as read, by path below the schemas folder: what `hash` is over,
+    #: and what a stored version keeps (`core.catalog.form_of_version` builds the form again from them).
+    documents: Mapping[str, Any] = field(default_factory=dict)
     #: Translations of the form's texts into its other languages: language, then source text to translation.
     translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     #: What `derived` worked out for this form, by the function that did.

@@ -314,6 +314,8 @@ _MESSAGES: dict[str, str] = {
     "draft_kept": "Vastauksesi säilyvät {when} asti.",
     "draft_expiring": "Luonnoksesi poistetaan pian ({when}). Jos tarvitset lisää aikaa, jatka sen voimassaoloa.",
     "extend": "Säilytä luonnos {days} päivää",
+    "form_changed": "Lomake on muuttunut sen jälkeen, kun aloitit sen. Vastauksesi siirrettiin uuteen lomakkeeseen: "
+                    "tarkista ne ennen lähettämistä.",
     "saved_title": "Luonnos on tallennettu",
     "saved_link": "Voit jatkaa täyttämistä myöhemmin tästä linkistä:",
     "saved_code": "Tai anna palvelupisteessä tai sivulla {url} tämä jatkokoodi:",

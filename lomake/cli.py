@@ -153,6 +153,7 @@ def export(form_id: str, kind: str, since: str | None, out: Path | None, schemas
     """Export a form's submissions, page by page in constant memory; a progress bar on a terminal."""
     from core.catalog import load_catalog
     from core.view.build import form_view
+    from submission.versions import FormVersions
     from web.exports import export_chunks
     from web.read_api import parse_since
 
@@ -173,8 +174,9 @@ def export(form_id: str, kind: str, since: str | None, out: Path | None, schemas
     async def work(storage: Storage) -> None:
         total = await storage.count_submissions(form.id, start) * (2 if kind == "csv" else 1)
         with _progress(total) as bar, _output(out) as stream:
-            async for chunk in export_chunks(storage, form, view, "csv" if kind == "csv" else "ndjson", base,
-                                             start, bar.update):
+            chunks = export_chunks(FormVersions(storage), form, view, "csv" if kind == "csv" else "ndjson", base,
+                                   start, bar.update)
+            async for chunk in chunks:
                 stream.write(chunk)
 
     with_storage(db_url, work)
@@ -281,6 +283,27 @@ def db_status(db_url: str) -> None:
         click.echo(f"{state.version:04d}\t{state.name}\t{when}")
     if any(state.applied_at is None for state in states):
         sys.exit(1)
+
+
+@main.command()
+@click.argument("form_id", metavar="FORM")
+@SCHEMAS
+@DB
+def versions(form_id: str, schemas_dir: Path, db_url: str) -> None:
+    """List a form's versions, newest first, one a line: hash (short), label, first seen, submissions, and
+    "current" for the version the form file in --schemas is now. A version is kept when a server first loads it."""
+    from core.catalog import load_catalog
+
+    current = load_catalog(schemas_dir).forms.get(form_id)
+    kept = with_storage(db_url, lambda storage: storage.form_versions(form_id))
+    if not kept and current is None:
+        raise click.ClickException(f"no form {form_id!r} in {schemas_dir} and no versions of it in the database")
+    if current is not None and current.hash not in {v.hash for v in kept}:
+        click.echo(f"{current.hash[:12]}\t{current.version}\tnot yet kept (no server has loaded it)\t0\tcurrent")
+    for version in kept:
+        mark = "\tcurrent" if current is not None and version.hash == current.hash else ""
+        seen = version.first_seen_at.isoformat(timespec="seconds")
+        click.echo(f"{version.hash[:12]}\t{version.label}\t{seen}\t{version.submissions}{mark}")
 
 
 @main.command()

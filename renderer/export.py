@@ -66,6 +66,21 @@ def submission_json(submission: Submission, attachments: Sequence[Attachment], b
     }
 
 
+def questions(view: FormView, data: Any) -> dict[str, str]:
+    """The questions the answers in `data` were given to, by pointer, as `view` (the version of the form the
+    submission was made on) asks them: an export then shows an old submission's questions as they were asked."""
+    return {f.pointer: f.label for f in walk(view.fields) if f.pointer and f.label and _answered(data, f.pointer)}
+
+
+def _answered(data: Any, at: str) -> bool:
+    for part in at.split("/")[1:]:
+        key = part.replace("~1", "/").replace("~0", "~")
+        if not isinstance(data, dict) or key not in data:
+            return False
+        data = data[key]
+    return True
+
+
 def ndjson_line(value: Any) -> str:
     """One line of NDJSON: compact JSON, UTF-8 as is, and a line feed."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"

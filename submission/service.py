@@ -39,6 +39,7 @@ from submission.coerce import Issue
 from submission.storage import AttachmentGone, DraftGone, NewSubmission, Storage, Submission
 from submission.uploads import references
 from submission.validate import CompiledForms, accept, problem
+from submission.versions import FormVersions
 
 log = logging.getLogger("lomake.submissions")
 
@@ -85,6 +86,11 @@ class Submissions:
     compiled: CompiledForms
     in_transaction: list[InTransaction] = field(default_factory=list)
     after_commit: list[AfterCommit] = field(default_factory=lambda: [audit])
+    #: The forms' versions: each submission's is kept (`FormVersions.remember`) before it is stored.
+    versions: FormVersions = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.versions = FormVersions(self.storage)
 
     async def submit(self, form: Form, view: FormView, answers: Any, issues: Iterable[Issue] = (), *,
                      owner: str | None = None, draft_id: str | None = None, api_key: str | None = None,
@@ -105,6 +111,7 @@ class Submissions:
         new = replace(new_submission(form, accepted, view.lang, draft_id, api_key), idempotency_key=idempotency_key)
         for contribute in self.in_transaction:
             new = contribute(form, new)
+        await self.versions.remember(form)
         try:
             submission = await self.storage.add_submission(new)
         except AttachmentGone:

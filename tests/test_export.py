@@ -71,7 +71,9 @@ def test_ndjson_is_the_read_apis_submissions_one_a_line(site: TestClient) -> Non
     assert got.text.endswith("\n") and "\r" not in got.text
     lines = [json.loads(line) for line in got.text.splitlines()]
     listed = site.get("/api/v1/submissions?form=asia", headers=api_key(site, "lvv")).json()["submissions"]
-    assert lines == listed and len(lines) == 3
+    own = ("schema_hash", "questions")  # the export names the questions as the submission's version asked them
+    assert [{k: v for k, v in line.items() if k not in own} for line in lines] == listed and len(lines) == 3
+    assert all(line["questions"]["/nimi"] and line["schema_hash"] for line in lines)
 
 
 def test_exports_read_the_storage_page_by_page(site: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -154,7 +156,7 @@ def test_a_csvs_rows_stop_at_the_last_submission_its_columns_were_read_from(site
 
     async def written() -> list[bytes]:
         chunks = []
-        async for chunk in export_chunks(app.storage, form, app.view(form, "fi"), "csv", "http://x"):
+        async for chunk in export_chunks(app.submissions.versions, form, app.view(form, "fi"), "csv", "http://x"):
             chunks.append(chunk)
             if len(chunks) == 2:  # the BOM, then the header
                 await app.storage.add_submission(new_submission(form, {"nimi": "B", "lapset": [{"nimi": "c"}]}, "fi"))

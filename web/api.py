@@ -103,8 +103,9 @@ async def api_draft(request: Request) -> Response:
     given = accept_partial(app.compiled, form, view, instance)
     prefilled = prefilled_pointers(given)
     locked = tuple(p for p in form.meta.prefill_read_only if p in prefilled)
+    await app.submissions.versions.remember(form)
     draft = await app.storage.add_draft(form.id, lang, form.meta.draft_days, given, prefilled, locked,
-                                        handover=True)
+                                        handover=True, form_hash=form.hash)
     assert draft.handover is not None
     return JSONResponse({
         "id": draft.id,

@@ -75,6 +75,45 @@ async def current_draft(request: Request, app: Lomake, form: Form) -> Draft | No
     return draft if draft is not None and draft.form_id == form.id else None
 
 
+async def start_draft(app: Lomake, form: Form, lang: str) -> Draft:
+    """A new, empty draft, on the form's version as it is now (kept, so the draft can be finished on it)."""
+    await app.submissions.versions.remember(form)
+    return await app.storage.add_draft(form.id, lang, form.meta.draft_days, {}, form_hash=form.hash)
+
+
+async def drafted(request: Request, app: Lomake, form: Form) -> tuple[Form, Draft | None, bool]:
+    """The live draft of this form that the cookie names, the form as the draft goes on (see `on_version`), and
+    whether the draft was just moved to the form's new version."""
+    draft = await current_draft(request, app, form)
+    if draft is None or draft.sent_receipt or draft.form_hash in (None, form.hash):
+        return form, draft, False
+    return await on_version(app, form, draft)
+
+
+async def on_version(app: Lomake, form: Form, draft: Draft) -> tuple[Form, Draft, bool]:
+    """A draft started on an older version of the form: moved to the form as it is now when its answers still
+    pass, on the new version, every page they passed (the pages are checked as `pass_page` checks them), or
+    when its version was never kept; otherwise finished on the version it was started on, as long as it lives."""
+    started_on = await app.submissions.versions.form(form, draft.form_hash)
+    if started_on is not form and not still_passes(app, form, draft):
+        return started_on, draft, False
+    done = tuple(page.id for page in form.meta.pages if page.id in draft.done)
+    moved = await app.storage.save_draft(replace(draft, form_hash=form.hash), draft.data, done)
+    return form, moved, True
+
+
+def still_passes(app: Lomake, form: Form, draft: Draft) -> bool:
+    """Whether the draft's answers raise no problem on the pages of `form` that the draft passed."""
+    lang = form.shown_language(draft.language)
+    view = app.view(form, lang)
+    try:
+        accept(app.compiled, form, view, copy.deepcopy(sent_answers(form.meta, view, draft.data)), [])
+    except Invalid as invalid:
+        passed = {name for page in form.meta.pages if page.id in draft.done for name in page.properties}
+        return not any(page_name(p.pointer) in passed for p in invalid.problems)
+    return True
+
+
 def with_cookie(response: Response, request: Request, draft: Draft) -> Response:
     """The draft's token in an HttpOnly, SameSite cookie for this form's pages only, until the draft expires."""
     seconds = int((draft.expires_at - dt.datetime.now(dt.UTC)).total_seconds())
@@ -104,8 +143,9 @@ def asked_view(app: Lomake, form: Form, lang: str, properties: tuple[str, ...], 
 
 
 def journey(app: Lomake, form: Form, lang: str, page_id: str, draft: Draft | None, back_to_review: bool,
-            heading: str) -> dict[str, Any]:
-    """What a page of a long form shows besides its questions: the step, the way back, the draft's expiry."""
+            heading: str, changed: bool = False) -> dict[str, Any]:
+    """What a page of a long form shows besides its questions: the step, the way back, the draft's expiry, and
+    whether the draft was just moved to a new version of the form (`changed`)."""
     answers = draft.data if draft else {}
     where = step(form.meta, page_id, answers)
     now = dt.datetime.now(dt.UTC)
@@ -121,6 +161,7 @@ def journey(app: Lomake, form: Form, lang: str, page_id: str, draft: Draft | Non
         "extend_url": f"/forms/{form.id}/extend?lang={lang}", "here": page_url(form, page_id, lang, back_to_review),
         "one_page": form.meta.one_page, "sends": not reviewed(form.meta),
         "tasks_url": f"/forms/{form.id}/tasks?lang={lang}" if task_listed(form.meta) else None,
+        "changed": changed,
     }
 
 
@@ -128,7 +169,7 @@ async def show_page(request: Request) -> Response:
     app = lomake(request)
     form = app.form(request)
     lang = language(request, form.languages)
-    draft = await current_draft(request, app, form)
+    form, draft, changed = await drafted(request, app, form)
     if draft is not None and draft.sent_receipt:
         draft = None  # sent: the form starts again
     answers = draft.data if draft else {}
@@ -145,7 +186,7 @@ async def show_page(request: Request) -> Response:
     values = form_values(view.fields, answers)
     uploaded = await kept_uploads(app, values, draft.id) if draft else {}
     return render_page(app, form, lang, page, view, draft, request.query_params.get("return") == REVIEW,
-                       values, uploaded=uploaded)
+                       values, uploaded=uploaded, changed=changed)
 
 
 def start_page(app: Lomake, form: Form, lang: str) -> Response:
@@ -173,7 +214,7 @@ async def show_tasks(request: Request) -> Response:
     lang = language(request, form.languages)
     if not task_listed(form.meta):
         raise NotFound(text(lang, "not_found"))
-    draft = await current_draft(request, app, form)
+    form, draft, _ = await drafted(request, app, form)
     if draft is not None and draft.sent_receipt:
         draft = None
     answers, done = (draft.data, draft.done) if draft else ({}, ())
@@ -193,8 +234,8 @@ async def show_tasks(request: Request) -> Response:
 
 def render_page(app: Lomake, form: Form, lang: str, page: PageMeta, view: FormView, draft: Draft | None,
                 back_to_review: bool, values: Mapping[str, Any], problems: list[Problem] | None = None,
-                uploaded: Mapping[str, Attachment] | None = None, status: int = 200) -> Response:
-    context = journey(app, form, lang, page.id, draft, back_to_review, page_title(form, page, lang))
+                uploaded: Mapping[str, Attachment] | None = None, status: int = 200, changed: bool = False) -> Response:
+    context = journey(app, form, lang, page.id, draft, back_to_review, page_title(form, page, lang), changed)
     if context["number"] > 1:
         view = replace(view, description="")
     html = app.pages.form_page(
@@ -210,12 +251,12 @@ async def submit_page(request: Request) -> Response:
     app = lomake(request)
     form = app.form(request)
     lang = language(request, form.languages)
+    form, found, _ = await drafted(request, app, form)
     page = page_meta(form, request.path_params.get("page") or form.meta.pages[0].id)
-    found = await current_draft(request, app, form)
     known, sent = (None, found) if found is not None and found.sent_receipt else (found, None)
     view = asked_view(app, form, lang, page.properties, known)
     # The draft holds the files uploaded on its pages: it is there before the first file is kept.
-    draft = known if known is not None else await app.storage.add_draft(form.id, lang, form.meta.draft_days, {})
+    draft = known if known is not None else await start_draft(app, form, lang)
     data, upload_issues = await read_answers(request, app, view, lang, draft.id)
     sent_csrf = (data.pop("_csrf", None) or [""])[0]
     if sent is not None and same_token(sent_csrf, sent.csrf):  # a page of a sent draft, posted again
@@ -288,7 +329,7 @@ async def keep_for_later(request: Request, app: Lomake, form: Form, lang: str, a
     """"Save and continue later": the answers kept as they are, checked or not, in the draft (a new one if there is
     none, which takes the files `uploads_of` holds); the page saved from is no longer passed."""
     if draft is None:
-        draft = await app.storage.add_draft(form.id, lang, form.meta.draft_days, {})
+        draft = await start_draft(app, form, lang)
         if uploads_of is not None:
             await app.storage.hand_on_attachments(uploads_of, draft.id)
     done = tuple(d for d in draft.done if d != page_id)
@@ -312,7 +353,7 @@ def review_sections(app: Lomake, form: Form, lang: str, draft: Draft, files: Map
 
 
 async def review_page(app: Lomake, form: Form, lang: str, draft: Draft, values: Mapping[str, Any] | None = None,
-                      problems: list[Problem] | None = None, status: int = 200) -> Response:
+                      problems: list[Problem] | None = None, status: int = 200, changed: bool = False) -> Response:
     refs = [i for _, i in references(draft.data)]
     files = {a.reference: f"{a.name} ({file_size(a.size, lang)})"
              for a in await app.storage.owned_attachments(refs, draft.id)}
@@ -322,7 +363,7 @@ async def review_page(app: Lomake, form: Form, lang: str, draft: Draft, values: 
                 p.summary) for p in shown for page in [page_of(form.meta, p.pointer)]]
     html = app.pages.render(
         "review.html", lang, view=view, sections=review_sections(app, form, lang, draft, files),
-        journey=journey(app, form, lang, REVIEW, draft, False, text(lang, "review_title")),
+        journey=journey(app, form, lang, REVIEW, draft, False, text(lang, "review_title"), changed),
         action=page_url(form, REVIEW, lang), values=values if values is not None else form_values(
             view.fields, draft.data), summary=summary, errors={p.pointer: p.message for p in shown}, uploaded={},
         service_name=form.agency.display_name(lang), languages=form.languages,
@@ -331,30 +372,31 @@ async def review_page(app: Lomake, form: Form, lang: str, draft: Draft, values: 
     return HTMLResponse(html, status_code=status, headers={"cache-control": "no-store"})
 
 
-async def reviewed_draft(request: Request) -> tuple[Lomake, Form, str, Draft]:
-    """The app, form, language and live draft a review request is about; 404 when there is no draft."""
+async def reviewed_draft(request: Request) -> tuple[Lomake, Form, str, Draft, bool]:
+    """The app, form (as the draft goes on), language and live draft a review request is about, and whether the
+    draft was just moved to a new version of the form; 404 when there is no draft."""
     app = lomake(request)
     form = app.form(request)
     lang = language(request, form.languages)
-    draft = await current_draft(request, app, form)
+    form, draft, changed = await drafted(request, app, form)
     if draft is None or not form.meta.pages:
         raise NotFound(text(lang, "draft_gone"))
-    return app, form, lang, draft
+    return app, form, lang, draft, changed
 
 
 async def show_review(request: Request) -> Response:
-    app, form, lang, draft = await reviewed_draft(request)
+    app, form, lang, draft, changed = await reviewed_draft(request)
     if draft.sent_receipt:
         return RedirectResponse(f"/receipts/{draft.sent_receipt}?lang={lang}", status_code=303)
     unfinished = first_unfinished(form.meta, draft.data, draft.done)
     if unfinished != REVIEW:
         return RedirectResponse(page_url(form, unfinished, lang), status_code=303)
-    return await review_page(app, form, lang, draft)
+    return await review_page(app, form, lang, draft, changed=changed)
 
 
 async def submit_review(request: Request) -> Response:
     """The final send: at most once per draft, however often it is pressed."""
-    app, form, lang, draft = await reviewed_draft(request)
+    app, form, lang, draft, _ = await reviewed_draft(request)
     view = asked_view(app, form, lang, form.meta.review, draft)
     data, _ = await read_answers(request, app, view, lang, draft.id)
     if not same_token((data.pop("_csrf", None) or [""])[0], draft.csrf):
@@ -381,7 +423,7 @@ async def extend_draft(request: Request) -> Response:
     app = lomake(request)
     form = app.form(request)
     lang = language(request, form.languages)
-    draft = await current_draft(request, app, form)
+    form, draft, _ = await drafted(request, app, form)
     data = await read_form(request, app.settings.max_body_bytes, lang)
     if draft is None or draft.sent_receipt:
         raise NotFound(text(lang, "draft_gone"))
@@ -399,7 +441,7 @@ async def saved(request: Request) -> Response:
     app = lomake(request)
     form = app.form(request)
     lang = language(request, form.languages)
-    draft = await current_draft(request, app, form)
+    form, draft, _ = await drafted(request, app, form)
     if draft is None or draft.sent_receipt or draft.code is None:
         raise NotFound(text(lang, "draft_gone"))
     title, resume_at = form.title_in(lang), link(request, "resume_link", token=draft.token)

@@ -16,9 +16,21 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from core.forms import Form
+from core.view.build import form_view
 from core.view.fields import FormView
-from renderer.export import BOM, Layout, answer_cells, csv_header, csv_row, csv_text, ndjson_line, submission_json
+from renderer.export import (
+    BOM,
+    Layout,
+    answer_cells,
+    csv_header,
+    csv_row,
+    csv_text,
+    ndjson_line,
+    questions,
+    submission_json,
+)
 from submission.storage import Attachment, Storage, Submission
+from submission.versions import FormVersions
 from web.api import own_form, request_key
 from web.read_api import attachment_disposition, query, since_param
 from web.state import base_url, lomake
@@ -45,20 +57,21 @@ async def _export(request: Request, kind: Format) -> Response:
     key = await request_key(request, app)
     since = since_param(request, query(request, ("since",)).get("since"))
     form = own_form(request, app, key, request.path_params["form_id"])
-    chunks = export_chunks(app.storage, form, app.view(form, form.languages[0]), kind,
+    chunks = export_chunks(app.submissions.versions, form, app.view(form, form.languages[0]), kind,
                            base_url(app.settings.public_url, request.scope), since)
     return StreamingResponse(chunks, media_type=MEDIA_TYPES[kind], headers={
         "content-disposition": attachment_disposition(f"{form.id}.{kind}"), "cache-control": "no-store"})
 
 
-def export_chunks(storage: Storage, form: Form, view: FormView, kind: Format, base: str,
+def export_chunks(versions: FormVersions, form: Form, view: FormView, kind: Format, base: str,
                   since: dt.datetime | None = None, progress: Progress | None = None) -> AsyncIterator[bytes]:
-    """The export of `form`'s submissions (received at or after `since`) as UTF-8 bytes, a page at a time;
-    `base` starts the links (the public URL), `view` gives the CSV's columns their order."""
+    """The export of `form`'s submissions (received at or after `since`) as UTF-8 bytes, a page at a time, from
+    the storage of `versions`; `base` starts the links (the public URL), `view` gives the CSV's columns their order.
+    Each NDJSON line names the questions its answers were given to, as the submission's version asked them."""
     tell = progress or (lambda n: None)
     if kind == "csv":
-        return _csv(storage, form, Layout.of(view), since, tell)
-    return _ndjson(storage, form, base, since, tell)
+        return _csv(versions.storage, form, Layout.of(view), since, tell)
+    return _ndjson(versions, form, base, since, tell)
 
 
 async def pages(storage: Storage, form: Form, since: dt.datetime | None, until: str | None = None
@@ -76,10 +89,19 @@ async def pages(storage: Storage, form: Form, since: dt.datetime | None, until: 
         after = page[-1].id
 
 
-async def _ndjson(storage: Storage, form: Form, base: str, since: dt.datetime | None,
+async def _ndjson(versions: FormVersions, form: Form, base: str, since: dt.datetime | None,
                   tell: Progress) -> AsyncIterator[bytes]:
-    async for page, files in pages(storage, form, since):
-        yield "".join(ndjson_line(submission_json(s, files.get(s.id, []), base)) for s in page).encode()
+    views: dict[str, FormView] = {}
+    async for page, files in pages(versions.storage, form, since):
+        lines = []
+        for s in page:
+            if s.schema_hash not in views:
+                asked = await versions.form(form, s.schema_hash)
+                views[s.schema_hash] = form_view(asked, asked.languages[0])
+            line = submission_json(s, files.get(s.id, []), base)
+            lines.append(ndjson_line(line | {"schema_hash": s.schema_hash,
+                                             "questions": questions(views[s.schema_hash], s.data)}))
+        yield "".join(lines).encode()
         tell(len(page))
 
 

@@ -180,7 +180,7 @@ async def find_submission(request: Request) -> tuple[Lomake, Form, Submission, s
     submission = await app.storage.submission_by_receipt(token) if TOKEN.fullmatch(token) else None
     if submission is None or submission.form_id not in app.catalog.forms:
         raise NotFound(text(lang, "not_found"))
-    form = app.catalog.forms[submission.form_id]
+    form = await app.submissions.versions.form(app.catalog.forms[submission.form_id], submission.schema_hash)
     framed_for(request, form.agency)  # embedded (/embed/receipts/...): the agency's origins may frame it
     wanted = request.query_params.get("lang")
     return app, form, submission, wanted if wanted in form.languages else submission.language

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import anyio
@@ -66,7 +66,7 @@ def form_problems(schemas_dir: Path, form_id: str) -> list[FormProblem] | None:
 class Reloading:
     """Loads the catalog again (and hands it to `loaded`) when the schemas folder changed since the last request."""
 
-    def __init__(self, app: ASGIApp, schemas_dir: Path, loaded: Callable[[Catalog], None],
+    def __init__(self, app: ASGIApp, schemas_dir: Path, loaded: Callable[[Catalog], Awaitable[None]],
                  load: Callable[[Path], Catalog]) -> None:
         self.app, self.schemas_dir, self.loaded, self.load = app, schemas_dir, loaded, load
         self.seen = snapshot(schemas_dir)
@@ -87,5 +87,5 @@ class Reloading:
             except Exception as exc:  # noqa: BLE001 - a bug in loading: the forms as they were, tried again next time
                 log.exception("reloading the forms failed (%s): the forms are served as they were", type(exc).__name__)
                 return
-            self.loaded(catalog)
+            await self.loaded(catalog)
             self.seen = now

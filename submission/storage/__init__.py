@@ -32,15 +32,19 @@ from submission.storage.records import (
     DeliveryStatus,
     Draft,
     FormUsage,
+    FormVersion,
     NewSubmission,
     Submission,
+    VersionUse,
 )
 from submission.storage.sqlite import SQLiteStorage
 
 __all__ = [
     "ENGINES", "IDEMPOTENCY_WINDOW", "KEY", "UPLOAD_GRACE", "ApiKey", "Attachment", "AttachmentGone", "Delivery",
-    "DeliveryStatus", "Draft", "DraftGone", "DuplicateReference", "FormUsage", "IdempotencyConflict", "NewSubmission",
-    "Storage", "StorageError", "Submission", "UnknownCursor", "UnsupportedDatabase", "normalise_code", "open_storage",
+    "DeliveryStatus", "Draft", "DraftGone", "DuplicateReference", "FormUsage",
+    "FormVersion", "IdempotencyConflict", "NewSubmission",
+    "Storage", "StorageError", "Submission",
+    "VersionUse", "UnknownCursor", "UnsupportedDatabase", "normalise_code", "open_storage",
 ]
 
 

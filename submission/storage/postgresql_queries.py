@@ -26,6 +26,7 @@ from submission.storage.postgresql_schema import (
     delivery_of,
     draft_of,
     submission_of,
+    utc,
 )
 from submission.storage.protocol import UPLOAD_GRACE
 from submission.storage.records import (
@@ -35,7 +36,9 @@ from submission.storage.records import (
     DeliveryStatus,
     Draft,
     FormUsage,
+    FormVersion,
     Submission,
+    VersionUse,
     referred_attachments,
 )
 
@@ -185,19 +188,22 @@ async def purge(db: Db, moment: dt.datetime) -> tuple[int, int]:
 
 
 async def add_draft(db: Db, form_id: str, language: str, days: int, data: dict[str, Any],
-                    prefilled: dict[str, Any] | None, locked: tuple[str, ...], handover: bool) -> Draft:
+                    prefilled: dict[str, Any] | None, locked: tuple[str, ...], handover: bool,
+                    form_hash: str | None) -> Draft:
     made = now()
     draft = Draft(
         id=ids.record_id(), token=ids.token(), form_id=form_id, language=language, data=data, done=(),
         prefilled=prefilled or {}, locked=locked, csrf=ids.token(), created_at=made,
         expires_at=made + dt.timedelta(days=days), days=days, handover=ids.token() if handover else None,
+        form_hash=form_hash,
     )
     async with db.transaction():
         await db.execute(
             "INSERT INTO drafts (id, token, form_id, language, data, done, prefilled, locked, csrf, created_at, "
-            "expires_at, days, handover) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            "expires_at, days, handover, form_hash) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             (draft.id, draft.token, form_id, language, canonical_json(data), "[]", canonical_json(draft.prefilled),
-             json.dumps(list(locked)), draft.csrf, made, draft.expires_at, days, draft.handover))
+             json.dumps(list(locked)), draft.csrf, made, draft.expires_at, days, draft.handover, form_hash))
         await keep_attachments(db, draft.id, data)
     return draft
 
@@ -236,12 +242,41 @@ async def save_draft(db: Db, draft: Draft, data: dict[str, Any], done: tuple[str
                     code=ids.resume_code() if new_code else draft.code)
     async with db.transaction():
         if await changed(
-                db, "UPDATE drafts SET data = %s, done = %s, expires_at = %s, code = %s "
+                db, "UPDATE drafts SET data = %s, done = %s, expires_at = %s, code = %s, form_hash = %s "
                 "WHERE id = %s AND submission_id IS NULL AND expires_at > %s",
-                (canonical_json(data), json.dumps(list(done)), expires_at, saved.code, draft.id, now())) != 1:
+                (canonical_json(data), json.dumps(list(done)), expires_at, saved.code, draft.form_hash, draft.id,
+                 now())) != 1:
             raise DraftGone("the draft is gone or already sent")
         await keep_attachments(db, draft.id, data)
     return saved
+
+
+# Form versions
+
+#: Each kept version of a form, newest first, with its submissions counted by the index on (form_id, schema_hash).
+VERSION_USE = ("SELECT v.hash, v.form_id, v.label, v.first_seen_at, (SELECT count(*) FROM submissions s "
+               "WHERE s.form_id = v.form_id AND s.schema_hash = v.hash) FROM form_versions v "
+               "WHERE v.form_id = %s ORDER BY v.first_seen_at DESC, v.hash")
+
+
+async def add_form_version(db: Db, form_id: str, hash: str, label: str, documents: dict[str, Any],
+                           translations: dict[str, dict[str, str]]) -> bool:
+    return await changed(
+        db, "INSERT INTO form_versions (hash, form_id, label, documents, translations, first_seen_at) "
+        "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (hash) DO NOTHING",
+        (hash, form_id, label, canonical_json(documents), canonical_json(translations), now())) == 1
+
+
+async def form_version(db: Db, hash: str) -> FormVersion | None:
+    found = await row(db, "SELECT hash, form_id, label, documents, translations, first_seen_at FROM form_versions "
+                          "WHERE hash = %s", (hash,))
+    return FormVersion(found[0], found[1], found[2], json.loads(found[3]), json.loads(found[4]),
+                       utc(found[5])) if found else None
+
+
+async def form_versions(db: Db, form_id: str) -> list[VersionUse]:
+    found = await rows(db, VERSION_USE, (form_id,))
+    return [VersionUse(r[0], r[1], r[2], utc(r[3]), r[4]) for r in found]
 
 
 # API keys

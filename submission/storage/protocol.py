@@ -34,8 +34,10 @@ from submission.storage.records import (
     DeliveryStatus,
     Draft,
     FormUsage,
+    FormVersion,
     NewSubmission,
     Submission,
+    VersionUse,
 )
 
 #: Unclaimed uploads outside any draft (a one-page form's failed attempt) are kept this long.
@@ -116,9 +118,9 @@ class Storage(Protocol):
 
     async def add_draft(self, form_id: str, language: str, days: int, data: dict[str, Any],
                         prefilled: dict[str, Any] | None = None, locked: tuple[str, ...] = (),
-                        handover: bool = False) -> Draft:
-        """Start a draft that expires `days` days from now; with `handover`, for someone else: its `token`
-        is then known to no one until the draft is handed over."""
+                        handover: bool = False, form_hash: str | None = None) -> Draft:
+        """Start a draft that expires `days` days from now, on the form version `form_hash`; with `handover`, for
+        someone else: its `token` is then known to no one until the draft is handed over."""
 
     async def hand_over(self, handover: str) -> Draft | None:
         """Open a draft's one-time link: at most once, atomically, the live draft moves to a fresh token
@@ -141,13 +143,28 @@ class Storage(Protocol):
 
     async def save_draft(self, draft: Draft, data: dict[str, Any], done: tuple[str, ...],
                          new_code: bool = False) -> Draft:
-        """Keep the answers (and the pages passed) and move the expiry `draft.days` days from now; a new resume
-        code if asked. The draft's attachments are then kept as long as the draft. `DraftGone` if the draft
+        """Keep the answers (and the pages passed), the form version `draft.form_hash` (a draft moved to a new
+        version), and move the expiry `draft.days` days from now; a new resume code if asked.
+        The draft's attachments are then kept as long as the draft. `DraftGone` if the draft
         expired or was sent."""
 
     async def purge(self, now: dt.datetime | None = None) -> tuple[int, int]:
         """Delete expired drafts, and unclaimed uploads older than `UPLOAD_GRACE` that no (remaining) draft
         holds; how many of each."""
+
+    # Form versions
+
+    async def add_form_version(self, form_id: str, hash: str, label: str, documents: dict[str, Any],
+                               translations: dict[str, dict[str, str]]) -> bool:
+        """Keep a form version by its hash, first seen now; True if it is new. Idempotent: a hash already kept
+        keeps what it was first stored with (the first one wins)."""
+
+    async def form_version(self, hash: str) -> FormVersion | None:
+        """The form version kept with this hash."""
+
+    async def form_versions(self, form_id: str) -> list[VersionUse]:
+        """Every kept version of the form, newest first, with its number of submissions (counted in the
+        database)."""
 
     # Agencies' API keys
 

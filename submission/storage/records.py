@@ -99,6 +99,35 @@ class Draft:
     #: A draft made for someone (through the API): the one-time token of the link that hands it over.
     #: Only `add_draft` gives it; opening the link moves the draft to a fresh `token` (`hand_over`).
     handover: str | None = None
+    #: The hash of the form version the draft was started on (or moved to); None: started before versions were
+    #: kept, taken to be the form as it is now.
+    form_hash: str | None = None
+
+
+@dataclass(frozen=True)
+class FormVersion:
+    """A form as it was loaded, kept by its hash: enough to build the form again without its files."""
+
+    hash: str
+    form_id: str
+    #: The form's own `x-lomake.version`, a label only: the hash is what tells versions apart.
+    label: str
+    #: The form file and every part it reaches, by path below the schemas folder (`Form.hash` is over these).
+    documents: dict[str, Any]
+    #: The translations of the form's texts it was loaded with: language, then source text to translation.
+    translations: dict[str, dict[str, str]]
+    first_seen_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class VersionUse:
+    """A version of a form in `Storage.form_versions`: when it was first seen and how many submissions it has."""
+
+    hash: str
+    form_id: str
+    label: str
+    first_seen_at: dt.datetime
+    submissions: int
 
 
 @dataclass(frozen=True)

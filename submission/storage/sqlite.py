@@ -28,8 +28,10 @@ from submission.storage.records import (
     DeliveryStatus,
     Draft,
     FormUsage,
+    FormVersion,
     NewSubmission,
     Submission,
+    VersionUse,
 )
 from submission.storage.sqlite_schema import (
     SUBMISSION_COLUMNS,
@@ -292,8 +294,8 @@ class SQLiteStorage:
 
     async def add_draft(self, form_id: str, language: str, days: int, data: dict[str, Any],
                         prefilled: dict[str, Any] | None = None, locked: tuple[str, ...] = (),
-                        handover: bool = False) -> Draft:
-        return await self._on_side(q.add_draft, form_id, language, days, data, prefilled, locked, handover)
+                        handover: bool = False, form_hash: str | None = None) -> Draft:
+        return await self._on_side(q.add_draft, form_id, language, days, data, prefilled, locked, handover, form_hash)
 
     async def hand_over(self, handover: str) -> Draft | None:
         return await self._on_side(q.hand_over, handover)
@@ -319,6 +321,18 @@ class SQLiteStorage:
 
     async def purge(self, now: dt.datetime | None = None) -> tuple[int, int]:
         return await self._on_side(q.purge, now or dt.datetime.now(dt.UTC))
+
+    # Form versions
+
+    async def add_form_version(self, form_id: str, hash: str, label: str, documents: dict[str, Any],
+                               translations: dict[str, dict[str, str]]) -> bool:
+        return await self._on_side(q.add_form_version, form_id, hash, label, documents, translations)
+
+    async def form_version(self, hash: str) -> FormVersion | None:
+        return await self._on_side(q.form_version, hash)
+
+    async def form_versions(self, form_id: str) -> list[VersionUse]:
+        return await self._on_side(q.form_versions, form_id)
 
     # Agencies' API keys
 

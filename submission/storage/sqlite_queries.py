@@ -19,7 +19,17 @@ from core.schema import canonical_json
 from core.view.fields import ATTACHMENT_PREFIX
 from submission.storage.errors import DraftGone, UnknownCursor
 from submission.storage.protocol import UPLOAD_GRACE
-from submission.storage.records import ApiKey, Attachment, Delivery, DeliveryStatus, Draft, FormUsage, Submission
+from submission.storage.records import (
+    ApiKey,
+    Attachment,
+    Delivery,
+    DeliveryStatus,
+    Draft,
+    FormUsage,
+    FormVersion,
+    Submission,
+    VersionUse,
+)
 from submission.storage.sqlite_schema import (
     API_KEY_COLUMNS,
     ATTACHMENT_COLUMNS,
@@ -224,19 +234,22 @@ def purge(db: sqlite3.Connection, moment: dt.datetime) -> tuple[int, int]:
 
 
 def add_draft(db: sqlite3.Connection, form_id: str, language: str, days: int, data: dict[str, Any],
-              prefilled: dict[str, Any] | None, locked: tuple[str, ...], handover: bool) -> Draft:
+              prefilled: dict[str, Any] | None, locked: tuple[str, ...], handover: bool,
+              form_hash: str | None) -> Draft:
     made = now()
     draft = Draft(
         id=ids.record_id(), token=ids.token(), form_id=form_id, language=language, data=data, done=(),
         prefilled=prefilled or {}, locked=locked, csrf=ids.token(), created_at=made,
         expires_at=made + dt.timedelta(days=days), days=days, handover=ids.token() if handover else None,
+        form_hash=form_hash,
     )
     with Transaction(db):
         db.execute(
             "INSERT INTO drafts (id, token, form_id, language, data, done, prefilled, locked, csrf, created_at, "
-            "expires_at, days, handover) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "expires_at, days, handover, form_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (draft.id, draft.token, form_id, language, canonical_json(data), "[]", canonical_json(draft.prefilled),
-             json.dumps(list(locked)), draft.csrf, stamp(made), stamp(draft.expires_at), days, draft.handover),
+             json.dumps(list(locked)), draft.csrf, stamp(made), stamp(draft.expires_at), days, draft.handover,
+             form_hash),
         )
         keep_attachments(db, draft.id, data)
     return draft
@@ -279,14 +292,47 @@ def save_draft(db: sqlite3.Connection, draft: Draft, data: dict[str, Any], done:
                     code=ids.resume_code() if new_code else draft.code)
     with Transaction(db):
         changed = db.execute(
-            "UPDATE drafts SET data = ?, done = ?, expires_at = ?, code = ? "
+            "UPDATE drafts SET data = ?, done = ?, expires_at = ?, code = ?, form_hash = ? "
             "WHERE id = ? AND submission_id IS NULL AND expires_at > ?",
-            (canonical_json(data), json.dumps(list(done)), stamp(expires_at), saved.code, draft.id, stamp(now())),
+            (canonical_json(data), json.dumps(list(done)), stamp(expires_at), saved.code, draft.form_hash, draft.id,
+             stamp(now())),
         ).rowcount
         if changed != 1:
             raise DraftGone("the draft is gone or already sent")
         keep_attachments(db, draft.id, data)
     return saved
+
+
+# Form versions
+
+#: Each kept version of a form, newest first, with its submissions counted by the index on (form_id, schema_hash).
+VERSION_USE = ("SELECT v.hash, v.form_id, v.label, v.first_seen_at, (SELECT count(*) FROM submissions s "
+               "WHERE s.form_id = v.form_id AND s.schema_hash = v.hash) FROM form_versions v "
+               "WHERE v.form_id = ? ORDER BY v.first_seen_at DESC, v.hash")
+
+
+def add_form_version(db: sqlite3.Connection, form_id: str, hash: str, label: str, documents: dict[str, Any],
+                     translations: dict[str, dict[str, str]]) -> bool:
+    """Looked for first, outside a write transaction: a server starting again writes (and syncs) nothing."""
+    if db.execute("SELECT 1 FROM form_versions WHERE hash = ?", (hash,)).fetchone() is not None:
+        return False
+    with Transaction(db):
+        return db.execute(
+            "INSERT OR IGNORE INTO form_versions (hash, form_id, label, documents, translations, first_seen_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (hash, form_id, label, canonical_json(documents), canonical_json(translations), stamp(now()))).rowcount == 1
+
+
+def form_version(db: sqlite3.Connection, hash: str) -> FormVersion | None:
+    found = db.execute("SELECT hash, form_id, label, documents, translations, first_seen_at FROM form_versions "
+                       "WHERE hash = ?", (hash,)).fetchone()
+    return FormVersion(found[0], found[1], found[2], json.loads(found[3]), json.loads(found[4]),
+                       dt.datetime.fromisoformat(found[5])) if found else None
+
+
+def form_versions(db: sqlite3.Connection, form_id: str) -> list[VersionUse]:
+    found = db.execute(VERSION_USE, (form_id,)).fetchall()
+    return [VersionUse(r[0], r[1], r[2], dt.datetime.fromisoformat(r[3]), r[4]) for r in found]
 
 
 # API keys
