@@ -126,8 +126,13 @@ def lifespan(state: Lomake) -> Callable[[Starlette], AbstractAsyncContextManager
 
     @asynccontextmanager
     async def running(app: Starlette) -> AsyncIterator[None]:
-        await current_database(state)
-        await state.submissions.versions.remember_all(state.catalog.forms.values())
+        try:
+            await current_database(state)
+            await state.submissions.versions.remember_all(state.catalog.forms.values())
+        except BaseException:
+            state.receipts.close()
+            await state.storage.close()  # a pool left open would keep the process from exiting
+            raise
         tasks = [asyncio.create_task(purge_now_and_then())]
         if state.settings.deliver_in_serve:
             worker = Worker(state.storage, state.catalog.agencies, state.settings.public_url or "",
