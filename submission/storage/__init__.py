@@ -28,6 +28,8 @@ from submission.storage.protocol import IDEMPOTENCY_WINDOW, UPLOAD_GRACE, Storag
 from submission.storage.records import (
     ApiKey,
     Attachment,
+    AuditProblem,
+    AuditResult,
     Delivery,
     DeliveryStatus,
     Draft,
@@ -38,8 +40,9 @@ from submission.storage.records import (
 from submission.storage.sqlite import SQLiteStorage
 
 __all__ = [
-    "ENGINES", "IDEMPOTENCY_WINDOW", "KEY", "UPLOAD_GRACE", "ApiKey", "Attachment", "AttachmentGone", "Delivery",
-    "DeliveryStatus", "Draft", "DraftGone", "DuplicateReference", "FormUsage", "IdempotencyConflict", "NewSubmission",
+    "ENGINES", "IDEMPOTENCY_WINDOW", "KEY", "UPLOAD_GRACE", "ApiKey", "Attachment", "AttachmentGone", "AuditProblem",
+    "AuditResult", "Delivery", "DeliveryStatus", "Draft", "DraftGone", "DuplicateReference", "FormUsage",
+    "IdempotencyConflict", "NewSubmission",
     "Storage", "StorageError", "Submission", "UnknownCursor", "UnsupportedDatabase", "normalise_code", "open_storage",
 ]
 
