@@ -94,7 +94,7 @@ _MESSAGES: dict[str, str] = {
     ),
     "a11y_not_audited": "ei vielä tarkistettu.",
     "a11y_audited_none": "tarkistettu {date}, puutteita ei löytynyt.",
-    "a11y_audited_problems": "tarkistettu {date}, puutteita {count}.",
+    "a11y_audited_problems": "tarkistettu {date}, puutteita löytyi: {count}.",
     "a11y_changed_since": "Lomaketta on muutettu tarkistuksen jälkeen.",
     "a11y_feedback": "Anna palautetta saavutettavuudesta",
     "a11y_feedback_form": "Saavutettavuuspalautelomake",

@@ -42,7 +42,7 @@ _AXE_RUN = ("async (tags) => (await axe.run(document, {runOnly: {type: 'tag', va
             ".map(v => ({id: v.id, impact: v.impact || '', help: v.help, "
             "targets: v.nodes.map(n => n.target.join(' '))}))")
 #: A page's button that sends it (not one that adds, removes or saves).
-SEND = "form button.button[type=submit]:not([name])"
+SEND = "form button.button[type=submit]:not([name]):visible"
 SAVE = "form button[name=_action][value=save]"
 
 
@@ -178,7 +178,9 @@ def walk_answered(visit: Visit, base: str, form: Form, answers: dict[str, Any], 
         page.goto(created["receipt_url"].removesuffix(".pdf"))
         visit.look("confirmation")
         return []
-    made = post_json(f"{base}/api/v1/forms/{form.id}/drafts?lang={lang}", answers, key)
+    asked_last = {name: answers[name] for name in form.meta.review if name in answers}
+    made = post_json(f"{base}/api/v1/forms/{form.id}/drafts?lang={lang}",
+                     {k: v for k, v in answers.items() if k not in asked_last}, key)
     if made is None:
         return ["review", "confirmation"]
     page.goto(made["resume_url"])
@@ -190,12 +192,24 @@ def walk_answered(visit: Visit, base: str, form: Form, answers: dict[str, Any], 
     if "/review" not in page.url:
         return ["review (the examples are not valid answers)", "confirmation"]
     visit.look("review")
+    fill(page, asked_last)
     page.locator(SEND).first.click()
     page.wait_for_load_state()
     if "/receipts/" not in page.url:
         return ["confirmation (the examples are not valid answers)"]
     visit.look("confirmation")
     return []
+
+
+def fill(page: Any, answers: Mapping[str, Any]) -> None:
+    """Answer the page's top-level questions as the sample answers say: a box ticked, an option chosen, a text."""
+    for name, value in answers.items():
+        if isinstance(value, bool):
+            page.locator(f"[name='/{name}']").first.set_checked(value)
+        elif page.locator(f"input[type=radio][name='/{name}']").count():
+            page.locator(f"input[type=radio][name='/{name}'][value='{value}']").check()
+        else:
+            page.locator(f"[name='/{name}']").first.fill(str(value))
 
 
 def audit_form(browser: Any, base: str, form: Form, keys: Mapping[str, str], folder: Path) -> FormAudit:

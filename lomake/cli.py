@@ -527,7 +527,7 @@ def audit(form_ids: tuple[str, ...], schemas_dir: Path, db_url: str, template_di
 
     with_storage(db_url, store)
     for found in audits:
-        click.echo(f"{found.form.id}: {found.pages} pages checked, {len(found.problems)} problems")
+        click.echo(f"{found.form.id}: {found.pages} pages checked, problems found: {len(found.problems)}")
         for problem in found.problems:
             click.echo(f"  {problem.tool} {problem.rule} ({problem.impact or '-'}) {problem.page} "
                        f"{problem.selector}: {problem.message}")
