@@ -18,11 +18,11 @@ from starlette.testclient import TestClient
 
 from core.catalog import load_catalog
 from core.settings import Settings
-from lomake.audit import AXE, CHROMIUM, VNU
+from lomake.audit import AXE, CHROMIUM, VNU, axe_violations, chromium, nu_messages
 from lomake.cli import main
 from server import create_app
 from submission.storage import AuditResult, open_storage
-from tests.conftest import SCHEMAS
+from tests.conftest import SCHEMAS, serving
 from tests.test_browser import VIESTI, require
 from tests.test_journey import TOIVE
 
@@ -70,11 +70,15 @@ def inventory(schemas: Path, db_url: str, out: Path) -> dict[str, dict[str, Any]
         return {row["id"]: row for row in csv.DictReader(file)}
 
 
-def statement(schemas: Path, db_url: str, lang: str = "en") -> str:
+def statement_html(schemas: Path, db_url: str, lang: str = "en") -> str:
     with TestClient(create_app(Settings(schemas_dir=schemas, db_url=db_url))) as client:
         page = client.get(f"/accessibility/lvv?lang={lang}")
         assert page.status_code == 200
-        return " ".join(re.sub(r"<[^>]+>", " ", page.text).split())
+        return page.text
+
+
+def statement(schemas: Path, db_url: str, lang: str = "en") -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", statement_html(schemas, db_url, lang)).split())
 
 
 def test_an_audit_checks_every_state_and_shows_in_the_inventory_and_the_statement(
@@ -120,3 +124,12 @@ def test_a_template_that_leaves_an_input_unlabelled_is_reported_by_its_rule(
     shown = statement(schemas, db_url)
     assert "Form elements must have labels (axe-core: label ). Pages: fi: form empty" in shown
     assert re.search(r"Viesti : checked on [\d.]+, problems found: \d+\.", shown)
+
+    html = statement_html(schemas, db_url, "fi")  # the statement listing them is itself accessible
+    (tmp_path / "statement.html").write_text(html)
+    assert nu_messages([tmp_path / "statement.html"]) == []
+    with serving(tmp_path, "--schemas", str(schemas), "--db", db_url) as base, chromium() as browser:
+        page = browser.new_context(bypass_csp=True).new_page()
+        page.goto(f"{base}/accessibility/lvv?lang=fi")
+        assert "Form elements must have labels" in page.content()
+        assert axe_violations(page) == []
