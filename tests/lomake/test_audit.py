@@ -18,7 +18,7 @@ from starlette.testclient import TestClient
 
 from core.catalog import load_catalog
 from core.settings import Settings
-from lomake.audit import AXE, CHROMIUM, VNU, axe_violations, chromium, nu_messages
+from lomake.audit import AXE, CHROMIUM, VNU, axe_violations, chromium, nu_messages, nu_problems
 from lomake.cli import main
 from server import create_app
 from submission.storage import AuditResult, open_storage
@@ -133,3 +133,12 @@ def test_a_template_that_leaves_an_input_unlabelled_is_reported_by_its_rule(
         page.goto(f"{base}/accessibility/lvv?lang=fi")
         assert "Form elements must have labels" in page.content()
         assert axe_violations(page) == []
+
+
+def test_the_nu_checker_names_the_page_state_and_the_place(tmp_path: Path) -> None:
+    require(VNU, "vnu-jar")
+    require("java", "java")
+    html = '<!doctype html><html lang="fi"><head><title>x</title></head><body><p id="a"></p><p id="a"></p></body></html>'
+    problems = nu_problems({"fi: page 1 empty": "<!doctype html><title>ok</title>", "sv: review": html}, tmp_path)
+    assert [(p.tool, p.rule, p.page, p.message) for p in problems] == [("nu", "error", "sv: review", "Duplicate ID “a”.")]
+    assert re.fullmatch(r"1:\d+", problems[0].selector)
