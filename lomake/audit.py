@@ -274,12 +274,18 @@ def audit_server(schemas_dir: Path, template_dirs: Sequence[Path], agencies: Seq
                 *(a for d in template_dirs for a in ("--templates", str(d)))]
         with (folder / "serve.log").open("w") as log:
             server = subprocess.Popen([sys.executable, "-c", "from lomake.cli import main; main()", *args],
-                                      stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                                      stdout=log, stderr=subprocess.STDOUT, env=_own_environment())
         try:
             yield _started(server, f"http://127.0.0.1:{port}", folder), keys, folder
         finally:
             server.kill()
             server.wait(timeout=10)
+
+
+def _own_environment() -> dict[str, str]:
+    """The environment without the deployment's settings (`LOMAKE_*`): the audit's server must not name the
+    public address in its links nor deliver to agencies' webhooks; only its flags set it up."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("LOMAKE_")} | {"PYTHONUNBUFFERED": "1"}
 
 
 def _started(server: subprocess.Popen[bytes], base: str, folder: Path) -> str:

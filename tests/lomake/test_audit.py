@@ -83,7 +83,9 @@ def statement(schemas: Path, db_url: str, lang: str = "en") -> str:
 
 def test_an_audit_checks_every_state_and_shows_in_the_inventory_and_the_statement(
         schemas: Path, db_url: str, tmp_path: Path) -> None:
-    audited = CliRunner().invoke(main, ["audit", "toive", "--schemas", str(schemas), "--db", db_url])
+    # the deployment's public address is not the audit server's: its links must stay on the audit's own server
+    audited = CliRunner().invoke(main, ["audit", "toive", "--schemas", str(schemas), "--db", db_url],
+                                 env={"LOMAKE_PUBLIC_URL": "https://lomake.example.fi"})
     assert audited.exit_code == 0, audited.output
     # page 1 and page 3 empty and with errors (page 2 is asked only for someone else), saved, review, confirmation
     assert audited.output.splitlines() == ["toive: 7 pages checked, problems found: 0"]
