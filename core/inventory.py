@@ -102,8 +102,8 @@ class InventoryRow:
 
 
 def inventory_row(form: Form, changed: dt.date | None = None, audit: Audit | None = None) -> InventoryRow:
-    """The inventory's row of `form`; `changed` is when its files last changed, `audit` its stored audit
-    (there are none yet: `lomake audit` will store them)."""
+    """The inventory's row of `form`; `changed` is when its files last changed, `audit` its latest audit
+    (stored by `lomake audit`), if any."""
     asked = list(_asked(form))
     questions = [(f, always) for f, always, _ in asked if f.kind not in _NOT_ASKED]
     files = [(within or f.label, always and f.required) for f, always, within in asked if f.kind == "file"]

@@ -84,6 +84,18 @@ _MESSAGES: dict[str, str] = {
     ),
     "a11y_known": "Tunnetut saavutettavuuspuutteet",
     "a11y_none_known": "Tunnettuja puutteita ei ole.",
+    "a11y_found_in_audit": "Automaattinen tarkistus {date} löysi nämä puutteet:",
+    "a11y_on_pages": "Sivut:",
+    "a11y_forms": "Lomakkeiden tarkistukset",
+    "a11y_forms_audit": (
+        "Jokainen lomake tarkistetaan axe-core-työkalulla ja Nu Html Checker -tarkistimella oikeassa selaimessa "
+        "kaikilla sivuillaan ja kielillään: tyhjänä, virheiden kanssa, tallennettuna, tarkistussivulla ja "
+        "vahvistuksessa."
+    ),
+    "a11y_not_audited": "ei vielä tarkistettu.",
+    "a11y_audited_none": "tarkistettu {date}, puutteita ei löytynyt.",
+    "a11y_audited_problems": "tarkistettu {date}, puutteita löytyi: {count}.",
+    "a11y_changed_since": "Lomaketta on muutettu tarkistuksen jälkeen.",
     "a11y_feedback": "Anna palautetta saavutettavuudesta",
     "a11y_feedback_form": "Saavutettavuuspalautelomake",
     "a11y_supervisor": "Valvontaviranomainen",

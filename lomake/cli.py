@@ -514,5 +514,45 @@ def inventory(out_dir: Path, ptv: bool, schemas_dir: Path, db_url: str, public_u
         click.echo(f"skipped: {problem}", err=True)
     now = dt.datetime.now(dt.UTC)
     usage = with_storage(db_url, lambda storage: storage.usage(now))
-    for path in write_inventory(catalog, usage, out_dir, now, public_url if ptv else None):
+    audits = with_storage(db_url, lambda storage: storage.latest_audits())
+    for path in write_inventory(catalog, usage, out_dir, now, public_url if ptv else None, audits):
         click.echo(str(path))
+
+
+@main.command()
+@click.argument("form_ids", nargs=-1, metavar="[FORM]...")
+@SCHEMAS
+@DB
+@setting_option(SETTINGS["template_dirs"])
+def audit(form_ids: tuple[str, ...], schemas_dir: Path, db_url: str, template_dirs: tuple[Path, ...]) -> None:
+    """Check every page and state of each FORM (all forms when none is named) for accessibility, with axe-core
+    and the Nu Html Checker in Chromium, in each of the form's languages, and store the result with the form's
+    version in the database (for `lomake inventory` and the accessibility statements). The forms are served
+    from a throwaway database: nothing is submitted into --db."""
+    from core.catalog import load_catalog
+    from lomake.audit import audit_form, audit_server, chromium, missing_tools, tool_versions
+
+    if missing := missing_tools():
+        raise click.ClickException(f"missing: {', '.join(missing)}: run ./dev install")
+    catalog = load_catalog(schemas_dir)
+    unknown = [form_id for form_id in form_ids if form_id not in catalog.forms]
+    if unknown:
+        raise click.BadParameter(f"no form {', '.join(unknown)} in {schemas_dir}", param_hint="FORM")
+    forms = [catalog.forms[form_id] for form_id in form_ids or sorted(catalog.forms)]
+    agencies = sorted({form.agency.id for form in forms})
+    with audit_server(schemas_dir, template_dirs, agencies) as (base, keys, folder), chromium() as browser:
+        tools = tool_versions(browser)
+        audits = [audit_form(browser, base, form, keys, folder) for form in forms]
+
+    async def store(storage: Storage) -> None:  # after the browser: Playwright holds an event loop
+        for found in audits:
+            await storage.add_audit(found.form.id, found.form.hash, tools, found.pages, found.problems)
+
+    with_storage(db_url, store)
+    for found in audits:
+        click.echo(f"{found.form.id}: {found.pages} pages checked, problems found: {len(found.problems)}")
+        for problem in found.problems:
+            click.echo(f"  {problem.tool} {problem.rule} ({problem.impact or '-'}) {problem.page} "
+                       f"{problem.selector}: {problem.message}")
+        for state in found.unreached:
+            click.echo(f"  not reached: {state}")

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from core.forms import Catalog, Form
 from core.inventory import Audit, InventoryRow, inventory_row
 from renderer.inventory import inventory_csv, inventory_html, inventory_view, ptv_channels
-from submission.storage import FormUsage
+from submission.storage import AuditResult, FormUsage
 from submission.storage.usage import Windows
 
 
@@ -23,10 +23,10 @@ def changed_on(form: Form) -> dt.date:
     return dt.datetime.fromtimestamp(newest, dt.UTC).date()
 
 
-def stored_audits(catalog: Catalog) -> dict[str, Audit]:
-    """The accessibility audits stored for the forms, by form id. The hook for `lomake audit` (issue 15, item 5):
-    none are stored yet, so every form reads "not audited"."""
-    return {}
+def stored_audits(results: Sequence[AuditResult]) -> dict[str, Audit]:
+    """The latest accessibility audits stored by `lomake audit` (`Storage.latest_audits`), as the inventory
+    reads them, by form id."""
+    return {result.form_id: Audit(result.form_hash, result.audited_at, len(result.problems)) for result in results}
 
 
 def inventory_rows(catalog: Catalog, audits: Mapping[str, Audit]) -> list[InventoryRow]:
@@ -36,10 +36,10 @@ def inventory_rows(catalog: Catalog, audits: Mapping[str, Audit]) -> list[Invent
 
 
 def write_inventory(catalog: Catalog, usage: list[FormUsage], out: Path, now: dt.datetime,
-                    public_url: str | None = None) -> list[Path]:
+                    public_url: str | None = None, audits: Sequence[AuditResult] = ()) -> list[Path]:
     """Write the inventory's files into `out` (made if missing), and ptv.json when `public_url` is given; the
-    paths written."""
-    rows = inventory_rows(catalog, stored_audits(catalog))
+    paths written. `audits` are the latest stored audits."""
+    rows = inventory_rows(catalog, stored_audits(audits))
     by_form = {use.form_id: use for use in usage}
     out.mkdir(parents=True, exist_ok=True)
     written = [out / "inventory.csv", out / "inventory.html"]

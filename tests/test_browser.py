@@ -10,7 +10,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -19,6 +18,8 @@ from typing import Any
 
 import pytest
 
+from lomake import audit
+from lomake.audit import AXE, CHROMIUM, VNU, chromium, nu_messages, post_json
 from lomake.rjsf import import_rjsf
 from tests.conftest import ROOT, SCHEMAS, cli_api_key, get, serving
 from tests.samples import KANTELU, OIKAISUVAATIMUS, PDF, PNG
@@ -38,13 +39,7 @@ TEST_FORMS = {"valinta": ALTERNATIVE_FORM, "ehto": CONDITIONAL_FORM, "lista": LI
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 SCREENSHOTS = ROOT / "tests" / "screenshots"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def require(tool: Path | str, what: str) -> None:
@@ -77,29 +72,13 @@ def site(site_dir: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    require(Path(CHROMIUM), "chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    require(CHROMIUM, "chromium")
+    with chromium() as launched:
+        yield launched
 
 
 def form_ids(base: str) -> list[str]:
     return [f["id"] for f in json.loads(get(f"{base}/api/v1/forms")[1])["forms"]]
-
-
-def post_json(url: str, body: Any, key: str = "") -> dict[str, Any] | None:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"content-type": "application/json"} | (
-                                         {"authorization": f"Bearer {key}"} if key else {}))
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.loads(response.read())  # type: ignore[no-any-return]
-    except urllib.error.HTTPError as error:
-        error.close()
-        return None
 
 
 def valid_answers(form_id: str) -> Any:
@@ -128,13 +107,8 @@ def pages(base: str) -> list[tuple[str, str]]:
 
 
 def axe_violations(page: Any) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations"
-        ".map(v => v.id + ': ' + v.help + ' ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))",
-        WCAG_TAGS,
-    )
-    return list(result)
+    """axe-core's violations on the page (`lomake.audit`), a line each: rule, help, the first three places."""
+    return [f"{v['id']}: {v['help']} {', '.join(v['targets'][:3])}" for v in audit.axe_violations(page)]
 
 
 def test_axe_finds_nothing_on_any_page(site: str, browser: Any) -> None:
@@ -179,9 +153,7 @@ def test_every_page_passes_the_nu_html_checker(site: str, tmp_path: Path) -> Non
             files.append(tmp_path / f"{form_id}-errors.html")
             files[-1].write_bytes(error.read())
             error.close()
-    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, files)],
-                            capture_output=True, text=True, timeout=600)
-    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
+    messages = nu_messages(files)
     print(f"the Nu Html Checker checked {len(files)} pages")
     assert len(files) > 50
     assert [f"{Path(m['url']).name}:{m.get('lastLine')}: {m['message']}" for m in messages] == []
@@ -493,9 +465,7 @@ def test_a_long_form_from_a_prefilled_draft_to_one_submission(site: str, site_di
     for name, html in seen.items():
         files.append(tmp_path / f"{re.sub(r'[^a-z0-9-]', '-', name)}.html")
         files[-1].write_text(html)
-    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, files)],
-                            capture_output=True, text=True, timeout=600)
-    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
+    messages = nu_messages(files)
     assert [f"{Path(m['url']).name}:{m.get('lastLine')}: {m['message']}" for m in messages] == []
 
 
@@ -561,9 +531,7 @@ def test_an_uploaded_decision_stays_when_going_back_from_the_review(
         require(VNU, "vnu-jar")
         require("java", "java")
         (tmp_path / "uploaded.html").write_text(shown)
-        result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json",
-                                 str(tmp_path / "uploaded.html")], capture_output=True, text=True, timeout=600)
-        assert json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"] == []
+        assert nu_messages([tmp_path / "uploaded.html"]) == []
 
 
 def test_a_one_page_form_saved_and_resumed(site: str, browser: Any) -> None:

@@ -29,7 +29,8 @@ EXAMPLES = sorted((DOCS / "examples").glob("*.json"))
 def cli_reference() -> str:
     parts = ["# Command line\n\nGenerated from `lomake --help`; a test keeps it current.\n"]
     for command in ([], ["serve"], ["check"], ["render"], ["export"], ["versions"], ["import-rjsf"], ["i18n", "extract"],
-                    ["i18n", "interface"], ["inventory"], ["apikey", "create"], ["apikey", "list"], ["apikey", "revoke"]):
+                    ["i18n", "interface"], ["inventory"], ["audit"],
+                    ["apikey", "create"], ["apikey", "list"], ["apikey", "revoke"]):
         output = CliRunner().invoke(main, [*command, "--help"], prog_name="lomake", terminal_width=100).output
         title = " ".join(["lomake", *command])
         parts.append(f"## `{title}`\n\n```\n{output.rstrip()}\n```\n")

@@ -29,11 +29,12 @@ import pytest
 
 from core.catalog import load_catalog
 from core.view.build import form_view
+from lomake.audit import AXE, VNU, nu_messages
 from submission.coerce import form_values
 from tests import test_browser
 from tests.conftest import ROOT, SCHEMAS, free_port
 from tests.samples import KANTELU
-from tests.test_browser import AXE, SCREENSHOTS, VNU, axe_violations, require
+from tests.test_browser import SCREENSHOTS, axe_violations, require
 
 pytestmark = pytest.mark.browser
 #: Debian's Chromium, launched as for every browser test.
@@ -325,9 +326,7 @@ def test_embedded_pages_pass_the_nu_html_checker(lomake: str, tmp_path: Path) ->
                        ("sv", "/embed/forms/kantelu?lang=sv")):
         files.append(tmp_path / f"{name}.html")
         files[-1].write_bytes(get(lomake + path))
-    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, files)],
-                            capture_output=True, text=True, timeout=600)
-    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
+    messages = nu_messages(files)
     assert [f"{Path(m['url']).name}:{m.get('lastLine')}: {m['message']}" for m in messages] == []
 
 

@@ -15,10 +15,8 @@ turns into a failure the day it passes, so the table has to follow the code (tak
 from __future__ import annotations
 
 import copy
-import json
 import re
 import shutil
-import subprocess
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -187,7 +185,8 @@ def fetched(url: str, data: bytes | None = None) -> tuple[int, bytes]:
 @pytest.fixture(scope="module")
 def nu_messages(corpus_site: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
     """The Nu Html Checker's errors on each served form's page, empty and in its error state."""
-    from tests.test_browser import VNU, require
+    from lomake.audit import VNU, nu_messages
+    from tests.test_browser import require
 
     require(VNU, "vnu-jar")
     require("java", "java")
@@ -202,9 +201,7 @@ def nu_messages(corpus_site: str, tmp_path_factory: pytest.TempPathFactory) -> d
     found: dict[str, list[str]] = {name: [] for name in set(files.values())}
     by_file = {path.name: name for path, name in files.items()}
     if files:
-        result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, files)],
-                                capture_output=True, text=True, timeout=900)
-        for m in json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]:
+        for m in nu_messages(list(files)):
             file = Path(m.get("url", "")).name
             found[by_file.get(file, "")] = [*found.get(by_file.get(file, ""), []),
                                             f"{file}:{m.get('lastLine')}: {m['message']}"]
@@ -223,7 +220,8 @@ def test_its_page_passes_the_nu_html_checker(name: str, nu_messages: dict[str, l
 @pytest.mark.browser
 @pytest.mark.parametrize("name", cases("axe"))
 def test_its_page_passes_axe_core(name: str, corpus_site: str, browser: Any) -> None:  # noqa: F811 (the fixture)
-    from tests.test_browser import AXE, axe_violations, require
+    from lomake.audit import AXE
+    from tests.test_browser import axe_violations, require
 
     require(AXE, "axe-core")
     context = browser.new_context(bypass_csp=True)  # axe is injected as an inline script

@@ -3,17 +3,16 @@ the page does not scroll sideways (only its wide tables do, inside their own foc
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
+from lomake.audit import AXE, VNU, nu_messages
 from lomake.cli import main
 from tests.conftest import SCHEMAS
-from tests.test_browser import AXE, VNU, axe_violations, browser, require
+from tests.test_browser import axe_violations, browser, require
 from tests.test_inventory import stored
 
 __all__ = ["browser"]  # the fixture, shared with the other browser tests
@@ -45,7 +44,5 @@ def test_axe_finds_nothing_and_the_page_reflows(report: Path, browser: Any, widt
 def test_the_nu_html_checker_finds_nothing(report: Path) -> None:
     require(VNU, "vnu-jar")
     require("java", "java")
-    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", str(report)],
-                            capture_output=True, text=True, timeout=300)
-    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
+    messages = nu_messages([report])
     assert [f"{m.get('lastLine')}: {m['message']}" for m in messages] == []

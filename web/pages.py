@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import partial
 from urllib.parse import urlencode
 
@@ -19,7 +21,7 @@ from core.view.catalogue import Entry, choices, entry, groups, select
 from renderer.pdf import receipt_pdf
 from renderer.receipt import Receipt, contact, receipt
 from submission.coerce import apply_action, coerce
-from submission.storage import UPLOAD_GRACE, Submission
+from submission.storage import UPLOAD_GRACE, AuditProblem, AuditResult, Submission
 from submission.uploads import references
 from web.bodies import kept_uploads, read_answers
 from web.drafts import DRAFT_COOKIE, current_draft, keep_for_later, show_page, submit_page
@@ -85,11 +87,41 @@ async def accessibility_statement(request: Request) -> Response:
         raise NotFound(text(lang, "not_found"))
     statement = agency.accessibility
     feedback = statement.feedback_form if statement.feedback_form in app.catalog.forms else None
+    forms = [form for form in app.catalog.forms.values() if form.agency.id == agency.id]
+    audited = audited_forms(forms, await app.storage.latest_audits(), lang)
     html = app.pages.render(
         "accessibility_statement.html", lang, languages=LANGUAGES, agency=agency.display_name(lang),
         statement=statement, shown=partial(in_language, lang=lang), date=date_shown, feedback=feedback,
-        office=contact(agency, lang), theme=agency.id if agency.theme else None)
+        office=contact(agency, lang), theme=agency.id if agency.theme else None, audited=audited,
+        with_problems=[entry for entry in audited if entry.problems])
     return HTMLResponse(html)
+
+
+@dataclass(frozen=True)
+class AuditedForm:
+    """A form of the statement: its latest audit (`lomake audit`), if any, and the problems it found, each rule
+    once with the pages it was seen on."""
+
+    title: str
+    href: str
+    audit: AuditResult | None
+    changed_since: bool
+    problems: tuple[tuple[AuditProblem, tuple[str, ...]], ...]
+
+
+def audited_forms(forms: Sequence[Form], audits: Sequence[AuditResult], lang: str) -> list[AuditedForm]:
+    """The agency's forms by title, each with its latest audit and what it found."""
+    latest = {audit.form_id: audit for audit in audits}
+    found = []
+    for form in forms:
+        audit = latest.get(form.id)
+        rules: dict[tuple[str, str, str], tuple[AuditProblem, list[str]]] = {}
+        for problem in audit.problems if audit else ():
+            rules.setdefault((problem.tool, problem.rule, problem.message), (problem, []))[1].append(problem.page)
+        problems = tuple((problem, tuple(dict.fromkeys(pages))) for problem, pages in rules.values())
+        found.append(AuditedForm(form.title_in(lang), f"/forms/{form.id}?lang={lang}", audit,
+                                 audit is not None and audit.form_hash != form.hash, problems))
+    return sorted(found, key=lambda entry: entry.title)
 
 
 async def journeyed(request: Request, app: Lomake, form: Form, sent_too: bool = False) -> bool:

@@ -28,6 +28,8 @@ from submission.storage.protocol import IDEMPOTENCY_WINDOW, UPLOAD_GRACE, Storag
 from submission.storage.records import (
     ApiKey,
     Attachment,
+    AuditProblem,
+    AuditResult,
     Delivery,
     DeliveryStatus,
     Draft,
@@ -40,11 +42,10 @@ from submission.storage.records import (
 from submission.storage.sqlite import SQLiteStorage
 
 __all__ = [
-    "ENGINES", "IDEMPOTENCY_WINDOW", "KEY", "UPLOAD_GRACE", "ApiKey", "Attachment", "AttachmentGone", "Delivery",
-    "DeliveryStatus", "Draft", "DraftGone", "DuplicateReference", "FormUsage",
-    "FormVersion", "IdempotencyConflict", "NewSubmission",
-    "Storage", "StorageError", "Submission",
-    "VersionUse", "UnknownCursor", "UnsupportedDatabase", "normalise_code", "open_storage",
+    "ENGINES", "IDEMPOTENCY_WINDOW", "KEY", "UPLOAD_GRACE", "ApiKey", "Attachment", "AttachmentGone", "AuditProblem",
+    "AuditResult", "Delivery", "DeliveryStatus", "Draft", "DraftGone", "DuplicateReference", "FormUsage",
+    "FormVersion", "IdempotencyConflict", "NewSubmission", "Storage", "StorageError", "Submission", "UnknownCursor",
+    "UnsupportedDatabase", "VersionUse", "normalise_code", "open_storage",
 ]
 
 

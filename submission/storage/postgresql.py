@@ -38,6 +38,8 @@ from submission.storage.protocol import IDEMPOTENCY_WINDOW
 from submission.storage.records import (
     ApiKey,
     Attachment,
+    AuditProblem,
+    AuditResult,
     Delivery,
     DeliveryStatus,
     Draft,
@@ -317,6 +319,17 @@ class PostgreSQLStorage:
 
     async def retry_delivery(self, delivery_id: str, now: dt.datetime | None = None) -> bool:
         return await self._run(q.retry_delivery, delivery_id, now or dt.datetime.now(dt.UTC))
+
+    # Accessibility audits
+
+    async def add_audit(self, form_id: str, form_hash: str, tools: str, pages: int,
+                        problems: tuple[AuditProblem, ...], now: dt.datetime | None = None) -> AuditResult:
+        return await self._run(q.add_audit, AuditResult(
+            id=ids.record_id(), form_id=form_id, form_hash=form_hash, audited_at=now or dt.datetime.now(dt.UTC),
+            tools=tools, pages=pages, problems=problems))
+
+    async def latest_audits(self) -> list[AuditResult]:
+        return await self._run(q.latest_audits)
 
     # The database
 

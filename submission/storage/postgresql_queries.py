@@ -32,6 +32,7 @@ from submission.storage.protocol import UPLOAD_GRACE
 from submission.storage.records import (
     ApiKey,
     Attachment,
+    AuditResult,
     Delivery,
     DeliveryStatus,
     Draft,
@@ -39,6 +40,8 @@ from submission.storage.records import (
     FormVersion,
     Submission,
     VersionUse,
+    problems_json,
+    problems_of,
     referred_attachments,
 )
 
@@ -376,3 +379,23 @@ async def usage(db: Db, moment: dt.datetime) -> list[FormUsage]:
         drafts = await rows(db, u.DRAFT_COUNTS)
         medians = await rows(db, u.median_to_send(u.POSTGRESQL_SECONDS))
     return u.form_usage(windows, counts, drafts, medians)
+
+
+# Accessibility audits
+
+#: The latest audit of each form: the newest `audited_at` (then the greatest id) per form id.
+LATEST_AUDITS = ("SELECT DISTINCT ON (form_id) id, form_id, form_hash, audited_at, tools, pages, problems "
+                 "FROM audits ORDER BY form_id, audited_at DESC, id DESC")
+
+
+async def add_audit(db: Db, audit: AuditResult) -> AuditResult:
+    await db.execute("INSERT INTO audits (id, form_id, form_hash, audited_at, tools, pages, problems) "
+                     "VALUES (%s, %s, %s, %s, %s, %s, %s)", (audit.id, audit.form_id, audit.form_hash,
+                                                             audit.audited_at, audit.tools, audit.pages,
+                                                             problems_json(audit.problems)))
+    return audit
+
+
+async def latest_audits(db: Db) -> list[AuditResult]:
+    return [AuditResult(id=r[0], form_id=r[1], form_hash=r[2], audited_at=utc(r[3]), tools=r[4], pages=r[5],
+                        problems=problems_of(r[6])) for r in await rows(db, LATEST_AUDITS)]

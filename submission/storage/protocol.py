@@ -30,6 +30,8 @@ from submission.storage.migrations import MigrationState
 from submission.storage.records import (
     ApiKey,
     Attachment,
+    AuditProblem,
+    AuditResult,
     Delivery,
     DeliveryStatus,
     Draft,
@@ -215,6 +217,15 @@ class Storage(Protocol):
 
     async def retry_delivery(self, delivery_id: str, now: dt.datetime | None = None) -> bool:
         """Make a failed delivery pending and due now, keeping its attempts; False if no failed delivery has that id."""
+
+    # Accessibility audits
+
+    async def add_audit(self, form_id: str, form_hash: str, tools: str, pages: int,
+                        problems: tuple[AuditProblem, ...], now: dt.datetime | None = None) -> AuditResult:
+        """Keep an audit of the form's version `form_hash` (`lomake audit`), made at `now` (the present by default)."""
+
+    async def latest_audits(self) -> list[AuditResult]:
+        """The latest audit of each form audited, by form id."""
 
     # The database
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from core.view.fields import ATTACHMENT_PREFIX
@@ -196,3 +197,45 @@ class FormUsage:
     def completion_rate(self) -> float | None:
         """The share of the drafts started that were sent; None if none was started."""
         return self.drafts_sent / self.drafts_started if self.drafts_started else None
+
+
+@dataclass(frozen=True)
+class AuditProblem:
+    """One thing axe-core or the Nu Html Checker found on one page of a form."""
+
+    #: `axe-core` or `nu`.
+    tool: str
+    #: The tool's rule id (axe: `label`, `color-contrast`...; Nu: the message's type, e.g. `error`).
+    rule: str
+    #: axe's impact (`minor` ... `critical`); Nu's subtype or "".
+    impact: str
+    #: What the rule asks, in the tool's plain words.
+    message: str
+    #: Which page and state of the form: e.g. "fi: page 2 with errors".
+    page: str
+    #: Where on the page: a CSS selector (axe) or `line:column` (Nu).
+    selector: str = ""
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """A stored accessibility audit of one version (`form_hash`) of a form: `lomake audit`'s result."""
+
+    id: str
+    form_id: str
+    form_hash: str
+    audited_at: dt.datetime
+    #: The tools and their versions, e.g. "axe-core 4.10.2; vnu 24.10.17; Chromium 131".
+    tools: str
+    #: How many page states were checked.
+    pages: int
+    problems: tuple[AuditProblem, ...] = ()
+
+
+def problems_json(problems: tuple[AuditProblem, ...]) -> str:
+    """An audit's problems as stored: a JSON list of objects."""
+    return json.dumps([asdict(problem) for problem in problems], ensure_ascii=False)
+
+
+def problems_of(stored: str) -> tuple[AuditProblem, ...]:
+    return tuple(AuditProblem(**problem) for problem in json.loads(stored))

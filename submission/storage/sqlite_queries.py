@@ -22,6 +22,7 @@ from submission.storage.protocol import UPLOAD_GRACE
 from submission.storage.records import (
     ApiKey,
     Attachment,
+    AuditResult,
     Delivery,
     DeliveryStatus,
     Draft,
@@ -29,6 +30,8 @@ from submission.storage.records import (
     FormVersion,
     Submission,
     VersionUse,
+    problems_json,
+    problems_of,
 )
 from submission.storage.sqlite_schema import (
     API_KEY_COLUMNS,
@@ -437,3 +440,26 @@ def delivery(db: sqlite3.Connection, delivery_id: str) -> Delivery | None:
 def retry_delivery(db: sqlite3.Connection, delivery_id: str, moment: dt.datetime) -> bool:
     return db.execute("UPDATE deliveries SET status = 'pending', next_attempt_at = ? "
                       "WHERE id = ? AND status = 'failed'", (stamp(moment), delivery_id)).rowcount == 1
+
+
+# Accessibility audits
+
+#: The latest audit of each form: the newest `audited_at` (then the greatest id) per form id.
+LATEST_AUDITS = ("SELECT id, form_id, form_hash, audited_at, tools, pages, problems FROM ("
+                 "SELECT *, row_number() OVER (PARTITION BY form_id ORDER BY audited_at DESC, id DESC) AS n "
+                 "FROM audits) AS ranked WHERE n = 1 ORDER BY form_id")
+
+
+def add_audit(db: sqlite3.Connection, audit: AuditResult) -> AuditResult:
+    with Transaction(db):
+        db.execute("INSERT INTO audits (id, form_id, form_hash, audited_at, tools, pages, problems) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?)", (audit.id, audit.form_id, audit.form_hash,
+                                                    stamp(audit.audited_at), audit.tools, audit.pages,
+                                                    problems_json(audit.problems)))
+    return audit
+
+
+def latest_audits(db: sqlite3.Connection) -> list[AuditResult]:
+    return [AuditResult(id=r[0], form_id=r[1], form_hash=r[2], audited_at=dt.datetime.fromisoformat(r[3]),
+                        tools=r[4], pages=r[5], problems=problems_of(r[6]))
+            for r in db.execute(LATEST_AUDITS).fetchall()]
