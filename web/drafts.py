@@ -26,6 +26,7 @@ from core.errors import Forbidden, Gone, Invalid, NotFound, Problem
 from core.formats import moment_shown
 from core.forms import Form, PageMeta
 from core.messages import LANGUAGES, file_size, text
+from core.view.build import statement_url
 from core.view.fields import FormView
 from renderer.answers import Group, show
 from renderer.html import error_target
@@ -161,7 +162,7 @@ def start_page(app: Lomake, form: Form, lang: str) -> Response:
         deadline=catalog.get(meta.deadline or "") or meta.deadline or "", draft_days=meta.draft_days,
         agency=form.agency.display_name(lang), first=page_url(form, meta.pages[0].id, lang),
         service_name=form.agency.display_name(lang), languages=form.languages,
-        theme=form.agency.id if form.agency.theme else None,
+        theme=form.agency.id if form.agency.theme else None, statement=statement_url(form),
     )
     return HTMLResponse(html, headers={"cache-control": "no-store"})
 
@@ -186,7 +187,7 @@ async def show_tasks(request: Request) -> Response:
         review_url=page_url(form, REVIEW, lang) if draft and first_unfinished(
             form.meta, answers, done) == REVIEW else None,
         service_name=form.agency.display_name(lang), languages=form.languages,
-        theme=form.agency.id if form.agency.theme else None,
+        theme=form.agency.id if form.agency.theme else None, statement=statement_url(form),
     )
     return HTMLResponse(html, headers={"cache-control": "no-store"})
 
@@ -361,8 +362,12 @@ async def submit_review(request: Request) -> Response:
         raise Forbidden(text(lang, "stale_page"))
     if draft.sent_receipt:
         return RedirectResponse(f"/receipts/{draft.sent_receipt}?lang={lang}", status_code=303)
+    action = (data.pop("_action", None) or [""])[0]
     instance, coerced = coerce(view.fields, data)
     answers = merged(draft.data, form.meta.review, instance)
+    if action == "lang":  # the language switch: the review again in that language, the declaration kept
+        draft = await app.storage.save_draft(draft, answers, draft.done)
+        return RedirectResponse(page_url(form, REVIEW, lang), status_code=303)
     unfinished = first_unfinished(form.meta, answers, draft.done)
     if unfinished != REVIEW:
         return RedirectResponse(page_url(form, unfinished, lang), status_code=303)
@@ -413,7 +418,7 @@ async def saved(request: Request) -> Response:
         deadline_warning=meta.deadline_days is not None and meta.draft_days > meta.deadline_days,
         here=page_url(form, first_unfinished(form.meta, draft.data, draft.done), lang),
         service_name=form.agency.display_name(lang), languages=form.languages,
-        theme=form.agency.id if form.agency.theme else None,
+        theme=form.agency.id if form.agency.theme else None, statement=statement_url(form),
     )
     return HTMLResponse(html, headers={"cache-control": "no-store"})
 
