@@ -62,6 +62,10 @@ DRAFT_COOKIE = "lomake_draft"
 WARN_BEFORE = dt.timedelta(days=1)
 
 
+#: The review's query parameter after a send that did not go: show its problems.
+CHECKED = "checked"
+
+
 def page_url(form: Form, page_id: str, lang: str, back_to_review: bool = False) -> str:
     where = "/review" if page_id == REVIEW else "" if form.meta.one_page else f"/pages/{page_id}"
     return f"/forms/{form.id}{where}?lang={lang}" + ("&return=review" if back_to_review else "")
@@ -350,6 +354,12 @@ async def show_review(request: Request) -> Response:
     unfinished = first_unfinished(form.meta, draft.data, draft.done)
     if unfinished != REVIEW:
         return RedirectResponse(page_url(form, unfinished, lang), status_code=303)
+    if request.query_params.get(CHECKED):  # a send that did not go: its problems, found again in the draft
+        full = app.view(form, lang)
+        try:
+            accept(app.compiled, form, full, copy.deepcopy(sent_answers(form.meta, full, draft.data)))
+        except Invalid as invalid:
+            return await review_page(app, form, lang, draft, problems=invalid.problems, status=422)
     return await review_page(app, form, lang, draft)
 
 
@@ -377,7 +387,11 @@ async def submit_review(request: Request) -> Response:
                                                   coerced, owner=draft.id, draft_id=draft.id)
     except Invalid as invalid:
         draft = await app.storage.save_draft(draft, answers, draft.done)
-        return await review_page(app, form, lang, draft, data, invalid.problems, status=422)
+        if coerced:  # text that is not an answer yet: shown again as typed
+            return await review_page(app, form, lang, draft, data, invalid.problems, status=422)
+        # Post/Redirect/Get: the review with its problems has a plain address, so the browser's Back after the
+        # send that follows never meets a page that answered a POST (Chromium's ERR_CACHE_MISS, without script).
+        return RedirectResponse(f"{page_url(form, REVIEW, lang)}&{CHECKED}=1", status_code=303)
     return RedirectResponse(f"/receipts/{submission.receipt_token}?lang={lang}", status_code=303)
 
 
