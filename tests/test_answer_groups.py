@@ -20,8 +20,8 @@ NEIGHBOURS = "Naapurit [not public]"
 #: file: its pages (`x-lomake.pages`), the titles of its objects and list items, the declaration last.
 FORMS: dict[str, tuple[dict[str, Any], list[tuple[str, tuple[str, ...]]]]] = {
     "kantelu": (KANTELU, [
-        ("Etunimet", ("Kantelijan tiedot",)),
-        ("Miten haluat saada päätöksen?", ("Kantelijan tiedot",)),
+        ("Etunimet", ("Yhteystietosi", "Kantelijan tiedot")),
+        ("Miten haluat saada päätöksen?", ("Yhteystietosi",)),
         ("Nimi", ("Kenen puolesta teet kantelun", "Henkilö, jonka puolesta kantelet")),
         ("Mitä toimintaa kantelu koskee?", ("Mitä kantelu koskee",)),
         ("Miksi menettely on mielestäsi virheellinen?", ("Mitä tapahtui",)),
