@@ -97,3 +97,12 @@ def test_every_form_page_links_its_agencys_accessibility_statement(client: TestC
     (footer,) = doc(client, url).xpath("//footer//a/@href")
     assert footer == f"/accessibility/{agency}?lang={url.rsplit('=', 1)[1]}"
     assert client.get(footer).status_code == 200
+
+
+def test_a_group_titled_as_its_page_is_not_shown_twice(client: TestClient) -> None:
+    """Item 7: the page's h1 and its one group's legend say the same: the legend names the group for screen
+    readers only."""
+    page = doc(client, "/forms/oikaisuvaatimus/pages/tekija?lang=fi")
+    heading = page.xpath("string(//h1)").strip()
+    (legend,) = [e for e in page.xpath("//legend") if e.text_content().strip() == heading]
+    assert heading == "Oikaisuvaatimuksen tekijä" and "visually-hidden" in legend.get("class").split()

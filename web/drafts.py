@@ -166,7 +166,7 @@ def start_page(app: Lomake, form: Form, lang: str) -> Response:
         deadline=catalog.get(meta.deadline or "") or meta.deadline or "", draft_days=meta.draft_days,
         agency=form.agency.display_name(lang), first=page_url(form, meta.pages[0].id, lang),
         service_name=form.agency.display_name(lang), languages=form.languages,
-        theme=form.agency.id if form.agency.theme else None, statement=statement_url(form),
+        theme=form.agency.id if form.agency.theme else None, statement_url=statement_url(form),
     )
     return HTMLResponse(html, headers={"cache-control": "no-store"})
 
@@ -191,7 +191,7 @@ async def show_tasks(request: Request) -> Response:
         review_url=page_url(form, REVIEW, lang) if draft and first_unfinished(
             form.meta, answers, done) == REVIEW else None,
         service_name=form.agency.display_name(lang), languages=form.languages,
-        theme=form.agency.id if form.agency.theme else None, statement=statement_url(form),
+        theme=form.agency.id if form.agency.theme else None, statement_url=statement_url(form),
     )
     return HTMLResponse(html, headers={"cache-control": "no-store"})
 
@@ -432,7 +432,7 @@ async def saved(request: Request) -> Response:
         deadline_warning=meta.deadline_days is not None and meta.draft_days > meta.deadline_days,
         here=page_url(form, first_unfinished(form.meta, draft.data, draft.done), lang),
         service_name=form.agency.display_name(lang), languages=form.languages,
-        theme=form.agency.id if form.agency.theme else None, statement=statement_url(form),
+        theme=form.agency.id if form.agency.theme else None, statement_url=statement_url(form),
     )
     return HTMLResponse(html, headers={"cache-control": "no-store"})
 

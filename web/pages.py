@@ -199,7 +199,7 @@ async def confirmation(request: Request) -> Response:
     html = app.pages.render(
         "confirmation.html", lang, receipt=shown, pdf_url=f"/receipts/{submission.receipt_token}.pdf?lang={lang}",
         service_name=shown.agency, languages=form.languages, theme=form.agency.id if form.agency.theme else None,
-        statement=statement_url(form),
+        statement_url=statement_url(form),
     )
     return HTMLResponse(html, headers={"cache-control": "no-store"})
 
