@@ -161,7 +161,9 @@ def lomake(tmp_path_factory: pytest.TempPathFactory, agency: HostSite) -> Iterat
                 assert process.poll() is None, (workdir / "serve.log").read_text()
                 time.sleep(0.05)
         agency.allow = base
-        agency.pages |= {"/": EXAMPLE.read_bytes().replace(b"http://127.0.0.1:8000", base.encode()),
+        # the docs' example, with the complaint as one page: the frame's journey below sends it there
+        agency.pages |= {"/": EXAMPLE.read_bytes().replace(b"http://127.0.0.1:8000", base.encode()).replace(
+                             b'data-lomake-form="kantelu"', f'data-lomake-form="{ONE_PAGE_FORM}"'.encode()),
                          "/one": host_page(base, ONE_PAGE_FORM),
                          "/espoo": host_page(base, "ymparistolupa"), "/fixed": fixed_frame(base)}
         yield base
