@@ -194,23 +194,29 @@ def index(out: Path, shots: dict[tuple[str, str], dict[str, list[tuple[int, str]
         f"<table><tr><th></th>{head}</tr>{''.join(rows)}</table></html>\n")
 
 
-def gallery(out: Path, forms: Sequence[str], langs: Sequence[str], widths: Sequence[int]) -> Path:
-    """Photographs every state of `forms` into `out`; returns its `index.html`."""
-    from playwright.sync_api import sync_playwright
+def gallery(out: Path, forms: Sequence[str], langs: Sequence[str], widths: Sequence[int], browser: Any = None) -> Path:
+    """Photographs every state of `forms` into `out` (in `browser`, or a Chromium of its own); returns its
+    `index.html`."""
+    if browser is None:
+        from playwright.sync_api import sync_playwright
 
+        with sync_playwright() as playwright:
+            launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                return gallery(out, forms, langs, widths, launched)
+            finally:
+                launched.close()
     out.mkdir(parents=True, exist_ok=True)
     catalog = load_catalog(SCHEMAS)
     shots: dict[tuple[str, str], dict[str, list[tuple[int, str]]]] = {}
-    with tempfile.TemporaryDirectory() as workdir, sync_playwright() as playwright:
+    with tempfile.TemporaryDirectory() as workdir:
         shutil.copytree(SCHEMAS, Path(workdir) / "schemas")
         db_url = f"sqlite:///{workdir}/lomake.sqlite3"
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         with serving(Path(workdir), "--db", db_url) as base:
             for form_id in forms:
                 for lang in langs:
                     shots[(form_id, lang)] = states(browser, base, catalog, form_id, lang, out, db_url, widths)
                     print(f"{form_id} {lang}: {', '.join(shots[(form_id, lang)])}", flush=True)
-        browser.close()
     index(out, shots)
     return out / "index.html"
 

@@ -14,7 +14,7 @@ import pytest
 
 from core.catalog import load_catalog
 from tests.conftest import SCHEMAS, serving
-from tests.gallery import Walker, filled
+from tests.gallery import STATES, Walker, filled, gallery
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, require
 
 pytestmark = pytest.mark.browser
@@ -76,3 +76,10 @@ def test_the_reviews_language_switch_keeps_the_declaration_without_javascript(si
     assert page.locator("input[name='/vakuutus']").is_checked()
     assert page.locator(".error-summary").count() == 0
     context.close()
+
+
+def test_the_gallery_photographs_every_state_of_a_form(browser: Any, tmp_path: Path) -> None:
+    """`python -m tests.gallery` (docs/screenshots.md), narrowed to one form, language and width."""
+    made = gallery(tmp_path, ["kantelu"], ["sv"], [320], browser)
+    assert sorted(p.name for p in tmp_path.glob("*.png")) == sorted(f"kantelu-sv-{s}-320.png" for s in STATES)
+    assert made.read_text().count("<img") == len(STATES)
