@@ -191,14 +191,22 @@ def _comparable_kind(schema: Schema | None) -> str | None:
     return "date" if kind in ("string", None) and schema.get("format") == "date" else None
 
 
+def _declared(document: Schema) -> list[str]:
+    """The form's top-level property names: its own, and those its root's `then`/`else` and its `allOf`
+    parts (with their own `then`/`else`) add."""
+    parts = [document, *(sub for sub in document.get("allOf") or () if isinstance(sub, dict))]
+    declared: list[str] = []
+    for part in parts:
+        declared += list((part.get("properties") or {}).keys())
+        for key in ("then", "else"):
+            declared += list(((part.get(key) or {}).get("properties") or {}).keys())
+    return declared
+
+
 def _page_problems(meta: FormMeta, document: Schema) -> Iterator[tuple[str, str]]:
     """Pages must share out the form's top-level properties: each on exactly one page (or the review).
     A form without pages asks on its one page whatever is not in the review."""
-    declared = list((document.get("properties") or {}).keys())
-    for key in ("then", "else"):
-        declared += list(((document.get(key) or {}).get("properties") or {}).keys())
-    for sub in document.get("allOf") or ():
-        declared += list((sub.get("properties") or {}).keys()) if isinstance(sub, dict) else []
+    declared = _declared(document)
     seen: dict[str, str] = {}
     places = [(f"/{META_KEY}/pages/{i}", page.properties) for i, page in enumerate(meta.pages)]
     ids = [page.id for page in meta.pages]

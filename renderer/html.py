@@ -47,6 +47,8 @@ class Pages:
         context.setdefault("theme", None)
         context.setdefault("page_question", None)
         context.setdefault("page_wrappers", ())
+        view = context.get("view")
+        context.setdefault("statement_url", view.statement_url if isinstance(view, FormView) else "")
         context.setdefault("thousands", lambda n: f"{n:,}".replace(",", "\u00a0"))
         context.setdefault("service_name", text(lang, "service"))
         html = self.env.get_template(name).render(

@@ -111,7 +111,7 @@ def _from_complaint(answers: Mapping[str, Any]) -> dict[str, Any]:
         "mandate_theme": None,
         "principal": {"kind": "person", "name": _text(principal.get("nimi")), "id": None,
                       "birth_date": _text(principal.get("syntymaaika"))},
-        "attachment": None,
+        "attachment": _text(answers.get("valtakirja")),
     }
 
 

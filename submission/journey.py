@@ -111,11 +111,20 @@ def page_view(view: FormView, properties: Sequence[str], answers: Mapping[str, A
     """
     asked = set(properties)
     others = {k: v for k, v in answers.items() if k not in asked}
-    fields: list[Field] = []
-    for f in view.fields:
+    fields = _settled(view.fields, asked, others)
+    return replace(view, fields=tuple(fields),
+                   read_only=tuple(p for p in view.read_only if page_name(p) in asked),
+                   identifiers=tuple(i for i in view.identifiers if page_name(i[0]) in asked))
+
+
+def _settled(fields: Sequence[Field], asked: set[str], others: Mapping[str, Any]) -> list[Field]:
+    """The asked ones of `fields`, each conditional group resting only on `others` settled, follow-ups inside a
+    settled group too (the complaint's power of attorney, asked on its attachments page)."""
+    kept: list[Field] = []
+    for f in fields:
         if f.kind != "conditional":
             if f.key in asked:
-                fields.append(f)
+                kept.append(f)
             continue
         children = _asked_of(f.children, asked)
         if not children:
@@ -123,12 +132,10 @@ def page_view(view: FormView, properties: Sequence[str], answers: Mapping[str, A
         rests = f.condition.about() if f.condition is not None else set()
         if f.condition is not None and rests and not rests & asked:  # (a condition on nothing named stays asked)
             if f.condition.holds(others):
-                fields += children
+                kept += _settled(children, asked, others)
             continue
-        fields.append(replace(f, children=children))
-    return replace(view, fields=tuple(fields),
-                   read_only=tuple(p for p in view.read_only if page_name(p) in asked),
-                   identifiers=tuple(i for i in view.identifiers if page_name(i[0]) in asked))
+        kept.append(replace(f, children=children))
+    return kept
 
 
 def _asked_of(fields: Sequence[Field], asked: set[str]) -> tuple[Field, ...]:

@@ -34,6 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"
 #: The Django peer's JSON Schema twin (shared/peers/django_forms): a plain schema, no ui: keys.
 BENCH_SCHEMA = ROOT / "tests" / "fixtures" / "kantelu-bench.json"
+#: The complaint as one page (the sample `kantelu` has pages): the one-page journey's tests send it, under this id.
+ONE_PAGE_FORM = "yksisivuinen"
+ONE_PAGE_SCHEMA = ROOT / "tests" / "fixtures" / "one-page" / f"{ONE_PAGE_FORM}.json"
 
 
 
@@ -44,10 +47,12 @@ def catalog() -> Catalog:
 
 @pytest.fixture
 def schemas(tmp_path: Path) -> Path:
-    """A copy of the sample schemas folder, plus the peer's plain schema (no ui: keys at all)."""
+    """A copy of the sample schemas folder, plus the peer's plain schema (no ui: keys at all) and the complaint
+    as one page (`ONE_PAGE_FORM`)."""
     folder = tmp_path / "schemas"
     shutil.copytree(SCHEMAS, folder)
     shutil.copy(BENCH_SCHEMA, folder / "kantelu-bench.json")
+    shutil.copy(ONE_PAGE_SCHEMA, folder / f"{ONE_PAGE_FORM}.json")
     return folder
 
 

@@ -66,7 +66,7 @@ def test_an_agency_without_an_office_says_no_contact_and_the_service_word(schema
 
 
 @pytest.mark.parametrize(("form_id", "first_personal"), [
-    ("kantelu", "kantelija"),  # found: the first question that uses common/person.json
+    ("kantelu/pages/kantelija", "kantelija"),  # found: the first question that uses common/person.json
     ("saavutettavuuspalaute", "vastaus"),  # named by the form's `personal_data`
 ])
 def test_the_privacy_notice_is_linked_next_to_the_first_personal_question(client: TestClient, form_id: str,

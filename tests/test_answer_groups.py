@@ -20,14 +20,13 @@ NEIGHBOURS = "Naapurit [not public]"
 #: file: its pages (`x-lomake.pages`), the titles of its objects and list items, the declaration last.
 FORMS: dict[str, tuple[dict[str, Any], list[tuple[str, tuple[str, ...]]]]] = {
     "kantelu": (KANTELU, [
-        ("Etunimet", ("Kantelijan tiedot",)),
-        ("Nimi", ("Henkilö, jonka puolesta kantelet",)),
-        # after the group of the person complained for: a question of the form itself again
-        ("Mitä toimintaa kantelu koskee?", ()),
-        ("Miksi menettely on mielestäsi virheellinen?", ()),
-        ("Oletko tehnyt asiasta muistutuksen?", ("Mitä asiassa on jo tehty?",)),
-        ("Miten haluat saada päätöksen?", ()),
-        (DECLARATION, ()),
+        ("Etunimet", ("Yhteystietosi", "Kantelijan tiedot")),
+        ("Miten haluat saada päätöksen?", ("Yhteystietosi",)),
+        ("Nimi", ("Kenen puolesta teet kantelun", "Henkilö, jonka puolesta kantelet")),
+        ("Mitä toimintaa kantelu koskee?", ("Mitä kantelu koskee",)),
+        ("Miksi menettely on mielestäsi virheellinen?", ("Mitä tapahtui",)),
+        ("Oletko tehnyt asiasta muistutuksen?", ("Mitä asiassa on jo tehty",)),
+        (DECLARATION, ("Vakuutus",)),
     ]),
     "oikaisuvaatimus": (OIKAISUVAATIMUS, [
         ("Henkilötunnus", ("Oikaisuvaatimuksen tekijä",)),

@@ -21,7 +21,7 @@ import pytest
 from lomake import audit
 from lomake.audit import AXE, CHROMIUM, VNU, chromium, nu_messages, post_json
 from lomake.rjsf import import_rjsf
-from tests.conftest import ROOT, SCHEMAS, cli_api_key, get, serving
+from tests.conftest import ONE_PAGE_FORM, ONE_PAGE_SCHEMA, ROOT, SCHEMAS, cli_api_key, get, serving
 from tests.samples import KANTELU, OIKAISUVAATIMUS, PDF, PNG
 from tests.test_alternatives import FORM as ALTERNATIVE_FORM
 from tests.test_conditionals import FORM as CONDITIONAL_FORM
@@ -61,6 +61,7 @@ def site(site_dir: Path) -> Iterator[str]:
     """A real server over the sample forms and every imported rjsf sample."""
     workdir = site_dir
     shutil.copytree(SCHEMAS, workdir / "schemas")
+    shutil.copy(ONE_PAGE_SCHEMA, workdir / "schemas" / f"{ONE_PAGE_FORM}.json")
     for sample in SAMPLES:
         form, _ = import_rjsf(json.loads(sample.read_text()), sample.stem)
         (workdir / "schemas" / f"rjsf-{sample.stem}.json").write_text(json.dumps(form))
@@ -82,7 +83,7 @@ def form_ids(base: str) -> list[str]:
 
 
 def valid_answers(form_id: str) -> Any:
-    if form_id == "kantelu":
+    if form_id in ("kantelu", ONE_PAGE_FORM):
         return KANTELU
     sample = next((s for s in SAMPLES if f"rjsf-{s.stem}" == form_id), None)
     if sample is None:
@@ -121,7 +122,7 @@ def test_axe_finds_nothing_on_any_page(site: str, browser: Any) -> None:
         page.goto(url)
         problems[name] = axe_violations(page)
         checked += 1
-        if "/forms/" in url and "nope" not in url:
+        if "/forms/" in url and "nope" not in url and page.locator("form.form").count():  # (not a start page)
             page.locator("form button.button[type=submit]:not([name])").click()
             page.wait_for_load_state()
             problems[f"{name} after submit"] = axe_violations(page)
@@ -179,7 +180,7 @@ def test_keyboard_only_journey_through_the_complaint(site: str, browser: Any) ->
     """Tab, Space, arrow keys, Enter and typing alone: no mouse, no script."""
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(f"{site}/forms/kantelu?lang=fi")
+    page.goto(f"{site}/forms/yksisivuinen?lang=fi")
     keyboard = page.keyboard
 
     def focus(element_id: str) -> None:
@@ -240,7 +241,7 @@ def test_keyboard_only_journey_through_the_complaint(site: str, browser: Any) ->
 def test_after_a_failed_submit_the_summary_has_focus_and_the_title_says_error(site: str, browser: Any) -> None:
     context = browser.new_context()
     page = context.new_page()
-    page.goto(f"{site}/forms/kantelu?lang=fi")
+    page.goto(f"{site}/forms/yksisivuinen?lang=fi")
     page.locator("form button.button[type=submit]:not([name])").click()
     page.wait_for_load_state()
     assert page.title().startswith("Virhe: ")
@@ -255,7 +256,7 @@ def test_an_error_link_focuses_the_field_with_its_label_or_legend_hint_and_messa
     """GOV.UK's rule: following a link of the error summary shows the question, not only the input."""
     context = browser.new_context(viewport={"width": 1024, "height": 600})
     page = context.new_page()
-    page.goto(f"{site}/forms/kantelu?lang=fi")
+    page.goto(f"{site}/forms/yksisivuinen?lang=fi")
     page.locator("form button.button[type=submit]:not([name])").click()
     page.wait_for_load_state()
     in_view = """el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"""
@@ -299,7 +300,7 @@ def test_back_after_sending_shows_the_confirmation_not_err_cache_miss(site: str,
 def test_the_character_count_counts_down_and_is_announced_politely(site: str, browser: Any) -> None:
     context = browser.new_context()
     page = context.new_page()
-    page.goto(f"{site}/forms/kantelu?lang=fi")
+    page.goto(f"{site}/forms/yksisivuinen?lang=fi")
     count = page.locator("#f_mitaTapahtui-count")
     assert count.get_attribute("data-max-chars") == "10000"
     assert count.inner_text() == "Voit kirjoittaa vielä 10\u00a0000 merkkiä."
@@ -316,7 +317,7 @@ def test_the_character_count_counts_down_and_is_announced_politely(site: str, br
 def test_with_javascript_conditional_questions_and_options_show_only_while_they_apply(site: str, browser: Any) -> None:
     context = browser.new_context()
     page = context.new_page()
-    page.goto(f"{site}/forms/kantelu?lang=fi")
+    page.goto(f"{site}/forms/yksisivuinen?lang=fi")
     assert page.evaluate("document.body.classList.contains('js')")
     group = page.locator(".conditional").first
     assert group.is_hidden()
@@ -542,7 +543,7 @@ def test_a_one_page_form_saved_and_resumed(site: str, browser: Any) -> None:
     problems: dict[str, list[str]] = {}
     first = browser.new_context(bypass_csp=True, viewport={"width": 320, "height": 800})
     page = first.new_page()
-    page.goto(f"{site}/forms/kantelu?lang=fi")
+    page.goto(f"{site}/forms/yksisivuinen?lang=fi")
     page.locator("[name='/kantelija/etunimet']").fill("Maija Liisa")
     page.locator("[name='/mitaTapahtui']").fill("Lapseni ei saanut tukiopetusta.")
     page.get_by_role("button", name="Tallenna ja jatka myöhemmin").click()
@@ -554,7 +555,7 @@ def test_a_one_page_form_saved_and_resumed(site: str, browser: Any) -> None:
         other = browser.new_context(bypass_csp=True, viewport={"width": width, "height": 800})
         page = other.new_page()
         page.goto(link)
-        assert page.url.endswith("/forms/kantelu?lang=fi")
+        assert page.url.endswith("/forms/yksisivuinen?lang=fi")
         assert page.locator("[name='/kantelija/etunimet']").input_value() == "Maija Liisa"
         assert page.locator("[name='/mitaTapahtui']").input_value() == "Lapseni ei saanut tukiopetusta."
         assert page.get_by_role("button", name="Tallenna ja jatka myöhemmin").count() == 1
@@ -569,7 +570,7 @@ def test_switching_language_in_the_middle_of_a_form_keeps_what_was_typed(site: s
     """The header's language switch sends the form: the Swedish page shows the Finnish page's answers."""
     context = browser.new_context()
     page = context.new_page()
-    page.goto(f"{site}/forms/kantelu?lang=fi")
+    page.goto(f"{site}/forms/yksisivuinen?lang=fi")
     page.fill("#f_kantelija_etunimet", "Maija")
     with page.expect_navigation():
         page.locator(".language-switch button[lang=sv]").click()

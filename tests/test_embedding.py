@@ -53,17 +53,17 @@ def kantelu_answers(client: TestClient, path: str) -> tuple[str, dict[str, list[
     """The complaint's page at `path`: its action and the whole complaint, posted as a browser would."""
     app = client.app.state.lomake  # type: ignore[attr-defined]
     action, pairs = read_form(client.get(path).text)
-    full = form_values(app.view(app.catalog.forms["kantelu"], "fi").fields, KANTELU)
+    full = form_values(app.view(app.catalog.forms["yksisivuinen"], "fi").fields, KANTELU)
     return action, {n: [v] for n, v in pairs} | {n: list(v) for n, v in full.items()}
 
 
 def test_only_the_forms_agencys_origins_may_frame_its_embedded_pages(https: TestClient) -> None:
-    embedded = https.get("/embed/forms/kantelu")
+    embedded = https.get("/embed/forms/yksisivuinen")
     assert embedded.status_code == 200
     assert frame_ancestors(embedded) == LVV
     assert "x-frame-options" not in embedded.headers
     assert frame_ancestors(https.get("/embed/forms/ymparistolupa")) == "https://www.espoo.fi"
-    for path in ("/forms/kantelu", "/", "/accessibility/lvv", "/api/v1/forms", "/static/lomake.css", "/resume",
+    for path in ("/forms/yksisivuinen", "/", "/accessibility/lvv", "/api/v1/forms", "/static/lomake.css", "/resume",
                  "/embed/", "/embed/resume", "/embed/forms/nope"):
         response = https.get(path)
         assert frame_ancestors(response) == "'none'", path
@@ -80,7 +80,7 @@ def test_a_forged_embed_of_a_form_whose_agency_has_no_origins_cannot_be_framed(h
 
 
 @pytest.mark.parametrize("path", ["/embed/api/v1/forms", "/embed/static/lomake.css", "/embed/themes/lvv.css",
-                                  "/embed/healthz", "/embed/embed/forms/kantelu", "/embed", "/embedforms/kantelu"])
+                                  "/embed/healthz", "/embed/embed/forms/yksisivuinen", "/embed", "/embedforms/yksisivuinen"])
 def test_only_pages_are_embedded(https: TestClient, path: str) -> None:
     response = https.get(path)
     assert response.status_code == 404
@@ -88,26 +88,26 @@ def test_only_pages_are_embedded(https: TestClient, path: str) -> None:
 
 
 def test_an_embedded_page_has_no_header_or_footer_but_keeps_the_language_switch(https: TestClient) -> None:
-    page = lxml.html.fromstring(https.get("/embed/forms/kantelu?lang=sv").text)
+    page = lxml.html.fromstring(https.get("/embed/forms/yksisivuinen?lang=sv").text)
     assert page.xpath("//header") == [] and page.xpath("//p[@class='header__service']") == []
     assert page.xpath("//body/@class") == ["embedded"]
     assert [b.get("formaction") for b in page.xpath("//nav[@class='language-switch']//button")] == [
-        "/embed/forms/kantelu?lang=fi", "/embed/forms/kantelu?lang=en"]
+        "/embed/forms/yksisivuinen?lang=fi", "/embed/forms/yksisivuinen?lang=en"]
     (statement,) = page.xpath("//footer//a")  # the accessibility statement, in a new tab: the form stays
     assert statement.get("target") == "_blank" and "(öppnas i en ny flik)" in statement.text_content()
     (privacy,) = page.xpath("//p[@class='privacy-notice']/a")
     assert privacy.get("target") == "_blank"
-    plain = lxml.html.fromstring(https.get("/forms/kantelu?lang=sv").text)
+    plain = lxml.html.fromstring(https.get("/forms/yksisivuinen?lang=sv").text)
     assert plain.xpath("//header") and plain.xpath("//footer//a/@target") == []
 
 
 def test_a_complaint_sent_inside_the_frame_stays_embedded_to_its_confirmation(https: TestClient) -> None:
-    wrong = https.post("/embed/forms/kantelu?lang=fi", data=EMPTY)
+    wrong = https.post("/embed/forms/yksisivuinen?lang=fi", data=EMPTY)
     assert wrong.status_code == 422 and frame_ancestors(wrong) == LVV
     assert [u for u in own_links(wrong.text) if u.startswith(("/forms", "/receipts", "/drafts", "/resume"))] == []
-    assert '<form id="answers" class="form" method="post" action="/embed/forms/kantelu?lang=fi"' in wrong.text
-    action, data = kantelu_answers(https, "/embed/forms/kantelu")
-    assert action == "/embed/forms/kantelu?lang=fi"
+    assert '<form id="answers" class="form" method="post" action="/embed/forms/yksisivuinen?lang=fi"' in wrong.text
+    action, data = kantelu_answers(https, "/embed/forms/yksisivuinen")
+    assert action == "/embed/forms/yksisivuinen?lang=fi"
     sent = https.post(action, data=data, follow_redirects=False)
     assert sent.status_code == 303 and sent.headers["location"].startswith("/embed/receipts/")
     confirmation = https.get(sent.headers["location"])
@@ -119,20 +119,23 @@ def test_a_complaint_sent_inside_the_frame_stays_embedded_to_its_confirmation(ht
 
 
 def test_embedded_cookies_are_partitioned_and_cross_site_and_plain_ones_are_not(https: TestClient) -> None:
-    embedded = cookies(https.post("/embed/forms/kantelu", data=EMPTY))["lomake_uploads"]
+    embedded = cookies(https.post("/embed/forms/yksisivuinen", data=EMPTY))["lomake_uploads"]
     attributes = [a.strip().lower() for a in embedded.split(";")[1:]]
     assert sorted(a for a in attributes if not a.startswith("max-age")) == [
-        "httponly", "partitioned", "path=/embed/forms/kantelu", "samesite=none", "secure"]
-    plain = cookies(https.post("/forms/kantelu", data=EMPTY))["lomake_uploads"].lower()
-    assert "samesite=lax" in plain and "partitioned" not in plain and "path=/forms/kantelu;" in plain
-    saved = https.post("/embed/forms/kantelu", data={**EMPTY, "_action": "save"}, follow_redirects=False)
-    assert saved.headers["location"] == "/embed/forms/kantelu/saved?lang=fi"
+        "httponly", "partitioned", "path=/embed/forms/yksisivuinen", "samesite=none", "secure"]
+    plain = cookies(https.post("/forms/yksisivuinen", data=EMPTY))["lomake_uploads"].lower()
+    assert "samesite=lax" in plain and "partitioned" not in plain and "path=/forms/yksisivuinen;" in plain
+    saved = https.post("/embed/forms/yksisivuinen", data={**EMPTY, "_action": "save"}, follow_redirects=False)
+    assert saved.headers["location"] == "/embed/forms/yksisivuinen/saved?lang=fi"
     draft = cookies(saved)["lomake_draft"]
-    assert "Path=/embed/forms/kantelu" in draft and draft.endswith("SameSite=None; Secure; Partitioned")
+    assert "Path=/embed/forms/yksisivuinen" in draft and draft.endswith("SameSite=None; Secure; Partitioned")
 
 
 def test_a_long_form_goes_page_by_page_inside_the_frame(https: TestClient) -> None:
-    first = https.get("/embed/forms/oikaisuvaatimus?lang=fi")
+    start = https.get("/embed/forms/oikaisuvaatimus?lang=fi")  # the start page, its "Aloita" kept in the frame
+    (begin,) = lxml.html.fromstring(start.text).xpath("//a[contains(@class, 'button--start')]/@href")
+    assert begin == "/embed/forms/oikaisuvaatimus/pages/tekija?lang=fi"
+    first = https.get(begin)
     assert frame_ancestors(first) == LVV
     action, pairs = read_form(first.text)
     assert action.startswith("/embed/forms/oikaisuvaatimus/pages/")
@@ -154,7 +157,7 @@ def test_a_long_form_goes_page_by_page_inside_the_frame(https: TestClient) -> No
     continued = https.get(again.headers["location"])
     assert frame_ancestors(continued) == LVV and read_form(continued.text)[0].split("?")[0] == action.split("?")[0]
     tasks = https.get("/embed/forms/oikaisuvaatimus/tasks?lang=fi")
-    assert all(u.startswith(("/embed/", "/static/", "/themes/", "/accessibility?")) for u in own_links(tasks.text))
+    assert all(u.startswith(("/embed/", "/static/", "/themes/", "/accessibility?", "/accessibility/")) for u in own_links(tasks.text))
 
 
 def test_an_error_inside_the_frame_stays_in_it_and_leads_back_to_the_form(https: TestClient) -> None:
@@ -168,9 +171,9 @@ def test_an_error_inside_the_frame_stays_in_it_and_leads_back_to_the_form(https:
 def test_a_cross_site_post_into_the_frame_is_refused(https: TestClient) -> None:
     """SameSite=None sends the cookies along with any site's post: the browser's word on where it came from
     still refuses it (an embedded page posts to its own origin: same-origin)."""
-    refused = https.post("/embed/forms/kantelu", data=EMPTY, headers={"sec-fetch-site": "cross-site"})
+    refused = https.post("/embed/forms/yksisivuinen", data=EMPTY, headers={"sec-fetch-site": "cross-site"})
     assert refused.status_code == 403 and frame_ancestors(refused) == LVV
-    allowed = https.post("/embed/forms/kantelu", data=EMPTY, headers={"sec-fetch-site": "same-origin"})
+    allowed = https.post("/embed/forms/yksisivuinen", data=EMPTY, headers={"sec-fetch-site": "same-origin"})
     assert allowed.status_code == 422
 
 

@@ -32,7 +32,7 @@ from core.view.build import form_view
 from lomake.audit import AXE, VNU, nu_messages
 from submission.coerce import form_values
 from tests import test_browser
-from tests.conftest import ROOT, SCHEMAS, free_port
+from tests.conftest import ONE_PAGE_FORM, ONE_PAGE_SCHEMA, ROOT, SCHEMAS, free_port
 from tests.samples import KANTELU
 from tests.test_browser import SCREENSHOTS, axe_violations, require
 
@@ -73,7 +73,7 @@ def host_page(lomake: str, *forms: str) -> bytes:
 def fixed_frame(lomake: str) -> bytes:
     """An agency's page without embed.js: a plain iframe of a fixed height."""
     return f"""<!doctype html><html lang="fi"><head><meta charset="utf-8"><title>Kunnan sivu</title></head><body>
-<main><h1>Asiointi</h1><iframe src="{lomake}/embed/forms/kantelu?lang=fi" title="Kantelu" width="100%"
+<main><h1>Asiointi</h1><iframe src="{lomake}/embed/forms/yksisivuinen?lang=fi" title="Kantelu" width="100%"
 height="800"></iframe></main></body></html>""".encode()
 
 
@@ -142,6 +142,7 @@ def lomake(tmp_path_factory: pytest.TempPathFactory, agency: HostSite) -> Iterat
     require("openssl", "openssl")
     workdir = tmp_path_factory.mktemp("embedding")
     shutil.copytree(SCHEMAS, workdir / "schemas")
+    shutil.copy(ONE_PAGE_SCHEMA, workdir / "schemas" / f"{ONE_PAGE_FORM}.json")
     lvv = workdir / "schemas" / "agencies" / "lvv.json"
     lvv.write_text(json.dumps({**json.loads(lvv.read_text()), "embed_origins": [agency.origin]}))
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
@@ -161,8 +162,10 @@ def lomake(tmp_path_factory: pytest.TempPathFactory, agency: HostSite) -> Iterat
                 assert process.poll() is None, (workdir / "serve.log").read_text()
                 time.sleep(0.05)
         agency.allow = base
-        agency.pages |= {"/": EXAMPLE.read_bytes().replace(b"http://127.0.0.1:8000", base.encode()),
-                         "/one": host_page(base, "kantelu"),
+        # the docs' example, with the complaint as one page: the frame's journey below sends it there
+        agency.pages |= {"/": EXAMPLE.read_bytes().replace(b"http://127.0.0.1:8000", base.encode()).replace(
+                             b'data-lomake-form="kantelu"', f'data-lomake-form="{ONE_PAGE_FORM}"'.encode()),
+                         "/one": host_page(base, ONE_PAGE_FORM),
                          "/espoo": host_page(base, "ymparistolupa"), "/fixed": fixed_frame(base)}
         yield base
     finally:
@@ -220,7 +223,7 @@ def test_a_host_page_on_another_site_embeds_the_complaint_which_is_saved_resumed
     frames = page.locator("iframe.lomake-frame")
     assert frames.nth(0).get_attribute("title") == "Kantelu – Lupa- ja valvontavirasto"
     assert frames.nth(1).get_attribute("title") == "Saavutettavuuspalaute – Lupa- ja valvontavirasto"
-    assert complaint.url == f"{lomake}/embed/forms/kantelu?lang=fi"
+    assert complaint.url == f"{lomake}/embed/forms/yksisivuinen?lang=fi"
     no_inner_scrolling(page, complaint)
     problems = {"empty": axe_violations(complaint)}
     problems["errors"] = failed_send(page, complaint)
@@ -228,7 +231,7 @@ def test_a_host_page_on_another_site_embeds_the_complaint_which_is_saved_resumed
     complaint, problems["saved"] = saved_and_opened_again(page, complaint, f"{agency.origin}/one")
     cookies = {c["name"]: c for c in context.cookies()}
     assert cookies["lomake_draft"]["sameSite"] == "None" and cookies["lomake_draft"]["secure"]
-    assert cookies["lomake_draft"]["path"] == "/embed/forms/kantelu"
+    assert cookies["lomake_draft"]["path"] == "/embed/forms/yksisivuinen"
     assert cookies["lomake_draft"].get("partitionKey") == "http://127.0.0.1"  # the site of the page on top
 
     # Sent: the confirmation and its reference number, inside the frame.
@@ -282,7 +285,7 @@ def form_values_of_kantelu() -> dict[str, list[str]]:
 
 def test_a_site_not_among_the_agencys_origins_cannot_frame_its_forms(lomake: str, agency: HostSite,
                                                                      browser: Any) -> None:
-    other = HostSite({"/": host_page(lomake, "kantelu")})
+    other = HostSite({"/": host_page(lomake, ONE_PAGE_FORM)})
     other.allow = lomake
     context = browser.new_context(ignore_https_errors=True)
     page = context.new_page()
@@ -322,8 +325,8 @@ def test_embedded_pages_pass_the_nu_html_checker(lomake: str, tmp_path: Path) ->
     require(VNU, "vnu-jar")
     require("java", "java")
     files = []
-    for name, path in (("form", "/embed/forms/kantelu"), ("long", "/embed/forms/oikaisuvaatimus"),
-                       ("sv", "/embed/forms/kantelu?lang=sv")):
+    for name, path in (("form", "/embed/forms/yksisivuinen"), ("long", "/embed/forms/oikaisuvaatimus"),
+                       ("sv", "/embed/forms/yksisivuinen?lang=sv")):
         files.append(tmp_path / f"{name}.html")
         files[-1].write_bytes(get(lomake + path))
     messages = nu_messages(files)

@@ -121,7 +121,7 @@ def test_ptv_json_describes_every_form_as_an_e_service_channel(tmp_path: Path) -
     assert (attachments["fi"][0], attachments["sv"][0], attachments["en"][0]) == (
         "Valtakirja", "Fullmakt", "Power of attorney")
     assert all(len(names) == 3 for names in attachments.values())
-    assert by_form["kantelu"]["lomake"]["asksAttachments"] is False
+    assert by_form["kantelu"]["lomake"]["asksAttachments"] is True  # a power of attorney, other attachments
 
 
 def test_ptv_json_needs_the_public_url(tmp_path: Path) -> None:

@@ -122,8 +122,11 @@ def test_a_journey_page_by_page_to_one_submission(client: TestClient) -> None:
     change = doc.xpath("//a[starts-with(normalize-space(.), 'Muuta') and contains(., 'Nimi')]/@href")
     assert change == ["/forms/toive/pages/hakija?lang=fi&return=review#f_nimi"]
 
-    unticked = send(client, "/forms/toive/review", {})
-    assert unticked.status_code == 422 and "Vakuutan tiedot oikeiksi" in unticked.text
+    unticked = send(client, "/forms/toive/review", {})  # Post/Redirect/Get: the problems at a plain address
+    assert unticked.status_code == 303 and unticked.headers["location"] == "/forms/toive/review?lang=fi&checked=1"
+    told = client.get(unticked.headers["location"])
+    assert told.status_code == 422 and "Vakuutan tiedot oikeiksi" in told.text and "error-summary" in told.text
+    assert "error-summary" not in client.get("/forms/toive/review").text
     assert stored_answers(client) == []
     sent = send(client, "/forms/toive/review", {"/vakuutus": "true"})
     assert sent.status_code == 303 and sent.headers["location"].startswith("/receipts/")

@@ -32,11 +32,11 @@ def text_inputs(html: str) -> list[str]:
 
 
 def test_switching_a_one_page_form_to_swedish_keeps_the_answers_and_shows_no_errors(client: TestClient) -> None:
-    page = client.get("/forms/kantelu?lang=fi").text
+    page = client.get("/forms/yksisivuinen?lang=fi").text
     first, second = text_inputs(page)[:2]
     typed = {first: "Maija Meikäläinen", second: "Helsingfors <b>"}
     url, pairs = switch(client, page, "sv", typed)
-    assert url == "/forms/kantelu?lang=sv"
+    assert url == "/forms/yksisivuinen?lang=sv"
     shown = post(client, url, pairs)
     assert shown.status_code == 200 and '<html lang="sv">' in shown.text
     doc = lxml.html.fromstring(shown.text)
@@ -68,6 +68,6 @@ def test_the_page_outside_a_form_keeps_plain_links(client: TestClient) -> None:
 
 
 def test_enter_in_a_field_still_presses_the_forms_own_button_not_a_language(client: TestClient) -> None:
-    doc = lxml.html.fromstring(client.get("/forms/kantelu?lang=fi").text)
+    doc = lxml.html.fromstring(client.get("/forms/yksisivuinen?lang=fi").text)
     first = doc.xpath("//button[@type='submit'][@form='answers' or ancestor::form[@id='answers']]")[0]
     assert first.get("name") is None and first.get("formaction") is None

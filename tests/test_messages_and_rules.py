@@ -20,7 +20,7 @@ from core.settings import Settings
 from lomake.check import check_paths
 from server import create_app
 from submission.coerce import form_values
-from tests.conftest import ROOT, read_form
+from tests.conftest import ONE_PAGE_FORM, ROOT, read_form
 from tests.samples import KANTELU, YMPARISTOLUPA
 
 LANGUAGES = ("fi", "sv", "en")
@@ -57,12 +57,12 @@ def field_error(html: str, field_id: str) -> str:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_an_end_before_the_start_is_told_at_the_end_on_the_page(client: TestClient, lang: str) -> None:
-    response = post_page(client, "kantelu", lang, {**KANTELU, "alkaen": "2026-08-11", "asti": "2026-08-10"})
+    response = post_page(client, ONE_PAGE_FORM, lang, {**KANTELU, "alkaen": "2026-08-11", "asti": "2026-08-10"})
     assert response.status_code == 422
     assert summary(response.text) == {"#f_asti": END_BEFORE_START[lang]}
     assert field_error(response.text, "f_asti") == END_BEFORE_START[lang]
     assert 'aria-invalid="true"' in response.text.split('id="f_asti-group"')[1].split("</fieldset>")[0]
-    same_day = post_page(client, "kantelu", lang, {**KANTELU, "alkaen": "2026-08-11", "asti": "2026-08-11"})
+    same_day = post_page(client, ONE_PAGE_FORM, lang, {**KANTELU, "alkaen": "2026-08-11", "asti": "2026-08-11"})
     assert same_day.status_code == 303  # at_least: the same day is fine
 
 
@@ -77,7 +77,7 @@ def test_the_api_refuses_an_end_before_the_start_at_its_pointer(client: TestClie
 
 
 def test_a_rule_is_skipped_while_the_other_answer_is_missing_or_wrong(client: TestClient) -> None:
-    no_start = post_page(client, "kantelu", "fi", {**KANTELU, "asti": "2020-01-01"}, {"/alkaen[day]": ""})
+    no_start = post_page(client, ONE_PAGE_FORM, "fi", {**KANTELU, "asti": "2020-01-01"}, {"/alkaen[day]": ""})
     assert no_start.status_code == 422
     assert "#f_asti" not in summary(no_start.text)
     assert summary(no_start.text)["#f_alkaen"] == "Milloin tapahtumat alkoivat?: Päivämäärässä on oltava päivä."

@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 from core.catalog import load_catalog
 from core.settings import Settings
 from submission.coerce import form_values
-from tests.conftest import read_form, stored_answers
+from tests.conftest import ONE_PAGE_FORM, read_form, stored_answers
 from tests.samples import KANTELU, KANTELU_BENCH
 
 PAYLOAD = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
@@ -39,10 +39,10 @@ def prefilled_page(client: TestClient, form_id: str, instance: dict[str, Any], l
 def test_the_complaint_round_trips_in_each_language(
     client: TestClient, settings: Settings, lang: str, shown: str
 ) -> None:
-    page = prefilled_page(client, "kantelu", KANTELU, lang)
+    page = prefilled_page(client, ONE_PAGE_FORM, KANTELU, lang)
     assert shown in page and f'<html lang="{lang}">' in page
     action, pairs = read_form(page)
-    assert action == f"/forms/kantelu?lang={lang}"
+    assert action == f"/forms/{ONE_PAGE_FORM}?lang={lang}"
     response = client.post(action, data=_multi(pairs), follow_redirects=False)
     assert response.status_code == 303
     assert stored(client) == [KANTELU]
@@ -50,7 +50,7 @@ def test_the_complaint_round_trips_in_each_language(
     assert {"fi": "Opetustoimi", "sv": "Undervisningsväsendet", "en": "Education"}[lang] in confirmation
 
 
-@pytest.mark.parametrize(("form_id", "answers"), [("kantelu", KANTELU), ("kantelu-bench", KANTELU_BENCH)])
+@pytest.mark.parametrize(("form_id", "answers"), [(ONE_PAGE_FORM, KANTELU), ("kantelu-bench", KANTELU_BENCH)])
 def test_html_round_trip_stores_exactly_the_answers(
     client: TestClient, settings: Settings, form_id: str, answers: dict[str, Any]
 ) -> None:
@@ -111,7 +111,7 @@ def test_invalid_html_post_shows_summary_messages_and_keeps_values(client: TestC
     answers = copy.deepcopy(KANTELU)
     answers["kantelija"]["postinumero"] = "001"
     del answers["kohde"]
-    action, pairs = read_form(prefilled_page(client, "kantelu", answers))
+    action, pairs = read_form(prefilled_page(client, ONE_PAGE_FORM, answers))
     response = client.post(action, data=_multi(pairs + [("/alkaen[day]", "31")]))
     assert response.status_code == 422
     doc = lxml.html.fromstring(response.text)
@@ -182,7 +182,7 @@ def test_text_over_max_length_is_refused_not_cut(client: TestClient, settings: S
     assert response.json()["errors"] == [
         {"pointer": "/miksi", "message": "Kirjoita enintään 10000 merkkiä."}
     ]
-    page = client.get("/forms/kantelu").text
+    page = client.get(f"/forms/{ONE_PAGE_FORM}").text
     assert "maxlength" not in page
     assert "Enintään 10\u00a0000 merkkiä." in page
 
@@ -206,7 +206,7 @@ def test_wrong_media_types_are_415(client: TestClient) -> None:
 
 def test_markup_in_every_text_field_is_never_echoed_unescaped(client: TestClient, settings: Settings) -> None:
     answers = _with_payload(copy.deepcopy(KANTELU))
-    action, pairs = read_form(prefilled_page(client, "kantelu", answers))
+    action, pairs = read_form(prefilled_page(client, ONE_PAGE_FORM, answers))
     invalid = client.post(action, data=_multi([p for p in pairs if p[0] != "/vakuutus"]))
     assert invalid.status_code == 422
     assert PAYLOAD not in invalid.text and "<script>" not in invalid.text
@@ -233,7 +233,7 @@ def _with_payload(value: Any) -> Any:
 
 
 def test_cross_origin_posts_are_refused(client: TestClient, settings: Settings) -> None:
-    action, pairs = read_form(prefilled_page(client, "kantelu", KANTELU))
+    action, pairs = read_form(prefilled_page(client, ONE_PAGE_FORM, KANTELU))
     hostile = client.post(action, data=_multi(pairs), headers={"sec-fetch-site": "cross-site"})
     assert hostile.status_code == 403
     by_origin = client.post(action, data=_multi(pairs), headers={"origin": "https://evil.example"})

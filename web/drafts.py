@@ -26,6 +26,7 @@ from core.errors import Forbidden, Gone, Invalid, NotFound, Problem
 from core.formats import moment_shown
 from core.forms import Form, PageMeta
 from core.messages import LANGUAGES, file_size, text
+from core.view.build import statement_url
 from core.view.fields import FormView
 from renderer.answers import Group, show
 from renderer.html import error_target
@@ -59,6 +60,10 @@ DRAFT_COOKIE = "lomake_draft"
 
 
 WARN_BEFORE = dt.timedelta(days=1)
+
+
+#: The review's query parameter after a send that did not go: show its problems.
+CHECKED = "checked"
 
 
 def page_url(form: Form, page_id: str, lang: str, back_to_review: bool = False) -> str:
@@ -202,7 +207,7 @@ def start_page(app: Lomake, form: Form, lang: str) -> Response:
         deadline=catalog.get(meta.deadline or "") or meta.deadline or "", draft_days=meta.draft_days,
         agency=form.agency.display_name(lang), first=page_url(form, meta.pages[0].id, lang),
         service_name=form.agency.display_name(lang), languages=form.languages,
-        theme=form.agency.id if form.agency.theme else None,
+        theme=form.agency.id if form.agency.theme else None, statement_url=statement_url(form),
     )
     return HTMLResponse(html, headers={"cache-control": "no-store"})
 
@@ -227,7 +232,7 @@ async def show_tasks(request: Request) -> Response:
         review_url=page_url(form, REVIEW, lang) if draft and first_unfinished(
             form.meta, answers, done) == REVIEW else None,
         service_name=form.agency.display_name(lang), languages=form.languages,
-        theme=form.agency.id if form.agency.theme else None,
+        theme=form.agency.id if form.agency.theme else None, statement_url=statement_url(form),
     )
     return HTMLResponse(html, headers={"cache-control": "no-store"})
 
@@ -391,6 +396,13 @@ async def show_review(request: Request) -> Response:
     unfinished = first_unfinished(form.meta, draft.data, draft.done)
     if unfinished != REVIEW:
         return RedirectResponse(page_url(form, unfinished, lang), status_code=303)
+    if request.query_params.get(CHECKED):  # a send that did not go: its problems, found again in the draft
+        full = app.view(form, lang)
+        try:
+            accept(app.compiled, form, full, copy.deepcopy(sent_answers(form.meta, full, draft.data)))
+        except Invalid as invalid:
+            return await review_page(app, form, lang, draft, problems=invalid.problems, status=422,
+                                     changed=changed)
     return await review_page(app, form, lang, draft, changed=changed)
 
 
@@ -403,8 +415,12 @@ async def submit_review(request: Request) -> Response:
         raise Forbidden(text(lang, "stale_page"))
     if draft.sent_receipt:
         return RedirectResponse(f"/receipts/{draft.sent_receipt}?lang={lang}", status_code=303)
+    action = (data.pop("_action", None) or [""])[0]
     instance, coerced = coerce(view.fields, data)
     answers = merged(draft.data, form.meta.review, instance)
+    if action == "lang":  # the language switch: the review again in that language, the declaration kept
+        draft = await app.storage.save_draft(draft, answers, draft.done)
+        return RedirectResponse(page_url(form, REVIEW, lang), status_code=303)
     unfinished = first_unfinished(form.meta, answers, draft.done)
     if unfinished != REVIEW:
         return RedirectResponse(page_url(form, unfinished, lang), status_code=303)
@@ -414,7 +430,11 @@ async def submit_review(request: Request) -> Response:
                                                   coerced, owner=draft.id, draft_id=draft.id)
     except Invalid as invalid:
         draft = await app.storage.save_draft(draft, answers, draft.done)
-        return await review_page(app, form, lang, draft, data, invalid.problems, status=422)
+        if coerced:  # text that is not an answer yet: shown again as typed
+            return await review_page(app, form, lang, draft, data, invalid.problems, status=422)
+        # Post/Redirect/Get: the review with its problems has a plain address, so the browser's Back after the
+        # send that follows never meets a page that answered a POST (Chromium's ERR_CACHE_MISS, without script).
+        return RedirectResponse(f"{page_url(form, REVIEW, lang)}&{CHECKED}=1", status_code=303)
     return RedirectResponse(f"/receipts/{submission.receipt_token}?lang={lang}", status_code=303)
 
 
@@ -455,7 +475,7 @@ async def saved(request: Request) -> Response:
         deadline_warning=meta.deadline_days is not None and meta.draft_days > meta.deadline_days,
         here=page_url(form, first_unfinished(form.meta, draft.data, draft.done), lang),
         service_name=form.agency.display_name(lang), languages=form.languages,
-        theme=form.agency.id if form.agency.theme else None,
+        theme=form.agency.id if form.agency.theme else None, statement_url=statement_url(form),
     )
     return HTMLResponse(html, headers={"cache-control": "no-store"})
 

@@ -17,6 +17,7 @@ from core.errors import Invalid, NotFound, Problem
 from core.formats import date_shown
 from core.forms import Form, in_language
 from core.messages import LANGUAGES, text
+from core.view.build import statement_url
 from core.view.catalogue import Entry, choices, entry, groups, select
 from renderer.pdf import receipt_pdf
 from renderer.receipt import Receipt, contact, receipt
@@ -230,6 +231,7 @@ async def confirmation(request: Request) -> Response:
     html = app.pages.render(
         "confirmation.html", lang, receipt=shown, pdf_url=f"/receipts/{submission.receipt_token}.pdf?lang={lang}",
         service_name=shown.agency, languages=form.languages, theme=form.agency.id if form.agency.theme else None,
+        statement_url=statement_url(form),
     )
     return HTMLResponse(html, headers={"cache-control": "no-store"})
 

@@ -66,7 +66,12 @@ def form_view(form: Form, lang: str) -> FormView:
     personal = personal_question(form, fields, identifiers)
     privacy = in_language(form.agency.privacy_notice, lang) if personal else ""
     return FormView(form.id, lang, form.title, description, str(submit), fields, index, read_only, identifiers,
-                    privacy, personal if privacy else "")
+                    privacy, personal if privacy else "", statement_url(form))
+
+
+def statement_url(form: Form) -> str:
+    """The address of the form's agency's accessibility statement, or "" when its file has none."""
+    return f"/accessibility/{form.agency.id}" if form.agency.accessibility else ""
 
 
 def personal_question(form: Form, fields: tuple[Field, ...], identifiers: tuple[tuple[str, str], ...]) -> str:

@@ -122,6 +122,8 @@ class FormView:
     #: question it is linked from (`core.forms.FormMeta.personal_data`).
     privacy_url: str = ""
     personal_from: str = ""
+    #: The agency's accessibility statement (`/accessibility/<agency>`), when its file has one.
+    statement_url: str = ""
 
     def field_at(self, pointer: str) -> Field | None:
         """The field holding `pointer`, or the nearest enclosing one (a list's items are read by

@@ -29,7 +29,7 @@ def test_the_sample_forms_rows_say_what_they_ask_and_who_owns_them(catalog: Cata
     assert row.untranslated == {"fi": 0, "sv": 0, "en": 0} and row.complete_languages == ("fi", "sv", "en")
     assert row.accessibility == "not audited"
     kantelu = inventory_row(catalog.forms["kantelu"])
-    assert (kantelu.attachments, kantelu.attachments_required, kantelu.pages) == ((), False, 1)
+    assert (kantelu.attachments, kantelu.attachments_required, kantelu.pages) == (("Valtakirja", "Muut liitteet"), False, 6)
     assert inventory_row(catalog.forms["ymparistolupa"]).publicity == "partly-confidential"
 
 

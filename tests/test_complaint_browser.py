@@ -1,0 +1,82 @@
+"""The complaint in pages in Chromium without JavaScript (issue 11, item 13): a send refused at the review, then
+one that goes, then the browser's Back shows the confirmation, not ERR_CACHE_MISS; the review's language switch
+keeps the ticked declaration."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core.catalog import load_catalog
+from lomake.audit import CHROMIUM, chromium
+from tests.conftest import SCHEMAS, serving
+from tests.gallery import STATES, Walker, filled, gallery
+from tests.test_browser import require
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    workdir = tmp_path_factory.mktemp("complaint")
+    shutil.copytree(SCHEMAS, workdir / "schemas")
+    with serving(workdir) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    require(CHROMIUM, "chromium")
+    with chromium() as launched:
+        yield launched
+
+
+def at_review(site: str, browser: Any) -> tuple[Any, Any]:
+    """A context without JavaScript whose draft of the complaint is filled in up to the review, and its page."""
+    walker = Walker(site)
+    review = filled(walker, load_catalog(SCHEMAS), "kantelu", "fi")
+    context = browser.new_context(java_script_enabled=False)
+    context.add_cookies(walker.cookies())
+    page = context.new_page()
+    page.goto(site + review)
+    assert page.locator("h1").inner_text() == "Tarkista vastaukset"
+    return context, page
+
+
+def test_back_after_a_refused_then_accepted_send_shows_the_confirmation(site: str, browser: Any) -> None:
+    context, page = at_review(site, browser)
+    page.get_by_role("button", name="Lähetä kantelu").click()
+    assert page.title().startswith("Virhe: ") and page.url.endswith("/forms/kantelu/review?lang=fi&checked=1")
+    page.get_by_label("Vakuutan, että antamani tiedot ovat oikeita").check()
+    page.get_by_role("button", name="Lähetä kantelu").click()
+    page.wait_for_url(re.compile(r".*/receipts/.*"))
+    reference = page.locator("strong.reference").inner_text()
+    page.go_back()
+    page.wait_for_url(re.compile(r".*/receipts/.*"))
+    assert page.locator("strong.reference").inner_text() == reference
+    page.go_back()  # the review before: a plain address too
+    page.wait_for_url(re.compile(r".*/receipts/.*"))
+    assert page.locator("strong.reference").inner_text() == reference
+    context.close()
+
+
+def test_the_reviews_language_switch_keeps_the_declaration_without_javascript(site: str, browser: Any) -> None:
+    context, page = at_review(site, browser)
+    page.get_by_label("Vakuutan, että antamani tiedot ovat oikeita").check()
+    page.get_by_role("button", name="på svenska").click()
+    assert page.url.endswith("/forms/kantelu/review?lang=sv") and page.locator("html").get_attribute("lang") == "sv"
+    assert page.locator("input[name='/vakuutus']").is_checked()
+    assert page.locator(".error-summary").count() == 0
+    context.close()
+
+
+def test_the_gallery_photographs_every_state_of_a_form(browser: Any, tmp_path: Path) -> None:
+    """`python -m tests.gallery` (docs/screenshots.md), narrowed to one form, language and width."""
+    made = gallery(tmp_path, ["kantelu"], ["sv"], [320], browser)
+    assert sorted(p.name for p in tmp_path.glob("*.png")) == sorted(f"kantelu-sv-{s}-320.png" for s in STATES)
+    assert made.read_text().count("<img") == len(STATES)
