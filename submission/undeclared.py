@@ -112,7 +112,8 @@ def _known(applied: list[Located], instance: dict[str, Any]) -> set[str] | None:
         declares = declares or any(k in schema for k in ("properties", "patternProperties", "additionalProperties",
                                                          "unevaluatedProperties"))
         names |= set(_dict(schema.get("properties")))
-        names |= {n for n in instance if _matches(schema, n)}
+        if schema.get("patternProperties"):
+            names |= {n for n in instance if _matches(schema, n)}
     return names if declares else None
 
 
