@@ -43,7 +43,7 @@ from core.view.either import requirement_only
 from core.view.fields import Field, FormView, walk
 from submission.coerce import Issue
 from submission.precheck import Precheck, precheck
-from submission.undeclared import undeclared
+from submission.undeclared import Shapes, undeclared
 
 #: Most important first: one message per field, the first that applies.
 _PRIORITY = (
@@ -79,6 +79,7 @@ class CompiledForms:
         self._validators: dict[tuple[str, str], Validator] = {}
         self._prechecks: dict[tuple[str, str], Precheck | None] = {}
         self._defaults: dict[tuple[str, str], Defaults] = {}
+        self._shapes: dict[tuple[str, str], Shapes] = {}
 
     def validator(self, form: Form) -> Validator:
         key = (form.id, form.hash)
@@ -109,6 +110,10 @@ class CompiledForms:
         checker = format_checker(cls)
         self._validators[(form.id, form.hash)] = cls(schema, registry=registry, format_checker=checker)
         self._prechecks[(form.id, form.hash)] = precheck(schema, form.uri, contents, checker)
+
+    def shapes(self, form: Form) -> Shapes:
+        """What `undeclared` keeps of the form's root between submissions."""
+        return self._shapes.setdefault((form.id, form.hash), Shapes())
 
     def defaults(self, form: Form) -> Defaults:
         key = (form.id, form.hash)
@@ -400,7 +405,8 @@ def accept(compiled: CompiledForms, form: Form, view: FormView, instance: Any, c
     """The answers with defaults applied, ready to store; raises `Invalid` listing every problem."""
     _prepare(view, instance)
     apply_defaults(compiled.defaults(form), instance)
-    noted = [*coerced, *undeclared_issues(form, instance), *rule_issues(form, view.lang, instance)]
+    noted = [*coerced, *undeclared_issues(form, instance, compiled.shapes(form)),
+             *rule_issues(form, view.lang, instance)]
     if all(i.code in NOTES for i in noted) and compiled.valid(form, instance):
         return instance  # valid: the plain-language path would find nothing (and change nothing)
     found = validate(view, compiled.validator(form), instance, noted)
@@ -412,7 +418,8 @@ def accept(compiled: CompiledForms, form: Form, view: FormView, instance: Any, c
 def accept_partial(compiled: CompiledForms, form: Form, view: FormView, instance: Any) -> Any:
     """Some of the answers (a prefill): each one given must be right, but none is required yet."""
     _prepare(view, instance)
-    found = problems(view, [*undeclared_issues(form, instance), *rule_issues(form, view.lang, instance),
+    found = problems(view, [*undeclared_issues(form, instance, compiled.shapes(form)),
+                            *rule_issues(form, view.lang, instance),
                             *(i for i in issues(compiled.validator(form), instance) if i.code != "required")])
     if found:
         raise Invalid(found[0].message, found)
@@ -465,10 +472,10 @@ def rule_issues(form: Form, lang: str, instance: Any) -> list[Issue]:
     return found
 
 
-def undeclared_issues(form: Form, instance: Any) -> list[Issue]:
-    """An issue for each answer the form does not ask for (see `submission.undeclared`)."""
+def undeclared_issues(form: Form, instance: Any, shapes: Shapes | None = None) -> list[Issue]:
+    """An issue for each answer the form does not ask for (see `submission.undeclared`; `shapes`: the form's)."""
     return [Issue(at, "additionalProperties", {"name": unescape(at.rsplit("/", 1)[-1])})
-            for at in undeclared(form.document, form.resolver(), instance)]
+            for at in undeclared(form.document, form.resolver(), instance, shapes)]
 
 
 def _prepare(view: FormView, instance: Any) -> None:
