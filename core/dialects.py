@@ -60,6 +60,12 @@ def dialect(uri: Any) -> str | None:
     return str(meta.get("$id") or meta.get("id"))
 
 
+def draft_name(schema: Any) -> str:
+    """The name of the draft (`draft-07`) a schema is validated under: its `$schema`'s, else 2020-12."""
+    canonical = dialect(schema.get("$schema") if isinstance(schema, dict) else None) or DEFAULT_DIALECT
+    return _DRAFTS[_key(canonical)][0]
+
+
 def draft_names() -> str:
     """The drafts served, for messages: `draft-04, draft-06, …`."""
     return ", ".join(name for name, _ in _DRAFTS.values())

@@ -380,6 +380,10 @@ def top_level_properties(document: Schema, resolver: Resolver[Any]) -> list[str]
     return list(dict.fromkeys(names))
 
 
+def _own_resolver(form: Form) -> Resolver[Any]:
+    return document_resolver(form.registry, form.uri)
+
+
 def document_resolver(registry: Registry[Any], uri: str) -> Resolver[Any]:
     """A resolver for the document registered at `uri`, based at its own `$id` if it names one."""
     return registry.resolver(base_uri=uri).in_subresource(registry[uri])
@@ -460,8 +464,9 @@ class Form:
         return lang if lang in self.languages else self.languages[0]
 
     def resolver(self) -> Resolver[Any]:
-        """Resolves the form's `$ref`s from its own `$id` (its file's address unless it names one)."""
-        return document_resolver(self.registry, self.uri)
+        """Resolves the form's `$ref`s from its own `$id` (its file's address unless it names one); made once
+        (a resolver never changes)."""
+        return self.derived(_own_resolver)
 
     def derived(self, compute: Callable[[Form], T]) -> T:
         """`compute(self)`, worked out once for this form: for what depends on its files alone. It lives as long as

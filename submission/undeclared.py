@@ -27,15 +27,38 @@ _MAX_DEPTH = 100
 _MAX_APPLIED = 200
 
 
-def undeclared(schema: Schema, resolver: Resolver[Any], instance: Any) -> list[str]:
-    """The JSON Pointers of every property in `instance` that `schema` does not describe."""
+#: What applies to an object at the root, and the names it describes, by the object's property names (see `Shapes`).
+Shape = tuple[list[Located], set[str] | None]
+#: The most property-name sets `Shapes` keeps for one form.
+MAX_SHAPES = 256
+
+
+class Shapes(dict[frozenset[str], Shape]):
+    """What applies to a root object depends only on its property names (which `dependentSchemas` apply, which
+    options of a `oneOf`/`anyOf` fit): kept for one schema, for the next object with the same names."""
+
+
+def undeclared(schema: Schema, resolver: Resolver[Any], instance: Any, shapes: Shapes | None = None) -> list[str]:
+    """The JSON Pointers of every property in `instance` that `schema` does not describe; `shapes` keeps the
+    root's work for the next instance of the same schema."""
     found: list[str] = []
-    _walk([(schema, resolver)], instance, "", found, 0)
+    _walk([(schema, resolver)], instance, "", found, 0, shapes)
     return found
 
 
-def _walk(schemas: list[Located], instance: Any, at: str, found: list[str], depth: int) -> None:
+def _walk(schemas: list[Located], instance: Any, at: str, found: list[str], depth: int,
+          shapes: Shapes | None = None) -> None:
     if depth > _MAX_DEPTH or not isinstance(instance, dict | list):
+        return
+    if shapes is not None and isinstance(instance, dict):
+        names = frozenset(instance)
+        shape = shapes.get(names)
+        if shape is None:
+            shape = (applied := _applied(schemas, instance)), _known(applied, instance)
+            if len(shapes) < MAX_SHAPES:
+                shapes[names] = shape
+        applied, known = shape
+        _walk_object(applied, known, instance, at, found, depth)
         return
     applied = _applied(schemas, instance)
     if isinstance(instance, list):
@@ -44,7 +67,11 @@ def _walk(schemas: list[Located], instance: Any, at: str, found: list[str], dept
                 _walk([s for located in applied for s in _item_schemas(located, i)], item, f"{at}/{i}", found,
                       depth + 1)
         return
-    known = _known(applied, instance)
+    _walk_object(applied, _known(applied, instance), instance, at, found, depth)
+
+
+def _walk_object(applied: list[Located], known: set[str] | None, instance: dict[str, Any], at: str,
+                 found: list[str], depth: int) -> None:
     for name, value in instance.items():
         if known is not None and name not in known:
             found.append(f"{at}/{escape(name)}")
@@ -112,7 +139,8 @@ def _known(applied: list[Located], instance: dict[str, Any]) -> set[str] | None:
         declares = declares or any(k in schema for k in ("properties", "patternProperties", "additionalProperties",
                                                          "unevaluatedProperties"))
         names |= set(_dict(schema.get("properties")))
-        names |= {n for n in instance if _matches(schema, n)}
+        if schema.get("patternProperties"):
+            names |= {n for n in instance if _matches(schema, n)}
     return names if declares else None
 
 

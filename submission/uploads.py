@@ -67,17 +67,19 @@ def references(value: Any) -> list[tuple[str, str]]:
 
 
 def _collect(value: Any, path: tuple[Any, ...], found: list[tuple[str, str]]) -> None:
-    # Runs on every submission: the pointer is built only for a reference found.
+    # Runs on every submission: a text answer is looked at in place (no call), the pointer built only for a
+    # reference found.
     if isinstance(value, str):
         if value.startswith(ATTACHMENT_PREFIX):
             found.append(("".join(f"/{escape(str(p))}" for p in path), value[len(ATTACHMENT_PREFIX):]))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            _collect(item, (*path, i), found)
-    elif isinstance(value, Mapping):
-        for key, item in value.items():
-            if isinstance(item, (str, list, Mapping)):
+        return
+    items = enumerate(value) if isinstance(value, list) else value.items() if isinstance(value, Mapping) else ()
+    for key, item in items:
+        if isinstance(item, str):
+            if item.startswith(ATTACHMENT_PREFIX):
                 _collect(item, (*path, key), found)
+        elif isinstance(item, (list, Mapping)):
+            _collect(item, (*path, key), found)
 
 
 def data_url(value: str) -> tuple[str, bytes] | None:

@@ -42,7 +42,8 @@ from core.schema import (
 from core.view.either import requirement_only
 from core.view.fields import Field, FormView, walk
 from submission.coerce import Issue
-from submission.undeclared import undeclared
+from submission.precheck import Precheck, precheck
+from submission.undeclared import Shapes, undeclared
 
 #: Most important first: one message per field, the first that applies.
 _PRIORITY = (
@@ -76,21 +77,43 @@ class CompiledForms:
 
     def __init__(self) -> None:
         self._validators: dict[tuple[str, str], Validator] = {}
+        self._prechecks: dict[tuple[str, str], Precheck | None] = {}
         self._defaults: dict[tuple[str, str], Defaults] = {}
+        self._shapes: dict[tuple[str, str], Shapes] = {}
 
     def validator(self, form: Form) -> Validator:
         key = (form.id, form.hash)
-        validator = self._validators.get(key)
-        if validator is None:
-            registry = Registry().with_resources(
-                (uri, Resource.from_contents(consts_as_enums(resource.contents), default_specification=DRAFT202012))
-                for uri, resource in form.registry.items()
-            )
-            schema = registry.contents(form.uri)
-            cls = validator_class(schema)
-            validator = cls(schema, registry=registry, format_checker=format_checker(cls))
-            self._validators[key] = validator
-        return validator
+        if key not in self._validators:
+            self._compile(form)
+        return self._validators[key]
+
+    def precheck(self, form: Form) -> Precheck | None:
+        """The form's compiled pre-check (`submission.precheck`), if it has one."""
+        key = (form.id, form.hash)
+        if key not in self._prechecks:
+            self._compile(form)
+        return self._prechecks[key]
+
+    def valid(self, form: Form, instance: Any) -> bool:
+        """True if `instance` is valid, by the pre-check; False when it is not, or the form has no pre-check:
+        then only `validator` can tell."""
+        check = self.precheck(form)
+        return check is not None and check(instance)
+
+    def _compile(self, form: Form) -> None:
+        """The form's validator and its pre-check, over the same schemas: its registry, consts as enums."""
+        contents = [(uri, consts_as_enums(resource.contents)) for uri, resource in form.registry.items()]
+        registry = Registry().with_resources(
+            (uri, Resource.from_contents(document, default_specification=DRAFT202012)) for uri, document in contents)
+        schema = registry.contents(form.uri)
+        cls = validator_class(schema)
+        checker = format_checker(cls)
+        self._validators[(form.id, form.hash)] = cls(schema, registry=registry, format_checker=checker)
+        self._prechecks[(form.id, form.hash)] = precheck(schema, form.uri, contents, checker)
+
+    def shapes(self, form: Form) -> Shapes:
+        """What `undeclared` keeps of the form's root between submissions."""
+        return self._shapes.setdefault((form.id, form.hash), Shapes())
 
     def defaults(self, form: Form) -> Defaults:
         key = (form.id, form.hash)
@@ -382,8 +405,11 @@ def accept(compiled: CompiledForms, form: Form, view: FormView, instance: Any, c
     """The answers with defaults applied, ready to store; raises `Invalid` listing every problem."""
     _prepare(view, instance)
     apply_defaults(compiled.defaults(form), instance)
-    found = validate(view, compiled.validator(form), instance,
-                     [*coerced, *undeclared_issues(form, instance), *rule_issues(form, view.lang, instance)])
+    noted = [*coerced, *undeclared_issues(form, instance, compiled.shapes(form)),
+             *rule_issues(form, view.lang, instance)]
+    if all(i.code in NOTES for i in noted) and compiled.valid(form, instance):
+        return instance  # valid: the plain-language path would find nothing (and change nothing)
+    found = validate(view, compiled.validator(form), instance, noted)
     if found:
         raise Invalid(found[0].message, found)
     return instance
@@ -392,7 +418,8 @@ def accept(compiled: CompiledForms, form: Form, view: FormView, instance: Any, c
 def accept_partial(compiled: CompiledForms, form: Form, view: FormView, instance: Any) -> Any:
     """Some of the answers (a prefill): each one given must be right, but none is required yet."""
     _prepare(view, instance)
-    found = problems(view, [*undeclared_issues(form, instance), *rule_issues(form, view.lang, instance),
+    found = problems(view, [*undeclared_issues(form, instance, compiled.shapes(form)),
+                            *rule_issues(form, view.lang, instance),
                             *(i for i in issues(compiled.validator(form), instance) if i.code != "required")])
     if found:
         raise Invalid(found[0].message, found)
@@ -445,10 +472,10 @@ def rule_issues(form: Form, lang: str, instance: Any) -> list[Issue]:
     return found
 
 
-def undeclared_issues(form: Form, instance: Any) -> list[Issue]:
-    """An issue for each answer the form does not ask for (see `submission.undeclared`)."""
+def undeclared_issues(form: Form, instance: Any, shapes: Shapes | None = None) -> list[Issue]:
+    """An issue for each answer the form does not ask for (see `submission.undeclared`; `shapes`: the form's)."""
     return [Issue(at, "additionalProperties", {"name": unescape(at.rsplit("/", 1)[-1])})
-            for at in undeclared(form.document, form.resolver(), instance)]
+            for at in undeclared(form.document, form.resolver(), instance, shapes)]
 
 
 def _prepare(view: FormView, instance: Any) -> None:

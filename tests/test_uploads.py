@@ -382,3 +382,20 @@ def test_a_one_page_form_saved_for_later_keeps_its_files_in_the_draft(client: Te
     assert sent.status_code == 303, sent.text
     (answers,) = stored_answers(client)
     assert answers["paatos"].startswith("attachment:") and answers["nimi"] == "Maija"
+
+
+def test_a_new_sender_without_files_gets_an_upload_key_of_its_own_only_with_the_page_again(client: TestClient) -> None:
+    keys = []
+    for _ in range(2):  # urlencoded, no cookie: the key is made for the page shown again, a new one each time
+        failed = client.post("/forms/oikaisu", data={"/nimi": ""}, follow_redirects=False)
+        assert failed.status_code == 422
+        keys.append(failed.headers["set-cookie"].split(";")[0].removeprefix("lomake_uploads="))
+        client.cookies.clear()
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{43}", k) for k in keys) and keys[0] != keys[1]
+    client.cookies.set("lomake_uploads", keys[1], path="/forms/oikaisu")
+    uploaded = send(client, {"/nimi": ""}, [("/paatos", ("päätös.pdf", PDF, "application/pdf"))])
+    assert uploaded.status_code == 422 and "lomake_uploads=" + keys[1] in uploaded.headers["set-cookie"]
+    kept = kept_ids(uploaded.text)["/paatos[kept]"]
+    client.cookies.clear()  # another browser (no key) naming the file: it is not theirs
+    stranger = client.post("/forms/oikaisu", data={"/nimi": "Maija", "/paatos[kept]": kept[0]}, follow_redirects=False)
+    assert stranger.status_code == 422 and "päätös.pdf" not in stranger.text

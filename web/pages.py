@@ -27,7 +27,7 @@ from submission.uploads import references
 from web.bodies import kept_uploads, read_answers
 from web.drafts import DRAFT_COOKIE, current_draft, keep_for_later, show_page, submit_page
 from web.embed import framed_for
-from web.state import TOKEN, Lomake, language, lomake
+from web.state import TOKEN, Lomake, content_type, language, lomake
 
 #: The cookie holding a one-page form's upload key (see `upload_token`).
 UPLOADS_COOKIE = "lomake_uploads"
@@ -166,8 +166,8 @@ async def submit_form(request: Request) -> Response:
         return await submit_page(request)
     lang = language(request, form.languages)
     view = app.view(form, lang)
-    token = upload_token(request)
-    owner = hashlib.sha256(token.encode()).hexdigest()
+    token = upload_token(request, fresh=content_type(request)[0] == "multipart/form-data")
+    owner = hashlib.sha256(token.encode()).hexdigest() if token else ""  # "": a new sender's, holding no file yet
     data, upload_issues = await read_answers(request, app, view, lang, owner)
     action = (data.pop("_action", None) or [""])[0]
     if action == "save":  # "save and continue later": the answers as they are, in a new draft with their files
@@ -186,8 +186,8 @@ async def submit_form(request: Request) -> Response:
     page = app.form_page(form, lang, values=data, problems=problems, uploaded=await kept_uploads(app, data, owner))
     response = Response(page, status_code=422 if problems else 200, media_type="text/html; charset=utf-8",
                         headers={"cache-control": "no-store"})
-    response.set_cookie(UPLOADS_COOKIE, token, max_age=int(UPLOAD_GRACE.total_seconds()), path=f"/forms/{form.id}",
-                        secure=request.url.scheme == "https", httponly=True, samesite="lax")
+    response.set_cookie(UPLOADS_COOKIE, token or secrets.token_urlsafe(32), max_age=int(UPLOAD_GRACE.total_seconds()),
+                        path=f"/forms/{form.id}", secure=request.url.scheme == "https", httponly=True, samesite="lax")
     return response
 
 
@@ -199,12 +199,14 @@ def sent_response(request: Request, form: Form, receipt_token: str) -> Response:
     return response
 
 
-def upload_token(request: Request) -> str:
-    """A one-page form's upload key: what its files uploaded before a failed submit are kept for.
+def upload_token(request: Request, fresh: bool = True) -> str:
+    """A one-page form's upload key: what its files uploaded before a failed submit are kept for; a new one
+    if the request has none, or with `fresh` false "" until one is needed (no file can be kept for it yet:
+    a body with files is multipart).
 
     A capability in an HttpOnly cookie, like a draft's token; the storage knows only its hash."""
     token = request.cookies.get(UPLOADS_COOKIE, "")
-    return token if TOKEN.fullmatch(token) else secrets.token_urlsafe(32)
+    return token if TOKEN.fullmatch(token) else secrets.token_urlsafe(32) if fresh else ""
 
 
 async def find_submission(request: Request) -> tuple[Lomake, Form, Submission, str]:

@@ -106,7 +106,7 @@ class SQLiteStorage:
 
     def _commit(self, batch: list[_Pending]) -> None:
         """Commit `batch` in one transaction; if that fails, each alone, so one bad submission spares the rest."""
-        outcomes: list[Submission | BaseException]
+        outcomes: list[_Outcome]
         try:
             with Transaction(self._writer):
                 outcomes = list(self._insert([pending.new for pending in batch]))
@@ -116,8 +116,11 @@ class SQLiteStorage:
                     self._commit([pending])
                 return
             outcomes = [exc]
+        settled: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Submission], _Outcome]]] = {}
         for pending, outcome in zip(batch, outcomes, strict=True):
-            pending.loop.call_soon_threadsafe(_settle, pending.future, outcome)
+            settled.setdefault(pending.loop, []).append((pending.future, outcome))
+        for loop, futures in settled.items():  # one wake-up of each loop per group, not one per submission
+            loop.call_soon_threadsafe(_settle, futures)
 
     def _insert(self, news: list[NewSubmission]) -> list[Submission]:
         """Insert `news` with consecutive reference numbers per agency; the caller commits.
@@ -415,6 +418,10 @@ class SQLiteStorage:
         self._side_thread.shutdown()
 
 
+#: What one submission of a group comes to: stored, or the error that kept it out.
+_Outcome = Submission | BaseException
+
+
 @dataclass(frozen=True)
 class _Pending:
     new: NewSubmission
@@ -422,13 +429,14 @@ class _Pending:
     future: asyncio.Future[Submission]
 
 
-def _settle(future: asyncio.Future[Submission], outcome: Submission | BaseException) -> None:
-    if future.cancelled():
-        return
-    if isinstance(outcome, BaseException):
-        future.set_exception(outcome)
-    else:
-        future.set_result(outcome)
+def _settle(futures: list[tuple[asyncio.Future[Submission], _Outcome]]) -> None:
+    for future, outcome in futures:
+        if future.cancelled():
+            continue
+        if isinstance(outcome, BaseException):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)
 
 
 def _once(new: NewSubmission) -> list[tuple[str, str]]:

@@ -9,14 +9,21 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from core.forms import Catalog
-from submission.undeclared import undeclared
+from submission.undeclared import Shapes, undeclared
 from tests.samples import KANTELU
 
 
 def found(schema: dict[str, Any], instance: Any) -> list[str]:
     resource = Resource.from_contents(schema, default_specification=DRAFT202012)
     resolver = Registry().with_resource("urn:form", resource).resolver("urn:form")
-    return undeclared(schema, resolver, instance)
+    plain = undeclared(schema, resolver, instance)
+    shapes = Shapes()
+    assert undeclared(schema, resolver, instance, shapes) == plain  # the root's work kept...
+    assert undeclared(schema, resolver, instance, shapes) == plain  # ...and used
+    assert undeclared(schema, resolver, {**instance, "muu": 1} if isinstance(instance, dict) else instance,
+                      shapes) == undeclared(schema, resolver, {**instance, "muu": 1} if isinstance(instance, dict)
+                                            else instance)  # other names: worked out again
+    return plain
 
 
 ADDRESS = {"type": "object", "properties": {"katu": {"type": "string"}}}
