@@ -26,6 +26,7 @@ import pytest
 
 from submission.storage import Delivery, DeliveryStatus, Submission, open_storage
 from tests.conftest import LOMAKE, SCHEMAS, free_port
+from tests.postgres import schema_url
 from tests.samples import KANTELU
 
 pytestmark = [pytest.mark.server, pytest.mark.durability]
@@ -179,9 +180,18 @@ def deliveries(db_url: str, status: DeliveryStatus | None = None) -> list[Delive
     return asyncio.run(read())
 
 
-def test_acknowledged_submissions_survive_sigkill_exactly_once(tmp_path: Path) -> None:
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database of each engine: a SQLite file, a PostgreSQL schema of its own."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/lomake.sqlite3"
+    else:
+        with schema_url() as url:
+            yield url
+
+
+def test_acknowledged_submissions_survive_sigkill_exactly_once(tmp_path: Path, db_url: str) -> None:
     shutil.copytree(SCHEMAS, tmp_path / "schemas")
-    db_url = f"sqlite:///{tmp_path}/lomake.sqlite3"
     acknowledged: dict[str, str] = {}
     with receiving(tmp_path) as receiver:
         for seed in range(ROUNDS):
