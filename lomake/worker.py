@@ -62,7 +62,7 @@ class Worker:
         while await self.once() == self.batch:
             pass
 
-    async def run(self, idle: float = 1.0) -> None:
+    async def run(self, idle: float = 0.25) -> None:
         """Deliver for ever, looking again every `idle` seconds when nothing is due."""
         while True:
             if not await self.once():
