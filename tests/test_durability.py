@@ -7,6 +7,7 @@ submission exactly once."""
 from __future__ import annotations
 
 import asyncio
+import http.client
 import json
 import os
 import random
@@ -126,8 +127,8 @@ def send_until_refused(base: str, acknowledged: dict[str, str], lock: threading.
             with urllib.request.urlopen(request, timeout=10) as response:
                 created = json.loads(response.read())
                 assert response.status == 201
-        except (urllib.error.URLError, ConnectionError, OSError):
-            return  # killed: whatever was in flight is not acknowledged
+        except (urllib.error.URLError, OSError, http.client.HTTPException):
+            return  # killed, perhaps mid-answer: whatever was in flight is not acknowledged
         with lock:
             acknowledged[str(created["id"])] = str(created["reference"])
 
