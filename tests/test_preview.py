@@ -57,6 +57,11 @@ def test_every_sample_form_previews_with_answers_it_accepts(author: TestClient, 
     assert stored_submissions(author) == [] and drafts_of(author) == []
 
 
+def test_files_are_answered_by_sample_attachments(author: TestClient) -> None:
+    shown = text_of(author.get("/forms/oikaisuvaatimus/preview?lang=fi").text)
+    assert "esikatselu-1.pdf (1 kt)" in shown and "esikatselu-2.pdf (2 kt)" in shown
+
+
 def test_an_unknown_form_has_no_preview(author: TestClient) -> None:
     assert author.get("/forms/no-such-form/preview").status_code == 404
 

@@ -19,13 +19,15 @@ from starlette.responses import HTMLResponse, Response
 
 from core.errors import Invalid, NotFound, Problem
 from core.forms import Form
-from core.messages import text
+from core.messages import file_size, text
+from core.schema import holder_of, places
 from core.view.build import statement_url
+from core.view.fields import FormView, walk
 from renderer.answers import Group
 from renderer.pdf import receipt_pdf
 from renderer.receipt import Receipt, receipt, sections
 from submission.instances import instances
-from submission.storage import Submission
+from submission.storage import Attachment, Submission
 from submission.storage.ids import reference
 from submission.validate import accept, apply_defaults
 from web.drafts import page_url
@@ -70,15 +72,35 @@ def sample(app: Lomake, form: Form, lang: str) -> Sample:
     return Sample("default", answers, tuple(problems))
 
 
+def sample_files(view: FormView, answers: dict[str, Any]) -> tuple[dict[str, Any], tuple[Attachment, ...]]:
+    """The answers (a copy) with each file answered by a sample attachment, and those (nothing is uploaded)."""
+    answers, made = copy.deepcopy(answers), list[Attachment]()
+    for f in (f for f in walk(view.fields) if f.kind == "file"):
+        for at in places(f.pointer, answers):
+            holder, key = holder_of(answers, at)
+            if holder is None or key not in holder:
+                continue
+            value = holder[key]
+            refs = []
+            for _ in value if isinstance(value, list) else [value]:
+                n = len(made) + 1
+                made.append(Attachment(f"preview-{n}", f"{text(view.lang, 'preview_word')}-{n}.pdf", "application/pdf",
+                                       1000 * n, ""))
+                refs.append(made[-1].reference)
+            holder[key] = refs if isinstance(value, list) else refs[0]
+    return answers, tuple(made)
+
+
 def preview_receipt(form: Form, app: Lomake, lang: str, answers: dict[str, Any]) -> Receipt:
-    """The receipt the sample answers would get, with a case number that says it is a preview."""
+    """The receipt the sample answers would get, with a case number that says it is a preview and sample files."""
     moment = dt.datetime.now(dt.UTC)
     case = f"{reference(form.agency.reference, 0, moment.year)} ({text(lang, 'preview_word')})"
+    answers, attachments = sample_files(app.view(form, lang), answers)
     sent = Submission(
         id="preview", reference=case, form_id=form.id, form_version=form.version, schema_hash=form.hash,
         agency=form.agency.id, data=answers, received_at=moment, language=lang, receipt_token="",
         data_sha256=hashlib.sha256(json.dumps(answers, sort_keys=True).encode()).hexdigest())
-    return receipt(form, app.view(form, lang), sent)
+    return receipt(form, app.view(form, lang), sent, attachments)
 
 
 def previewed(request: Request) -> tuple[Lomake, Form, str]:
@@ -92,7 +114,9 @@ def previewed(request: Request) -> tuple[Lomake, Form, str]:
 
 def review_groups(form: Form, app: Lomake, lang: str, answers: dict[str, Any]) -> tuple[Group, ...]:
     """The answers as the review page shows them, each page's with the link to change it."""
-    return sections(form, app.view(form, lang), answers, {}, url=lambda page: page_url(form, page.id, lang, True))
+    answers, attachments = sample_files(app.view(form, lang), answers)
+    files = {a.reference: f"{a.name} ({file_size(a.size, lang)})" for a in attachments}
+    return sections(form, app.view(form, lang), answers, files, url=lambda page: page_url(form, page.id, lang, True))
 
 
 async def preview(request: Request) -> Response:
