@@ -23,7 +23,7 @@ from core.settings import Settings
 from lomake.worker import Worker
 from renderer.html import Pages
 from submission.storage import DraftGone, Storage, StorageError, open_storage
-from web import api, drafts, exports, openapi, pages, read_api
+from web import api, drafts, exports, openapi, pages, preview, read_api
 from web.embed import Embedding
 from web.errors import Failsafe, broken_form, draft_gone, http_error, lomake_error
 from web.limits import BodyTimeout
@@ -83,6 +83,8 @@ def routes() -> list[BaseRoute]:
         Route("/forms/{form_id}/saved", drafts.saved),
         Route("/forms/{form_id}/tasks", drafts.show_tasks, methods=["GET"]),
         Route("/forms/{form_id}/extend", drafts.extend_draft, methods=["POST"]),
+        Route("/forms/{form_id}/preview", preview.preview),  # `--reload` only: 404 otherwise
+        Route("/forms/{form_id}/preview/receipt.pdf", preview.preview_pdf),
         Route("/drafts/{token}", drafts.resume_link, name="resume_link"),
         Route("/resume", drafts.resume, methods=["GET", "POST"], name="resume"),
         Route("/receipts/{token}.pdf", pages.receipt_pdf_file, name="receipt_pdf"),

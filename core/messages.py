@@ -64,6 +64,20 @@ _MESSAGES: dict[str, str] = {
     "broken_pointer": "Kohta (JSON Pointer):",
     "broken_only_reload": "Tämä sivu näkyy vain, kun palvelin on käynnistetty valinnalla --reload. Tiedostot ovat "
                           "kansiossa {folder}.",
+    # A form's preview, for its author (`lomake serve --reload` only; web/preview.py)
+    "preview_word": "esikatselu",
+    "preview_heading": "Esikatselu: {title}",
+    "preview_banner": "Esikatselu – mitään ei tallenneta",
+    "preview_source_examples": "Vastaukset ovat lomakkeen esimerkkivastaukset (examples).",
+    "preview_source_default": "Vastaukset ovat lomakkeen oletusarvot (default).",
+    "preview_source_generated": "Vastaukset on tehty lomakkeen sääntöjen mukaan: lomake ei anna esimerkkivastauksia "
+                                "(examples).",
+    "preview_problems": "Lomake ei hyväksy esimerkkivastauksia",
+    "preview_form_link": "Avaa lomake",
+    "preview_review": "Tarkistussivu",
+    "preview_confirmation": "Vahvistussivu",
+    "preview_receipt": "Kuitti",
+    "preview_receipt_link": "Avaa kuitti (PDF)",
     "service": "Lomake-palvelu",
     "category_kantelu": "Kantelu",
     "category_oikaisuvaatimus": "Oikaisuvaatimus",

@@ -22,7 +22,7 @@ from core.catalog import load_catalog
 from core.forms import Form
 from core.view.fields import walk
 from lomake.check import check_paths
-from tests.instances import draft_of, instances
+from submission.instances import draft_of, instances
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "conformance" / "government"

@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 
+from submission.instances import validator
 from submission.validate import apply_defaults
 from tests.conftest import form_client, serving
 from tests.government import (
@@ -42,7 +43,6 @@ from tests.government import (
     through_api,
     through_page,
 )
-from tests.instances import validator
 from tests.test_browser import browser  # noqa: F401 - the same Chromium fixture
 
 #: Form → check → why it fails today. Take an entry out when its check passes.
@@ -73,7 +73,7 @@ def test_the_corpus_has_twenty_forms_from_four_publishers_and_every_draft_but_06
     listed = sources()
     assert sorted(s["file"] for s in listed) == sorted(f"{n}.json" for n in FORMS)
     assert len(FORMS) == 20 and len({s["publisher"] for s in listed}) == 4
-    from tests.instances import draft_of
+    from submission.instances import draft_of
 
     assert {draft_of(schema(n)) for n in FORMS} == {"draft-04", "draft-07", "2019-09", "2020-12"}
 

@@ -1,4 +1,4 @@
-"""The instance generator the corpus and page-accepts tests share (tests/instances.py): valid, repeatable,
+"""The instance generator the corpus and page-accepts tests share (submission/instances.py): valid, repeatable,
 and reading `$ref`s as the form does, also inside a shared part."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from core.catalog import load_catalog
-from tests.instances import instances, validator
+from submission.instances import instances, validator
 
 PART = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "Osa", "type": "object",
         "$defs": {"koodi": {"type": "string", "pattern": "^[0-9]{5}$"}},

@@ -22,9 +22,9 @@ from core.view.build import form_view
 from lomake.rjsf import import_rjsf
 from renderer.html import Pages
 from submission.coerce import form_values
+from submission.instances import instances as made_up
 from submission.validate import CompiledForms, apply_defaults
 from tests.conftest import SCHEMAS, form_client, read_form, stored_answers
-from tests.instances import instances as made_up
 from tests.test_conformance import SAMPLES as CORPUS_SAMPLES
 from tests.test_constructs import FORM as CONSTRUCTS
 from tests.test_either import FORM as EITHER

@@ -22,10 +22,10 @@ import pytest
 from core.catalog import load_catalog
 from core.forms import Form
 from lomake.rjsf import import_rjsf
+from submission.instances import instances
 from submission.validate import CompiledForms, apply_defaults, issues
 from tests.conftest import BENCH_SCHEMA, SCHEMAS
 from tests.government import CORPUS as GOVERNMENT
-from tests.instances import instances
 from tests.test_page_accepts_what_the_api_accepts import INLINE, SAMPLES
 
 #: Valid instances made up per form, and places broken in each.

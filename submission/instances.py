@@ -1,11 +1,12 @@
 """Valid instances of a JSON Schema, made deterministically from a seed: answers a person could type.
 
-One generator for every test that needs made-up answers (the government corpus, the page-accepts-
-what-the-API-accepts property test). It follows `$ref` with a `referencing` resolver (a form's, so
-that references to shared parts resolve; by default one over the document alone), folds `allOf`,
-takes one option of `oneOf`/`anyOf`, meets `if`/`then`/`else`, and knows `enum`, `const`, the string
-formats of forms, `pattern` (sampled from the expression, so `\\d` gives 0-9 as ECMA-262 means it),
-numeric bounds in every draft's spelling, arrays, tuples and objects. A candidate is kept only when
+One generator for every made-up answer: an author's preview (web/preview.py) and the tests (the
+government corpus, the page-accepts-what-the-API-accepts property test). It follows `$ref` with a
+`referencing` resolver (a form's, so that references to shared parts resolve; by default one over
+the document alone), folds `allOf`, takes one option of `oneOf`/`anyOf`, meets `if`/`then`/`else`,
+and knows `enum`, `const`, the string formats of forms (an identifier's own right example, e.g. a
+hetu), `pattern` (sampled from the expression, so `\\d` gives 0-9 as ECMA-262 means it), numeric
+bounds in every draft's spelling, arrays, tuples and objects. A candidate is kept only when
 `accepts` does (by default the schema's own draft validator, formats included).
 
 The answers are those a page can carry: strings are printable, without surrounding spaces and never
@@ -36,6 +37,7 @@ from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012, specification_with
 
 from core.dialects import DEFAULT_DIALECT, dialect, validator_class
+from core.identifiers import IDENTIFIERS
 from core.schema import choices
 
 Schema = dict[str, Any]
@@ -191,7 +193,8 @@ class Generator:
         value = n * step
         if isinstance(step, float):
             value = round(value, 2)
-        elif self.field_type(schema) == "number" and "multipleOf" not in schema and n < last and self.rng.random() < 0.3:
+        elif (self.field_type(schema) == "number" and "multipleOf" not in schema and n < last
+              and self.rng.random() < 0.3):
             value += 0.5  # a decimal, as "3,5" is typed
         return int(value) if self.field_type(schema) == "integer" or float(value).is_integer() else value
 
@@ -205,6 +208,8 @@ class Generator:
         for _ in range(30):
             if fmt in FORMATS:
                 text = FORMATS[fmt](self.rng)
+            elif fmt in IDENTIFIERS:  # a right one: their checksums are beyond a pattern
+                text = IDENTIFIERS[fmt].example
             elif "pattern" in schema:
                 text = sample_regex(schema["pattern"], self.rng)
             else:
