@@ -4,18 +4,16 @@ PostgreSQL (through psql, in a schema of its own, dropped afterwards), so the Po
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import sqlite3
 import subprocess
 import uuid
 from typing import Any
 
-import pytest
-
 import submission.storage.usage as u
+from tests.postgres import SERVER, reachable
 
-POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+POSTGRES = SERVER
 NOW = dt.datetime(2026, 12, 7, 12, tzinfo=dt.UTC)
 #: id, form, received (UTC): the last two in Finnish December (one at 00:30 on the 1st), one in June, one later.
 SUBMISSIONS = [("s1", "kantelu", "2026-12-07T10:00:00+00:00"), ("s2", "kantelu", "2026-11-30T22:30:00+00:00"),
@@ -58,11 +56,8 @@ def psql(sql: str) -> list[list[str]]:
 
 
 def test_postgresql_runs_the_same_statements_with_the_same_results() -> None:
-    if shutil.which("psql") is None or subprocess.run(["psql", "-X", POSTGRES, "-c", "SELECT 1"],
-                                                      capture_output=True).returncode != 0:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL is not reachable at {POSTGRES}")
-        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES}")
+    reachable()
+    assert shutil.which("psql") is not None, "psql, PostgreSQL's client, is needed"
     windows, schema = u.Windows.at(NOW), f"usage_{uuid.uuid4().hex[:12]}"
     counts = u.submission_counts("%s")
     for bound in windows.bounds():
