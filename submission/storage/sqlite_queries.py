@@ -16,7 +16,6 @@ from typing import Any
 import submission.storage.ids as ids
 import submission.storage.usage as u
 from core.schema import canonical_json
-from core.view.fields import ATTACHMENT_PREFIX
 from submission.storage.errors import DraftGone, UnknownCursor
 from submission.storage.protocol import UPLOAD_GRACE
 from submission.storage.records import (
@@ -32,6 +31,7 @@ from submission.storage.records import (
     VersionUse,
     problems_json,
     problems_of,
+    referred_attachments,
 )
 from submission.storage.sqlite_schema import (
     API_KEY_COLUMNS,
@@ -201,25 +201,10 @@ def hand_on_attachments(db: sqlite3.Connection, owner: str, new_owner: str) -> N
 def keep_attachments(db: sqlite3.Connection, draft_id: str, data: dict[str, Any]) -> None:
     """The uploads a draft's answers refer to live as long as the draft; one held by another draft
     (or a one-page form's upload key) stays with its holder. In the caller's transaction."""
-    wanted = [ref[len(ATTACHMENT_PREFIX):] for ref in _strings(data) if ref.startswith(ATTACHMENT_PREFIX)]
-    if wanted:
+    if wanted := referred_attachments(data):
         db.execute(
             f"UPDATE attachments SET draft_id = ? WHERE id IN ({','.join('?' * len(wanted))}) "
             "AND submission_id IS NULL AND draft_id IS NULL", (draft_id, *wanted))
-
-
-def _strings(value: Any) -> list[str]:
-    """Every string anywhere in a JSON value (without recursion: no nesting exhausts the stack)."""
-    found, stack = [], [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            found.append(item)
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return found
 
 
 def purge(db: sqlite3.Connection, moment: dt.datetime) -> tuple[int, int]:
