@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from core.check import check_form
+from core.check import PartChecks, check_form
 from core.crawl import Crawl, file_uri, read_json, schema_hash
 from core.forms import (
     BASE_URI,
@@ -76,8 +76,10 @@ def _webhook_form_problems(agency: Agency, schemas_dir: Path, shown: str) -> lis
 
 def load_form(
     path: Path, root: Path, agencies: Mapping[str, Agency], translations: Mapping[str, Mapping[str, str]] | None = None,
+    parts_checked: PartChecks | None = None,
 ) -> tuple[Form | None, list[FormProblem]]:
-    """Read, crawl and check one form file; the form is None when any problem is an error."""
+    """Read, crawl and check one form file (its shared parts once per `parts_checked`); the form is None when any
+    problem is an error."""
     shown = str(path)
     document, problems = read_json(path, shown)
     if document is None:
@@ -87,7 +89,8 @@ def load_form(
     crawl.add(uri, path, document)
     crawl.check_refs()
     problems += crawl.problems
-    meta, agency, more = check_form(path.stem, shown, document, crawl, agencies, translations or {})
+    meta, agency, more = check_form(path.stem, shown, document, crawl, agencies, translations or {},
+                                    parts_checked)
     problems += more
     if meta is None or agency is None or any(not p.warning for p in problems):
         return None, problems
@@ -142,8 +145,9 @@ def load_catalog(schemas_dir: Path) -> Catalog:
     agencies, problems = load_agencies(schemas_dir)
     translations = load_translations(schemas_dir)
     forms: dict[str, Form] = {}
+    parts_checked: PartChecks = {}
     for path in form_files(schemas_dir):
-        form, form_problems = load_form(path, schemas_dir, agencies, translations)
+        form, form_problems = load_form(path, schemas_dir, agencies, translations, parts_checked)
         problems += form_problems
         if form is not None:
             forms[form.id] = form

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import validators
 from jsonschema.exceptions import best_match
 from pydantic import ValidationError
@@ -23,6 +24,7 @@ from core.forms import META_KEY, Agency, FormMeta, FormProblem, document_resolve
 from core.i18n import texts
 from core.schema import (
     Schema,
+    canonical_json,
     deref,
     effective_default,
     escape,
@@ -67,11 +69,17 @@ def check_part(path: Path, root: Path) -> list[FormProblem]:
     return problems + found
 
 
+#: What a shared part was found to have, by its address, content and the languages it was checked for: the
+#: forms of one catalog share parts, which need checking once (`check_form`'s `parts_checked`).
+PartChecks = dict[tuple[str, str, tuple[str, ...]], list[FormProblem]]
+
+
 def check_form(
     form_id: str, shown: str, document: Any, crawl: Crawl, agencies: Mapping[str, Agency],
-    translations: Mapping[str, Mapping[str, str]],
+    translations: Mapping[str, Mapping[str, str]], parts_checked: PartChecks | None = None,
 ) -> tuple[FormMeta | None, Agency | None, list[FormProblem]]:
-    """Lomake's rules for one form file and the parts it reaches."""
+    """Lomake's rules for one form file and the parts it reaches; a part already in `parts_checked` (the same
+    file with the same content, for the same languages) is not checked again."""
     if not isinstance(document, dict):
         return None, None, [FormProblem(shown, "", "a form file must be a JSON object")]
     problems: list[FormProblem] = []
@@ -90,20 +98,36 @@ def check_form(
     try:
         problems += _root_problems(form_id, shown, document, crawl, meta)
     except (AttributeError, TypeError):  # a keyword not of its shape (`"allOf": 5`): the meta-schema's to report
-        if not _meta_problems(shown, document):
+        if not meta_problems(shown, document):
             raise
     form_uri = next(iter(crawl.documents))
     languages = meta.languages if meta is not None else ()
     for uri, (path, doc) in crawl.documents.items():
-        where = shown if uri == form_uri else str(path)
-        problems += check_document(where, doc, crawl, uri, languages)
-        for lang in meta.languages[1:] if meta is not None else ():
-            catalog = translations.get(lang, {})
-            problems += [FormProblem(where, at, f"no {lang} translation for {source!r} (locale/{lang}.po)",
-                                     warning=True) for source, at in texts(doc) if source not in catalog]
-        catalogs = [{}, *(translations.get(lang, {}) for lang in languages[1:])]
-        problems += [FormProblem(where, at, message, warning=True) for at, message in _still_required(doc, catalogs)]
+        if uri == form_uri:
+            problems += _document_problems(shown, doc, crawl, uri, languages, translations)
+            continue
+        key = (uri, canonical_json(doc), languages)
+        if parts_checked is None or key not in parts_checked:
+            found = _document_problems(str(path), doc, crawl, uri, languages, translations)
+            if parts_checked is None:
+                problems += found
+                continue
+            parts_checked[key] = found
+        problems += parts_checked[key]
     return meta, agency, problems
+
+
+def _document_problems(where: str, doc: Any, crawl: Crawl, uri: str, languages: tuple[str, ...],
+                       translations: Mapping[str, Mapping[str, str]]) -> list[FormProblem]:
+    """One file's problems as part of a form in `languages`: its rules, missing translations, and answers
+    still required after an answer that says they do not apply."""
+    problems = check_document(where, doc, crawl, uri, languages)
+    for lang in languages[1:]:
+        catalog = translations.get(lang, {})
+        problems += [FormProblem(where, at, f"no {lang} translation for {source!r} (locale/{lang}.po)",
+                                 warning=True) for source, at in texts(doc) if source not in catalog]
+    catalogs = [{}, *(translations.get(lang, {}) for lang in languages[1:])]
+    return problems + [FormProblem(where, at, message, warning=True) for at, message in _still_required(doc, catalogs)]
 
 
 def _root_problems(form_id: str, shown: str, document: Schema, crawl: Crawl,
@@ -230,7 +254,7 @@ def check_document(shown: str, document: Any, crawl: Crawl, uri: str,
     """The rules every schema file obeys, form or shared part: every problem, not just the first."""
     if not isinstance(document, dict):
         return [FormProblem(shown, "", "a schema file must be a JSON object")]
-    meta = _meta_problems(shown, document)
+    meta = meta_problems(shown, document)
     problems = _dialect_problems(shown, document) + meta + [
         FormProblem(shown, place, message)
         for sub, at in iter_subschemas(document) for place, message in _regex_problems(sub, at)
@@ -261,13 +285,27 @@ def _dialect_problems(shown: str, document: Schema) -> list[FormProblem]:
                         f"use one of {draft_names()} (checked here as 2020-12)")]
 
 
-def _meta_problems(shown: str, document: Schema) -> list[FormProblem]:
+def meta_problems(shown: str, document: Schema) -> list[FormProblem]:
     """Every error under its draft's meta-schema (2020-12's when the draft is unknown), each at its place."""
+    if meta_valid(document):
+        return []
     cls = validator_class({"$schema": dialect(document.get("$schema"))})
     meta = validators.validator_for(cls.META_SCHEMA)(cls.META_SCHEMA)
     errors = sorted(meta.iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path])
     return [FormProblem(shown, pointer(list(err.absolute_path)), f"not valid JSON Schema: {_short(err.message)}")
             for err in errors]
+
+
+def meta_valid(document: Schema) -> bool:
+    """Whether a document of a known draft passes its meta-schema, by jsonschema-rs: a thousandth of the time
+    the walk that names every error takes, which only a failing document needs. False when it cannot tell."""
+    canonical = dialect(document.get("$schema"))
+    if canonical is None:
+        return False
+    try:
+        return jsonschema_rs.meta.is_valid(document if "$schema" in document else {**document, "$schema": canonical})
+    except (ValueError, jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError):
+        return False
 
 
 def _short(message: str, most: int = 300) -> str:

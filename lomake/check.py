@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from core.catalog import form_files, load_agencies, load_form
-from core.check import check_part
+from core.check import PartChecks, check_part
 from core.forms import Agency, Form, FormProblem
 from core.i18n import load_translations
 from core.positions import located, schema_place
@@ -19,6 +19,7 @@ def check_paths(paths: list[Path]) -> list[FormProblem]:
     """Check form files, shared parts (files in a `common/` folder) or whole schemas folders: every problem in
     every file they reach by `$ref`, at its line and column."""
     problems: list[FormProblem] = []
+    parts_checked: PartChecks = {}
     for path in paths:
         translations = load_translations(path if path.is_dir() else path.parent)
         if not path.exists():
@@ -27,20 +28,21 @@ def check_paths(paths: list[Path]) -> list[FormProblem]:
             agencies, more = load_agencies(path)
             problems += more
             for file in form_files(path):
-                problems += _loaded_form_problems(file, path, agencies, translations)
+                problems += _loaded_form_problems(file, path, agencies, translations, parts_checked)
             for part in sorted((path / "common").rglob("*.json")):
                 problems += check_part(part, path)
         elif path.parent.name == "common":
             problems += check_part(path, path.parent.parent)
         else:
             agencies, more = load_agencies(path.parent)
-            problems += more + _loaded_form_problems(path, path.parent, agencies, translations)
+            problems += more + _loaded_form_problems(path, path.parent, agencies, translations, parts_checked)
     return located(dict.fromkeys(problems))
 
 
 def _loaded_form_problems(path: Path, root: Path, agencies: Mapping[str, Agency],
-                          translations: Mapping[str, Mapping[str, str]]) -> list[FormProblem]:
-    form, problems = load_form(path, root, agencies, translations)
+                          translations: Mapping[str, Mapping[str, str]],
+                          parts_checked: PartChecks | None = None) -> list[FormProblem]:
+    form, problems = load_form(path, root, agencies, translations, parts_checked)
     return problems + (raw_json_warnings(form) if form is not None else [])
 
 
