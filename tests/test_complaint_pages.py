@@ -21,6 +21,7 @@ LEADS = {
     "ymparistolupa": {"fi": "Tällä lomakkeella haet ympäristölupaa", "sv": "ansöker du om miljötillstånd",
                       "en": "apply for an environmental permit"},
 }
+BACK = {"fi": "Takaisin", "sv": "Tillbaka", "en": "Back"}
 POWER_OF_ATTORNEY = {**KANTELU, "peruste": "valtakirja"}
 
 
@@ -41,6 +42,9 @@ def test_each_long_sample_form_opens_at_its_start_page(client: TestClient, form_
     assert not start.xpath("//form[@class='form']")
     (begin,) = start.xpath("//a[contains(@class, 'button--start')]/@href")
     assert begin.startswith(f"/forms/{form_id}/pages/") and begin.endswith(f"?lang={lang}")
+    # The first page's back link (GOV.UK's, in the page's language) leads to this start page again.
+    (back,) = doc(client, begin).xpath("//main/a[@class='back-link']")
+    assert (back.text, back.get("href")) == (BACK[lang], f"/forms/{form_id}?lang={lang}")
 
 
 def test_the_complaint_asks_one_topic_per_page_then_reviews(client: TestClient) -> None:
