@@ -66,6 +66,7 @@ PAGES = {
     "/forms/saavutettavuuspalaute": {"fi": "Saavutettavuuspalaute"},
     "/forms/ymparistolupa": {"fi": "Ympäristölupahakemus"},
     "/forms/ymparistolupa/pages/hakija": {},
+    "/forms/ymparistolupa/tasks": {},
     "/forms/oikaisuvaatimus": {},
     "/forms/oikaisuvaatimus/pages/tekija": {"fi": "Oikaisuvaatimuksen tekijä"},
     "/forms/kantelu": {},
