@@ -317,6 +317,7 @@ _MESSAGES: dict[str, str] = {
     "back": "Takaisin",
     "step": "Vaihe {n}/{count}",
     "start_now": "Aloita",
+    "start_draft": "Olet jo aloittanut tämän lomakkeen.",
     "start_you_need": "Pidä valmiina",
     "start_takes": "Kauanko täyttäminen kestää",
     "start_save": "Voit tallentaa lomakkeen kesken ja jatkaa myöhemmin. Keskeneräiset vastaukset säilyvät {days} "

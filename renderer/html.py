@@ -9,13 +9,24 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    pass_context,
+    select_autoescape,
+)
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from core.errors import Problem
 from core.messages import file_size as file_size_in
 from core.messages import text
 from core.view.fields import Field, FormView, Kind, html_id, list_items, pair_rows, walk
 from renderer.answers import Answer, Group
+from renderer.hyphens import hyphenated
 
 #: Links and form actions to this site's pages that an embedded page keeps embedded (under `/embed`). The
 #: templates write every such address root-relative in a double-quoted attribute, and autoescaping turns
@@ -41,10 +52,12 @@ class Pages:
         )
         self.env.filters["lower_first"] = lower_first
         self.env.filters["runs_shown"] = runs_shown
+        self.env.filters["hyphens"] = soft_hyphens
 
     def render(self, name: str, lang: str, **context: Any) -> str:
         context.setdefault("languages", ())
         context.setdefault("theme", None)
+        context.setdefault("soft_hyphens", True)
         context.setdefault("page_question", None)
         context.setdefault("page_wrappers", ())
         view = context.get("view")
@@ -115,6 +128,16 @@ def runs_shown(group: Group) -> list[tuple[Answer, ...] | Group]:
     if group.label and isinstance(only, Group) and only.non_public == group.non_public and not only.url:
         return only.runs
     return group.runs
+
+
+@pass_context
+def soft_hyphens(context: Context, heading: str, lang: str | None = None) -> str:
+    """A heading's text with soft hyphens in its long words (renderer/hyphens.py), by the page's language or
+    `lang`; as written where the page says `soft_hyphens=False` (the receipt PDF)."""
+    if not context.get("soft_hyphens", True):
+        return heading
+    shown = hyphenated(str(heading), lang or context["lang"])
+    return Markup(shown) if isinstance(heading, Markup) else shown
 
 
 def lower_first(label: str) -> str:

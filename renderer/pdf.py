@@ -16,7 +16,7 @@ from submission.storage import Storage
 def receipt_pdf(pages: Pages, receipt: Receipt) -> bytes:
     """The receipt as a PDF with its fonts embedded and no external resources. Blocking: call it off the event
     loop. Time grows linearly with the answers' lines (the template avoids layouts WeasyPrint redoes per page)."""
-    html = pages.render("receipt.html", receipt.lang, receipt=receipt)
+    html = pages.render("receipt.html", receipt.lang, receipt=receipt, soft_hyphens=False)
     pdf: bytes = HTML(string=html, base_url=None).write_pdf()
     return pdf
 

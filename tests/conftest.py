@@ -26,6 +26,7 @@ from starlette.testclient import TestClient
 from core.catalog import load_catalog
 from core.forms import Catalog, FormProblem
 from core.settings import Settings
+from renderer.hyphens import SOFT_HYPHEN
 from server import create_app
 from submission.storage import Draft, Storage, Submission
 from tests.postgres import schema_url
@@ -85,6 +86,11 @@ def settings(db_url: str, schemas: Path) -> Settings:
 def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings), base_url="http://lomake.test") as test_client:
         yield test_client
+
+
+def unhyphenated(text: str) -> str:
+    """A heading's text as it is read and searched: without the soft hyphens that break its long words."""
+    return text.replace(SOFT_HYPHEN, "")
 
 
 def read_form(html: str) -> tuple[str, list[tuple[str, str]]]:

@@ -172,7 +172,7 @@ def receipt_html(catalog: Catalog, form_id: str, lang: str, db_url: str, referen
             (sent,) = [s for s in await storage.form_submissions(form_id) if s.reference == reference]
             attachments = await storage.attachments_of([sent.id])
             shown = receipt(form, form_view(form, lang), sent, attachments.get(sent.id, []))
-            return Pages().render("receipt.html", lang, receipt=shown)
+            return Pages().render("receipt.html", lang, receipt=shown, soft_hyphens=False)  # as the PDF has it
         finally:
             await storage.close()
 

@@ -9,6 +9,8 @@ from typing import Any
 import lxml.html
 from pypdf import PdfReader
 
+from tests.conftest import unhyphenated
+
 #: One answer as shown: the headings above it (innermost last; a part not public ends with " [not public]"),
 #: its question and its answer.
 Row = tuple[tuple[str, ...], str, str]
@@ -28,7 +30,7 @@ def _walk(group: Any, path: tuple[str, ...], rows: list[Row]) -> None:
     heading = group.xpath("./*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]")
     if heading:
         mark = heading[0].xpath(".//*[contains(@class, 'tag--not-public')]")
-        title = "".join(heading[0].xpath("./text()")).strip()
+        title = unhyphenated("".join(heading[0].xpath("./text()")).strip())
         path = (*path, title + (" [not public]" if mark else ""))
     for child in group:
         if child.tag == "dl":

@@ -75,6 +75,42 @@ def test_the_reviews_language_switch_keeps_the_declaration_without_javascript(si
     context.close()
 
 
+def test_the_first_pages_back_link_to_the_start_page_works_by_keyboard_without_javascript(
+        site: str, browser: Any) -> None:
+    """Tab reaches "Takaisin" on the complaint's first page right after the skip link and the language switch;
+    Enter opens the start page; its "Aloita", by keyboard too, the first page again. With answers kept (a page
+    sent with a problem keeps them in the draft), the start page says so and "Jatka" comes back to them."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site}/forms/kantelu/pages/kantelija?lang=fi")
+
+    def tab_to(selector: str, key: str = "Tab") -> None:
+        for _ in range(10):
+            page.keyboard.press(key)
+            if page.evaluate(f"document.activeElement.matches({selector!r})"):
+                return
+        raise AssertionError(f"Tab never reached {selector}")
+
+    tab_to("a.back-link")
+    assert page.evaluate("document.activeElement.textContent") == "Takaisin"
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{site}/forms/kantelu?lang=fi")
+    assert page.locator("h1").inner_text() == "Kantelu" and page.locator(".start__draft").count() == 0
+    tab_to("a.button--start")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{site}/forms/kantelu/pages/kantelija?lang=fi")
+    page.get_by_label("Etunimet").fill("Maija")
+    page.get_by_role("button", name="Jatka", exact=True).click()  # refused: the other answers are missing
+    assert page.locator(".error-summary").count() == 1
+    tab_to("a.back-link", "Shift+Tab")  # back from the error summary, which has the focus
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{site}/forms/kantelu?lang=fi")
+    assert page.locator(".start__draft").inner_text().startswith("Olet jo aloittanut tämän lomakkeen.")
+    page.get_by_role("button", name="Jatka").click()
+    assert page.get_by_label("Etunimet").input_value() == "Maija"
+    context.close()
+
+
 def test_the_gallery_photographs_every_state_of_a_form(browser: Any, tmp_path: Path) -> None:
     """`python -m tests.gallery` (docs/screenshots.md), narrowed to one form, language and width."""
     made = gallery(tmp_path, ["kantelu"], ["sv"], [320], browser)

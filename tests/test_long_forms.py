@@ -12,7 +12,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from core.i18n import texts
-from tests.conftest import form_client
+from tests.conftest import drafts_of, form_client
 from tests.test_journey import TOIVE, send
 
 START = {"lead": "Toivo jotakin kunnalta.", "you_need": ["Päämiehen nimi", "Valtakirja"], "takes": "Noin 5 minuuttia."}
@@ -57,10 +57,36 @@ def test_the_start_page_says_what_the_form_needs_and_starts_it(client: TestClien
     first = start.xpath("//a[contains(@class,'button--start')]")[0]
     assert first.text == "Aloita" and first.get("href") == "/forms/listattu/pages/hakija?lang=fi"
     assert doc(client, first.get("href")).xpath("string(//h1)").strip() == "Hakija"
-    # A form without start texts opens at its first page; with a draft, the start page is passed by.
+    # A form without start texts opens at its first page.
     assert doc(client, "/forms/toive").xpath("string(//h1)").strip() == "Hakija"
+
+
+def test_the_first_page_links_back_to_the_start_page(client: TestClient) -> None:
+    first = doc(client, "/forms/listattu/pages/hakija")
+    (link,) = first.xpath("//main/a[@class='back-link']")  # GOV.UK's back link: before the page's content
+    assert link.text == "Takaisin" and link.get("href") == "/forms/listattu?lang=fi"
+    assert doc(client, link.get("href")).xpath("//a[contains(@class,'button--start')]/@href") == [
+        "/forms/listattu/pages/hakija?lang=fi"]
+    assert not doc(client, "/forms/toive/pages/hakija").xpath("//a[@class='back-link']")  # no start page
+
+
+def test_back_to_the_start_page_with_a_draft_shows_it_and_continues_the_draft(client: TestClient) -> None:
+    """Back from the first page when answers are kept: the start page, saying so, and "Jatka" goes on where
+    the draft stands (as its resume link does); the draft is the same, with its answers."""
     assert send(client, "/forms/listattu/pages/hakija", {"/nimi": "Maija", "/rooli": "itse"}).status_code == 303
-    assert doc(client, "/forms/listattu").xpath("string(//h1)").strip() == "Hakija"
+    (draft,) = drafts_of(client, "listattu")
+    back = doc(client, "/forms/listattu/pages/hakija").xpath("//a[@class='back-link']/@href")
+    assert back == ["/forms/listattu?lang=fi"]
+    start = doc(client, back[0])
+    assert start.xpath("string(//h1)") == "Toivomus" and start.xpath("//ul[contains(@class,'start__needs')]")
+    notice = " ".join(start.xpath("string(//div[contains(@class,'start__draft')])").split())
+    assert notice.startswith("Olet jo aloittanut tämän lomakkeen. Vastauksesi säilyvät ") and notice.endswith(" asti.")
+    (go_on,) = start.xpath("//a[contains(@class,'button--start')]")
+    assert go_on.text == "Jatka" and go_on.get("href") == "/forms/listattu/pages/asia?lang=fi"  # hakija is done
+    assert doc(client, go_on.get("href")).xpath("string(//h1)").strip() == "Asia"
+    assert doc(client, "/forms/listattu/pages/hakija").xpath("//input[@name='/nimi']/@value") == ["Maija"]
+    (same,) = drafts_of(client, "listattu")
+    assert same.id == draft.id and same.data == draft.data and same.done == ("hakija",)
 
 
 def statuses(client: TestClient) -> list[tuple[str, str]]:

@@ -158,7 +158,7 @@ def journey(app: Lomake, form: Form, lang: str, page_id: str, draft: Draft | Non
     return {
         "heading": heading, "number": where.number, "count": where.count,
         "non_public": any(page.id == page_id and not page.public for page in form.meta.pages),
-        "back": page_url(form, back, lang) if back else None,
+        "back": page_url(form, back, lang) if back else start_url(form, lang),
         "csrf": draft.csrf if draft else "", "back_to_review": back_to_review,
         "expires": moment_shown(draft.expires_at, lang, seconds=False) if draft else "",
         "expires_at": draft.expires_at.isoformat() if draft else "",
@@ -178,8 +178,8 @@ async def show_page(request: Request) -> Response:
     if draft is not None and draft.sent_receipt:
         draft = None  # sent: the form starts again
     answers = draft.data if draft else {}
-    if draft is None and form.meta.start is not None and "page" not in request.path_params:
-        return start_page(app, form, lang)
+    if start_url(form, lang) and "page" not in request.path_params:
+        return start_page(app, form, lang, draft, changed)
     page_id = request.path_params.get("page") or first_unfinished(form.meta, answers, ())
     if page_id == REVIEW:
         return RedirectResponse(page_url(form, REVIEW, lang), status_code=303)
@@ -194,18 +194,27 @@ async def show_page(request: Request) -> Response:
                        values, uploaded=uploaded, changed=changed)
 
 
-def start_page(app: Lomake, form: Form, lang: str) -> Response:
+def start_url(form: Form, lang: str) -> str | None:
+    """The address of the form's start page, if it has one: the way back from its first page."""
+    return f"/forms/{form.id}?lang={lang}" if form.meta.start is not None and not form.meta.one_page else None
+
+
+def start_page(app: Lomake, form: Form, lang: str, draft: Draft | None, changed: bool) -> Response:
     """The start page (GOV.UK "start page"): what the form is for, what to have at hand, how long it takes,
-    that it can be saved and continued, its deadline and who handles it; "Start now" opens the first page."""
+    that it can be saved and continued, its deadline and who handles it; "Start now" opens the first page.
+    With a draft (back from the first page, or come again), it says so and "Continue" goes on where the draft
+    stands, as its resume link does."""
     start, meta = form.meta.start, form.meta
     assert start is not None
     catalog = form.translations.get(lang) or {}
+    first = first_unfinished(meta, draft.data, draft.done) if draft else meta.pages[0].id
     html = app.pages.render(
         "start.html", lang, form_title=form.title_in(lang), lead=catalog.get(start.lead) or start.lead,
         you_need=[catalog.get(n) or n for n in start.you_need],
         takes=catalog.get(start.takes) or start.takes if start.takes else "",
         deadline=catalog.get(meta.deadline or "") or meta.deadline or "", draft_days=meta.draft_days,
-        agency=form.agency.display_name(lang), first=page_url(form, meta.pages[0].id, lang),
+        agency=form.agency.display_name(lang), first=page_url(form, first, lang), changed=changed,
+        kept_until=moment_shown(draft.expires_at, lang, seconds=False) if draft else "",
         service_name=form.agency.display_name(lang), languages=form.languages,
         theme=form.agency.id if form.agency.theme else None, statement_url=statement_url(form),
     )
