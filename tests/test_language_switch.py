@@ -37,7 +37,9 @@ def test_switching_a_one_page_form_to_swedish_keeps_the_answers_and_shows_no_err
     typed = {first: "Maija Meikäläinen", second: "Helsingfors <b>"}
     url, pairs = switch(client, page, "sv", typed)
     assert url == "/forms/yksisivuinen?lang=sv"
-    shown = post(client, url, pairs)
+    moved = post(client, url, pairs, follow_redirects=False)  # Post/Redirect/Get: a draft keeps them as typed
+    assert moved.status_code == 303 and moved.headers["location"] == "/forms/yksisivuinen?lang=sv&checked=1"
+    shown = client.get(moved.headers["location"])
     assert shown.status_code == 200 and '<html lang="sv">' in shown.text
     doc = lxml.html.fromstring(shown.text)
     assert doc.xpath(f"//input[@name='{first}']/@value") == ["Maija Meikäläinen"]
@@ -52,7 +54,7 @@ def test_switching_a_page_of_a_long_form_keeps_its_answers_in_the_draft(client: 
     url, pairs = switch(client, page, "sv", {first: "Erkki Esimerkki"})
     assert url == "/forms/oikaisuvaatimus/pages/tekija?lang=sv"
     moved = post(client, url, pairs, follow_redirects=False)
-    assert moved.status_code == 303 and moved.headers["location"] == "/forms/oikaisuvaatimus/pages/tekija?lang=sv"
+    assert moved.status_code == 303 and moved.headers["location"] == "/forms/oikaisuvaatimus/pages/tekija?lang=sv&checked=1"
     shown = client.get(moved.headers["location"])
     assert '<html lang="sv">' in shown.text
     assert lxml.html.fromstring(shown.text).xpath(f"//input[@name='{first}']/@value") == ["Erkki Esimerkki"]
