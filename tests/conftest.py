@@ -205,9 +205,17 @@ def send_answers(client: TestClient, form_id: str, answers: dict[str, str]) -> A
 
 
 def page_csrf(html: str) -> list[tuple[str, str]]:
-    """The page's CSRF token (a page of a draft has one) as the pair a browser sends with its form; none if it has
-    none."""
-    return [(name, value) for name, value in read_form(html)[1] if name == "_csrf"]
+    """The CSRF token of the page's form (a page of a draft has one) as the pair a browser sends with it; none if it
+    has none."""
+    doc = lxml.html.fromstring(html)
+    return [("_csrf", str(token)) for token in doc.xpath("//form[@class='form']//input[@name='_csrf']/@value")]
+
+
+def post_as_browser(client: TestClient, url: str, data: Mapping[str, Any], **options: Any) -> Any:
+    """Post `data` to the page at `url` as a browser showing that page does: with the page's CSRF token (once a
+    draft keeps it); a page not taken is the page it is then sent to (`shown_again`)."""
+    token = dict(page_csrf(client.get(url).text))
+    return shown_again(client, client.post(url, data={**token, **data}, follow_redirects=False, **options))
 
 
 def shown_again(client: TestClient, response: Any) -> Any:

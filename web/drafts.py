@@ -24,7 +24,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from core.errors import Forbidden, Gone, Invalid, NotFound, Problem
 from core.formats import moment_shown
-from core.forms import Form, PageMeta
+from core.forms import ONE_PAGE, Form, PageMeta
 from core.messages import LANGUAGES, file_size, text
 from core.view.build import statement_url
 from core.view.fields import FormView
@@ -138,10 +138,19 @@ def page_meta(form: Form, page_id: str) -> PageMeta:
     return page
 
 
-def asked_view(app: Lomake, form: Form, lang: str, properties: tuple[str, ...], draft: Draft | None) -> FormView:
-    """What one page (or the review) asks, with prefilled answers marked and locked ones shown as text."""
+def page_asks(form: Form, page: PageMeta) -> tuple[str, ...] | None:
+    """The properties a page asks; None: the whole form (a one-page form without a review), also what no property
+    names (a form that is name/value rows, or a choice, at its root)."""
+    return None if page.id == ONE_PAGE and not form.meta.review else page.properties
+
+
+def asked_view(app: Lomake, form: Form, lang: str, properties: tuple[str, ...] | None,
+               draft: Draft | None) -> FormView:
+    """What one page (or the review; None: the whole form) asks, with prefilled answers marked and locked ones
+    shown as text."""
     answers = draft.data if draft else {}
-    view = page_view(app.view(form, lang), properties, answers)
+    whole = app.view(form, lang)
+    view = whole if properties is None else page_view(whole, properties, answers)
     if draft is None or not draft.prefilled:
         return view
     fields = marked(view.fields, draft.prefilled, draft.locked, text(lang, "prefilled"),
@@ -189,7 +198,7 @@ async def show_page(request: Request) -> Response:
     if not applies(page, answers):
         return RedirectResponse(page_url(form, first_unfinished(form.meta, answers, draft.done if draft else ()),
                                           lang), status_code=303)
-    view = asked_view(app, form, lang, page.properties, draft)
+    view = asked_view(app, form, lang, page_asks(form, page), draft)
     # At the address a page post not taken was sent to (`shown_again`): that post, as typed.
     refused = refused_on(draft, page.id) if request.query_params.get(CHECKED) else None
     values = refused.values if refused else form_values(view.fields, answers)
@@ -268,7 +277,8 @@ async def submit_page(request: Request) -> Response:
     form, found, _ = await drafted(request, app, form)
     page = page_meta(form, request.path_params.get("page") or form.meta.pages[0].id)
     known, sent = (None, found) if found is not None and found.sent_receipt else (found, None)
-    view = asked_view(app, form, lang, page.properties, known)
+    asks = page_asks(form, page)
+    view = asked_view(app, form, lang, asks, known)
     # The draft holds the files uploaded on its pages: it is there before the first file is kept.
     draft = known if known is not None else await start_draft(app, form, lang)
     data, upload_issues = await read_answers(request, app, view, lang, draft.id)
@@ -283,9 +293,10 @@ async def submit_page(request: Request) -> Response:
     if action not in ("", "save", "lang"):  # a list's add or remove button: the page again, changed
         changed = refusal(page.id, apply_action(data, action, view.fields), (), limit, lang)
         return await shown_again(request, app, form, lang, draft, draft.data, draft.done, changed, back_to_review)
-    others = {k: v for k, v in draft.data.items() if k not in page.properties}
+    others = {} if asks is None else {k: v for k, v in draft.data.items() if k not in asks}
     instance, coerced = coerce(view.fields, data, base=others)
-    answers = with_locked(merged(draft.data, page.properties, instance), draft.prefilled, draft.locked)
+    answers = with_locked(instance if asks is None else merged(draft.data, asks, instance), draft.prefilled,
+                          draft.locked)
     await within_draft_limit(app, answers, lang)
     if action == "save":
         return await keep_for_later(request, app, form, lang, answers, draft, page.id)
@@ -333,7 +344,7 @@ async def send_page(request: Request, app: Lomake, form: Form, lang: str, page: 
     except Invalid as invalid:
         refused = refusal(page.id, data, invalid.problems, app.settings.max_body_bytes, lang)
         return await shown_again(request, app, form, lang, draft, answers, draft.done, refused)
-    return sent_response(request, form, submission.receipt_token)
+    return sent_response(request, form, submission.receipt_token, lang)
 
 
 async def keep_for_later(request: Request, app: Lomake, form: Form, lang: str, answers: dict[str, Any],

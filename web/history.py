@@ -56,10 +56,10 @@ def back_to_receipt(form: Form, token: str) -> Response:
     return response
 
 
-def sent_response(request: Request, form: Form, receipt_token: str) -> Response:
-    """On to the confirmation (in the language the form was sent in), remembering it for a while for the browser's
-    Back (`back_to_receipt`)."""
-    response = RedirectResponse(f"/receipts/{receipt_token}", status_code=303)
+def sent_response(request: Request, form: Form, receipt_token: str, lang: str = "") -> Response:
+    """On to the confirmation (in `lang`, or the language it was sent in), remembering it for a while for the
+    browser's Back (`back_to_receipt`)."""
+    response = RedirectResponse(f"/receipts/{receipt_token}" + (f"?lang={lang}" if lang else ""), status_code=303)
     response.set_cookie(SENT_COOKIE, receipt_token, max_age=SENT_REMEMBERED, path=f"/forms/{form.id}",
                         secure=request.url.scheme == "https", httponly=True, samesite="lax")
     return response
