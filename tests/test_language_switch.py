@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import lxml.html
 from starlette.testclient import TestClient
 
-from tests.conftest import read_form, stored_answers
+from tests.conftest import drafts_of, read_form, stored_answers
 
 
 def switch(client: TestClient, html: str, code: str, typed: dict[str, str]) -> tuple[str, list[tuple[str, str]]]:
@@ -73,3 +73,17 @@ def test_enter_in_a_field_still_presses_the_forms_own_button_not_a_language(clie
     doc = lxml.html.fromstring(client.get("/forms/yksisivuinen?lang=fi").text)
     first = doc.xpath("//button[@type='submit'][@form='answers' or ancestor::form[@id='answers']]")[0]
     assert first.get("name") is None and first.get("formaction") is None
+
+
+def test_text_that_is_not_an_answer_yet_is_kept_and_nothing_typed_makes_no_draft(client: TestClient) -> None:
+    page = client.get("/forms/yksisivuinen?lang=fi").text
+    url, pairs = switch(client, page, "sv", {})
+    nothing = post(client, url, pairs, follow_redirects=False)
+    assert nothing.headers["location"] == "/forms/yksisivuinen?lang=sv" and drafts_of(client) == []
+    typed = {"/alkaen[day]": "31", "/alkaen[month]": "2", "/alkaen[year]": "2024", "/kantelija/etunimet": "Maija"}
+    url, pairs = switch(client, page, "sv", typed)
+    moved = post(client, url, pairs, follow_redirects=False)
+    assert moved.headers["location"] == "/forms/yksisivuinen?lang=sv&checked=1" and len(drafts_of(client)) == 1
+    shown = client.get(moved.headers["location"])
+    assert shown.status_code == 200 and '<html lang="sv">' in shown.text and "error-summary" not in shown.text
+    assert typed.items() <= dict(read_form(shown.text)[1]).items()

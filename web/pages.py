@@ -170,8 +170,8 @@ async def submit_form(request: Request) -> Response:
         else:
             return sent_response(request, form, submission.receipt_token)
     answers = coerce(view.fields, data)[0]
-    if action == "lang" and not answers and not await kept_uploads(app, data, owner):  # nothing typed: no draft
-        return RedirectResponse(f"/forms/{form.id}?lang={lang}", status_code=303)
+    if action == "lang" and answers == coerce(view.fields, {})[0] and not await kept_uploads(app, data, owner):
+        return RedirectResponse(f"/forms/{form.id}?lang={lang}", status_code=303)  # nothing typed yet: no draft
     refused = refusal(form.meta.pages[0].id, data, problems, app.settings.max_body_bytes, lang)
     return await refused_first(request, app, form, lang, answers, refused, uploads_of=owner)
 
