@@ -297,6 +297,57 @@ def test_back_after_sending_shows_the_confirmation_not_err_cache_miss(site: str,
     context.close()
 
 
+def test_without_javascript_back_after_a_refused_then_accepted_send_shows_the_confirmation(
+        site: str, browser: Any) -> None:
+    """Post/Redirect/Get (web/history.py), no script to mend the history: the refused send answers with a
+    redirect to the form's own address, so the browser's Back after the accepted one never meets a page that
+    answered a POST (Chromium's "Confirm Form Resubmission", ERR_CACHE_MISS): it shows the confirmation again."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site}/forms/viesti?lang=fi")
+    page.get_by_role("button", name="Lähetä").click()
+    assert page.title().startswith("Virhe: ") and page.url.endswith("/forms/viesti?lang=fi&checked=1")
+    assert page.locator(".error-summary").inner_text().count("Viestisi") == 1
+    assert page.locator("h1").inner_text() == "Viesti" and "Vaihe" not in page.locator("main").inner_text()
+    page.get_by_label("Viestisi").fill("Hei")
+    page.get_by_role("button", name="Lähetä").click()
+    page.wait_for_url(re.compile(r".*/receipts/.*"))
+    reference = page.locator("strong.reference").inner_text()
+    page.go_back()  # to the refused send's address: the confirmation again
+    page.wait_for_url(re.compile(r".*/receipts/.*"))
+    assert page.locator("strong.reference").inner_text() == reference
+    page.go_back()  # the form as first opened: a plain address, shown afresh (sent: empty again)
+    assert page.locator("h1").inner_text() == "Viesti" and page.get_by_label("Viestisi").input_value() == ""
+    assert "ERR_CACHE_MISS" not in page.content()
+    context.close()
+
+
+def test_without_javascript_back_from_the_next_page_shows_a_page_refused_before(site: str, browser: Any) -> None:
+    """A page of a long form refused, fixed and passed; Back from the next page loads it afresh from its own
+    address (Post/Redirect/Get): as the draft now holds it, without the problems that were fixed."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site}/forms/toive/pages/hakija?lang=fi")
+    page.get_by_label("Nimi", exact=True).fill("Maija")
+    page.get_by_role("button", name="Jatka", exact=True).click()
+    assert page.title().startswith("Virhe: ") and page.url.endswith("/forms/toive/pages/hakija?lang=fi&checked=1")
+    assert page.locator(".error-summary").inner_text().count("Kenen puolesta?") == 1
+    assert page.get_by_label("Nimi", exact=True).input_value() == "Maija"  # kept as typed
+    page.get_by_label("Omasta puolestani").check()
+    page.get_by_role("button", name="Jatka", exact=True).click()
+    page.wait_for_url(re.compile(r".*/forms/toive/pages/asia\?lang=fi$"))
+    assert page.locator("h1").inner_text() == "Asia"
+    page.go_back()
+    page.wait_for_url(re.compile(r".*/forms/toive/pages/hakija\?lang=fi&checked=1$"))
+    assert page.locator("h1").inner_text() == "Hakija" and page.locator(".error-summary").count() == 0
+    assert page.get_by_label("Nimi", exact=True).input_value() == "Maija"
+    assert page.get_by_label("Omasta puolestani").is_checked() and "ERR_CACHE_MISS" not in page.content()
+    page.go_forward()
+    page.wait_for_url(re.compile(r".*/forms/toive/pages/asia\?lang=fi$"))
+    assert page.locator("h1").inner_text() == "Asia"
+    context.close()
+
+
 def test_the_character_count_counts_down_and_is_announced_politely(site: str, browser: Any) -> None:
     context = browser.new_context()
     page = context.new_page()
