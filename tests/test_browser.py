@@ -6,6 +6,7 @@ With CI=true these tests never skip: a missing browser or tool is a failure.
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import os
 import re
@@ -145,18 +146,21 @@ def test_every_page_passes_the_nu_html_checker(site: str, tmp_path: Path) -> Non
             error.close()
         files.append(tmp_path / f"{i:03d}-{re.sub(r'[^a-z0-9-]', '-', name)}.html")
         files[-1].write_bytes(html)
-    for form_id in form_ids(site):  # each form's error state: what an empty post answers
+    errors = 0
+    for form_id in form_ids(site):  # each form's error state: an empty post, and the page it is sent to with its draft
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
         empty = urllib.request.Request(f"{site}/forms/{form_id}", data=b"", method="POST",
                                        headers={"content-type": "application/x-www-form-urlencoded"})
         try:
-            urllib.request.urlopen(empty, timeout=30).close()
+            opener.open(empty, timeout=30).close()
         except urllib.error.HTTPError as error:
             files.append(tmp_path / f"{form_id}-errors.html")
             files[-1].write_bytes(error.read())
             error.close()
+            errors += error.code == 422 and "checked=1" in error.url
     messages = nu_messages(files)
-    print(f"the Nu Html Checker checked {len(files)} pages")
-    assert len(files) > 50
+    print(f"the Nu Html Checker checked {len(files)} pages, {errors} of them a form's errors")
+    assert len(files) > 50 and errors > 20
     assert [f"{Path(m['url']).name}:{m.get('lastLine')}: {m['message']}" for m in messages] == []
 
 
