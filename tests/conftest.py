@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import lxml.html
 import pytest
@@ -201,11 +202,35 @@ def form_client(folder: Path, **forms: Mapping[str, Any]) -> Iterator[TestClient
         yield c
 
 
-def send_answers(client: TestClient, form_id: str, answers: dict[str, str]) -> object:
-    """Post the form as a browser would, with `answers` (by control name) over what the page holds."""
-    _, pairs = read_form(client.get(f"/forms/{form_id}").text)
+def send_answers(client: TestClient, form_id: str, answers: dict[str, str]) -> Any:
+    """Post the form as a browser would, with `answers` (by control name) over what the page holds; a page not
+    taken is the page shown again (`shown_again`)."""
+    action, pairs = read_form(client.get(f"/forms/{form_id}").text)
     data = {n: [answers.get(n, v)] for n, v in pairs} | {k: [v] for k, v in answers.items()}
-    return client.post(f"/forms/{form_id}", data=data, follow_redirects=False)
+    return shown_again(client, client.post(action, data=data, follow_redirects=False))
+
+
+def page_csrf(html: str) -> list[tuple[str, str]]:
+    """The CSRF token of the page's form (a page of a draft has one) as the pair a browser sends with it; none if it
+    has none."""
+    doc = lxml.html.fromstring(html)
+    return [("_csrf", str(token)) for token in doc.xpath("//form[@class='form']//input[@name='_csrf']/@value")]
+
+
+def post_as_browser(client: TestClient, url: str, data: Mapping[str, Any], **options: Any) -> Any:
+    """Post `data` to the page at `url` as a browser showing that page does: with the page's CSRF token (once a
+    draft keeps it); a page not taken is the page it is then sent to (`shown_again`)."""
+    token = dict(page_csrf(client.get(url).text))
+    return shown_again(client, client.post(url, data={**token, **data}, follow_redirects=False, **options))
+
+
+def shown_again(client: TestClient, response: Any) -> Any:
+    """What a browser shows after a page post: a page not taken answers 303 to its own address (Post/Redirect/Get,
+    web/history.py), whose page (422 with its problems) it then shows; any other answer is given back as it is."""
+    location = response.headers.get("location", "")
+    if response.status_code == 303 and urlsplit(location).path == response.request.url.path:
+        return client.get(location)
+    return response
 
 
 def api_key(client: TestClient, agency: str = "lomake") -> dict[str, str]:

@@ -6,6 +6,7 @@ With CI=true these tests never skip: a missing browser or tool is a failure.
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import os
 import re
@@ -145,18 +146,21 @@ def test_every_page_passes_the_nu_html_checker(site: str, tmp_path: Path) -> Non
             error.close()
         files.append(tmp_path / f"{i:03d}-{re.sub(r'[^a-z0-9-]', '-', name)}.html")
         files[-1].write_bytes(html)
-    for form_id in form_ids(site):  # each form's error state: what an empty post answers
+    errors = 0
+    for form_id in form_ids(site):  # each form's error state: an empty post, and the page it is sent to with its draft
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
         empty = urllib.request.Request(f"{site}/forms/{form_id}", data=b"", method="POST",
                                        headers={"content-type": "application/x-www-form-urlencoded"})
         try:
-            urllib.request.urlopen(empty, timeout=30).close()
+            opener.open(empty, timeout=30).close()
         except urllib.error.HTTPError as error:
             files.append(tmp_path / f"{form_id}-errors.html")
             files[-1].write_bytes(error.read())
             error.close()
+            errors += error.code == 422 and "checked=1" in error.url
     messages = nu_messages(files)
-    print(f"the Nu Html Checker checked {len(files)} pages")
-    assert len(files) > 50
+    print(f"the Nu Html Checker checked {len(files)} pages, {errors} of them a form's errors")
+    assert len(files) > 50 and errors > 20
     assert [f"{Path(m['url']).name}:{m.get('lastLine')}: {m['message']}" for m in messages] == []
 
 
@@ -294,6 +298,57 @@ def test_back_after_sending_shows_the_confirmation_not_err_cache_miss(site: str,
     page.goto(f"{site}/?lang=fi")
     page.get_by_role("link", name="Viesti").click()
     assert page.locator("h1").inner_text() == "Viesti" and page.get_by_label("Viestisi").input_value() == ""
+    context.close()
+
+
+def test_without_javascript_back_after_a_refused_then_accepted_send_shows_the_confirmation(
+        site: str, browser: Any) -> None:
+    """Post/Redirect/Get (web/history.py), no script to mend the history: the refused send answers with a
+    redirect to the form's own address, so the browser's Back after the accepted one never meets a page that
+    answered a POST (Chromium's "Confirm Form Resubmission", ERR_CACHE_MISS): it shows the confirmation again."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site}/forms/viesti?lang=fi")
+    page.get_by_role("button", name="Lähetä").click()
+    assert page.title().startswith("Virhe: ") and page.url.endswith("/forms/viesti?lang=fi&checked=1")
+    assert page.locator(".error-summary").inner_text().count("Viestisi") == 1
+    assert page.locator("h1").inner_text() == "Viesti" and "Vaihe" not in page.locator("main").inner_text()
+    page.get_by_label("Viestisi").fill("Hei")
+    page.get_by_role("button", name="Lähetä").click()
+    page.wait_for_url(re.compile(r".*/receipts/.*"))
+    reference = page.locator("strong.reference").inner_text()
+    page.go_back()  # to the refused send's address: the confirmation again
+    page.wait_for_url(re.compile(r".*/receipts/.*"))
+    assert page.locator("strong.reference").inner_text() == reference
+    page.go_back()  # the form as first opened: a plain address, shown afresh (sent: empty again)
+    assert page.locator("h1").inner_text() == "Viesti" and page.get_by_label("Viestisi").input_value() == ""
+    assert "ERR_CACHE_MISS" not in page.content()
+    context.close()
+
+
+def test_without_javascript_back_from_the_next_page_shows_a_page_refused_before(site: str, browser: Any) -> None:
+    """A page of a long form refused, fixed and passed; Back from the next page loads it afresh from its own
+    address (Post/Redirect/Get): as the draft now holds it, without the problems that were fixed."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site}/forms/toive/pages/hakija?lang=fi")
+    page.get_by_label("Nimi", exact=True).fill("Maija")
+    page.get_by_role("button", name="Jatka", exact=True).click()
+    assert page.title().startswith("Virhe: ") and page.url.endswith("/forms/toive/pages/hakija?lang=fi&checked=1")
+    assert page.locator(".error-summary").inner_text().count("Kenen puolesta?") == 1
+    assert page.get_by_label("Nimi", exact=True).input_value() == "Maija"  # kept as typed
+    page.get_by_label("Omasta puolestani").check()
+    page.get_by_role("button", name="Jatka", exact=True).click()
+    page.wait_for_url(re.compile(r".*/forms/toive/pages/asia\?lang=fi$"))
+    assert page.locator("h1").inner_text() == "Asia"
+    page.go_back()
+    page.wait_for_url(re.compile(r".*/forms/toive/pages/hakija\?lang=fi&checked=1$"))
+    assert page.locator("h1").inner_text() == "Hakija" and page.locator(".error-summary").count() == 0
+    assert page.get_by_label("Nimi", exact=True).input_value() == "Maija"
+    assert page.get_by_label("Omasta puolestani").is_checked() and "ERR_CACHE_MISS" not in page.content()
+    page.go_forward()
+    page.wait_for_url(re.compile(r".*/forms/toive/pages/asia\?lang=fi$"))
+    assert page.locator("h1").inner_text() == "Asia"
     context.close()
 
 

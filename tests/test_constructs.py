@@ -14,7 +14,7 @@ from core.catalog import load_catalog
 from core.view.build import form_view
 from core.view.fields import walk
 from lomake.check import check_paths
-from tests.conftest import form_client, read_form, stored_answers
+from tests.conftest import form_client, post_as_browser, read_form, stored_answers
 
 FORM: dict[str, Any] = {
     "title": "Rakenteet", "type": "object",
@@ -73,7 +73,7 @@ def test_check_warns_for_each_field_still_shown_as_json_naming_the_construct(tmp
 def send(client: Any, answers: dict[str, str]) -> Any:
     _, pairs = read_form(client.get("/forms/rakenteet").text)
     data = {n: [v] for n, v in pairs} | {k: [v] for k, v in answers.items()}
-    return client.post("/forms/rakenteet", data=data, follow_redirects=False)
+    return post_as_browser(client, "/forms/rakenteet", data)
 
 
 def test_the_controls_store_what_their_schema_means(tmp_path: Path) -> None:

@@ -102,7 +102,10 @@ def test_an_embedded_page_has_no_header_or_footer_but_keeps_the_language_switch(
 
 
 def test_a_complaint_sent_inside_the_frame_stays_embedded_to_its_confirmation(https: TestClient) -> None:
-    wrong = https.post("/embed/forms/yksisivuinen?lang=fi", data=EMPTY)
+    refused = https.post("/embed/forms/yksisivuinen?lang=fi", data=EMPTY, follow_redirects=False)
+    assert refused.status_code == 303 and frame_ancestors(refused) == LVV  # Post/Redirect/Get, inside the frame
+    assert refused.headers["location"] == "/embed/forms/yksisivuinen?lang=fi&checked=1"
+    wrong = https.get(refused.headers["location"])
     assert wrong.status_code == 422 and frame_ancestors(wrong) == LVV
     assert [u for u in own_links(wrong.text) if u.startswith(("/forms", "/receipts", "/drafts", "/resume"))] == []
     assert '<form id="answers" class="form" method="post" action="/embed/forms/yksisivuinen?lang=fi"' in wrong.text
@@ -119,12 +122,15 @@ def test_a_complaint_sent_inside_the_frame_stays_embedded_to_its_confirmation(ht
 
 
 def test_embedded_cookies_are_partitioned_and_cross_site_and_plain_ones_are_not(https: TestClient) -> None:
-    embedded = cookies(https.post("/embed/forms/yksisivuinen", data=EMPTY))["lomake_uploads"]
+    refused = https.post("/embed/forms/yksisivuinen", data=EMPTY, follow_redirects=False)  # a draft keeps it
+    assert refused.headers["location"] == "/embed/forms/yksisivuinen?lang=fi&checked=1"  # and the frame shows it
+    embedded = cookies(refused)["lomake_draft"]
     attributes = [a.strip().lower() for a in embedded.split(";")[1:]]
     assert sorted(a for a in attributes if not a.startswith("max-age")) == [
         "httponly", "partitioned", "path=/embed/forms/yksisivuinen", "samesite=none", "secure"]
-    plain = cookies(https.post("/forms/yksisivuinen", data=EMPTY))["lomake_uploads"].lower()
+    plain = cookies(https.post("/forms/yksisivuinen", data=EMPTY, follow_redirects=False))["lomake_draft"].lower()
     assert "samesite=lax" in plain and "partitioned" not in plain and "path=/forms/yksisivuinen;" in plain
+    https.cookies.clear()  # a new visitor
     saved = https.post("/embed/forms/yksisivuinen", data={**EMPTY, "_action": "save"}, follow_redirects=False)
     assert saved.headers["location"] == "/embed/forms/yksisivuinen/saved?lang=fi"
     draft = cookies(saved)["lomake_draft"]
@@ -143,7 +149,7 @@ def test_a_long_form_goes_page_by_page_inside_the_frame(https: TestClient) -> No
         "/embed/forms/oikaisuvaatimus/tasks?lang=fi"]
     switched = https.post(action.replace("lang=fi", "lang=sv"), data={**{n: [v] for n, v in pairs}, "_action": ["lang"]},
                           follow_redirects=False)
-    assert switched.status_code == 303 and switched.headers["location"] == action.replace("lang=fi", "lang=sv")
+    assert switched.status_code == 303 and switched.headers["location"] == action.replace("lang=fi", "lang=sv&checked=1")
     saved = https.post(action, data={**{n: [v] for n, v in read_form(https.get(action).text)[1]}, "_action": ["save"]},
                        follow_redirects=False)
     assert saved.headers["location"] == "/embed/forms/oikaisuvaatimus/saved?lang=fi"

@@ -316,8 +316,9 @@ def test_without_javascript_a_fixed_iframe_works(lomake: str, agency: HostSite, 
     frame.locator("form button.button[type=submit]:not([name])").click()
     frame.locator(".error-summary").wait_for()
     assert frame.title().startswith("Virhe: ")
-    assert frame.locator('[name="/kantelija/etunimet"]').input_value() == "Maija"  # the upload key's cookie too
-    assert "lomake_uploads" in {c["name"] for c in context.cookies()}
+    assert frame.locator('[name="/kantelija/etunimet"]').input_value() == "Maija"  # kept in a draft (its cookie)
+    assert frame.url.endswith("/embed/forms/yksisivuinen?lang=fi&checked=1")  # Post/Redirect/Get in the frame
+    assert "lomake_draft" in {c["name"] for c in context.cookies()}
     context.close()
 
 

@@ -95,8 +95,10 @@ def test_a_journey_page_by_page_to_one_submission(client: TestClient) -> None:
     assert "<title>Hakija – Toivomus" in first.text
 
     # Each page is checked on its own: later pages' required answers are not asked yet.
-    wrong = send(client, "/forms/toive", {"/rooli": "itse"})
-    assert wrong.status_code == 422
+    refused = send(client, "/forms/toive", {"/rooli": "itse"})  # Post/Redirect/Get: the page again at a plain address
+    assert refused.status_code == 303 and refused.headers["location"] == "/forms/toive/pages/hakija?lang=fi&checked=1"
+    wrong = client.get(refused.headers["location"])
+    assert wrong.status_code == 422 and wrong.headers["cache-control"] == "no-store"
     summary = lxml.html.fromstring(wrong.text).xpath("//div[@class='error-summary']//li")
     assert [li.text_content() for li in summary] == ["Nimi: Kirjoita vastaus."]
     assert wrong.text.count('aria-invalid="true"') == 1

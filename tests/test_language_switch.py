@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import lxml.html
 from starlette.testclient import TestClient
 
-from tests.conftest import read_form, stored_answers
+from tests.conftest import drafts_of, read_form, stored_answers
 
 
 def switch(client: TestClient, html: str, code: str, typed: dict[str, str]) -> tuple[str, list[tuple[str, str]]]:
@@ -37,7 +37,9 @@ def test_switching_a_one_page_form_to_swedish_keeps_the_answers_and_shows_no_err
     typed = {first: "Maija Meikäläinen", second: "Helsingfors <b>"}
     url, pairs = switch(client, page, "sv", typed)
     assert url == "/forms/yksisivuinen?lang=sv"
-    shown = post(client, url, pairs)
+    moved = post(client, url, pairs, follow_redirects=False)  # Post/Redirect/Get: a draft keeps them as typed
+    assert moved.status_code == 303 and moved.headers["location"] == "/forms/yksisivuinen?lang=sv&checked=1"
+    shown = client.get(moved.headers["location"])
     assert shown.status_code == 200 and '<html lang="sv">' in shown.text
     doc = lxml.html.fromstring(shown.text)
     assert doc.xpath(f"//input[@name='{first}']/@value") == ["Maija Meikäläinen"]
@@ -52,7 +54,7 @@ def test_switching_a_page_of_a_long_form_keeps_its_answers_in_the_draft(client: 
     url, pairs = switch(client, page, "sv", {first: "Erkki Esimerkki"})
     assert url == "/forms/oikaisuvaatimus/pages/tekija?lang=sv"
     moved = post(client, url, pairs, follow_redirects=False)
-    assert moved.status_code == 303 and moved.headers["location"] == "/forms/oikaisuvaatimus/pages/tekija?lang=sv"
+    assert moved.status_code == 303 and moved.headers["location"] == "/forms/oikaisuvaatimus/pages/tekija?lang=sv&checked=1"
     shown = client.get(moved.headers["location"])
     assert '<html lang="sv">' in shown.text
     assert lxml.html.fromstring(shown.text).xpath(f"//input[@name='{first}']/@value") == ["Erkki Esimerkki"]
@@ -71,3 +73,17 @@ def test_enter_in_a_field_still_presses_the_forms_own_button_not_a_language(clie
     doc = lxml.html.fromstring(client.get("/forms/yksisivuinen?lang=fi").text)
     first = doc.xpath("//button[@type='submit'][@form='answers' or ancestor::form[@id='answers']]")[0]
     assert first.get("name") is None and first.get("formaction") is None
+
+
+def test_text_that_is_not_an_answer_yet_is_kept_and_nothing_typed_makes_no_draft(client: TestClient) -> None:
+    page = client.get("/forms/yksisivuinen?lang=fi").text
+    url, pairs = switch(client, page, "sv", {})
+    nothing = post(client, url, pairs, follow_redirects=False)
+    assert nothing.headers["location"] == "/forms/yksisivuinen?lang=sv" and drafts_of(client) == []
+    typed = {"/alkaen[day]": "31", "/alkaen[month]": "2", "/alkaen[year]": "2024", "/kantelija/etunimet": "Maija"}
+    url, pairs = switch(client, page, "sv", typed)
+    moved = post(client, url, pairs, follow_redirects=False)
+    assert moved.headers["location"] == "/forms/yksisivuinen?lang=sv&checked=1" and len(drafts_of(client)) == 1
+    shown = client.get(moved.headers["location"])
+    assert shown.status_code == 200 and '<html lang="sv">' in shown.text and "error-summary" not in shown.text
+    assert typed.items() <= dict(read_form(shown.text)[1]).items()

@@ -25,7 +25,7 @@ from starlette.testclient import TestClient
 from core.errors import BadRequest
 from core.settings import Settings
 from server import create_app
-from tests.conftest import api_key, serving, storage_of
+from tests.conftest import api_key, drafts_of, page_csrf, serving, storage_of
 from tests.samples import PDF
 from web.limits import MAX_DEPTH, BoundedFiles, parse_json
 
@@ -89,6 +89,23 @@ def test_a_draft_holds_at_most_max_draft_bytes_of_attachments(tmp_path: Path) ->
         within = c.post("/forms/liitteet/pages/muut", data={"_csrf": csrf},
                         files=[("/muut", ("b.pdf", pdf, "application/pdf"))], follow_redirects=False)
         assert within.status_code == 303, within.text
+
+
+def test_a_huge_page_post_is_refused_before_a_draft_keeps_it(tmp_path: Path) -> None:
+    """A page not taken is kept in a draft (Post/Redirect/Get): never past the limits. An urlencoded post past
+    `max_body_bytes` is refused as it arrives; a multipart one's text, past it in all, before a draft is made."""
+    (tmp_path / "viesti.json").write_text(json.dumps({"title": "Viesti", "type": "object", "required": ["nimi"],
+                                                      "properties": {"nimi": {"type": "string"}, "viesti": {"type": "string"},
+                                                                     "liite": {"type": "string", "format": "data-url"}}}))
+    with app_client(tmp_path, max_body_bytes=10_000, max_upload_bytes=100_000) as c:
+        urlencoded = c.post("/forms/viesti", data={"/viesti": "x" * 20_000})
+        assert urlencoded.status_code == 413 and drafts_of(c) == []
+        text = {"/viesti": "x" * 6_000, "/muu": "y" * 6_000}  # each part within the limit, together past it
+        multipart = c.post("/forms/viesti", data=text, files=[("/liite", ("", b"", "application/octet-stream"))])
+        assert multipart.status_code == 413 and drafts_of(c) == [] and attachment_count(c) == 0
+        within = c.post("/forms/viesti", data={"/viesti": "x" * 6_000}, follow_redirects=False,
+                        files=[("/liite", ("", b"", "application/octet-stream"))])
+        assert within.status_code == 303 and [d.refused is not None for d in drafts_of(c)] == [True]
 
 
 @pytest.mark.parametrize(("path", "body", "content_type", "status"), [
@@ -385,4 +402,5 @@ def test_an_answer_written_as_json_on_the_page_is_checked_like_an_api_body(tmp_p
         response = c.post("/forms/vapaa", data={"/x": written})
         assert response.status_code == 422
         assert "Lisätiedot: Kirjoita vastaus JSON-muodossa." in response.text
-        assert c.post("/forms/vapaa", data={"/x": '{"a": [1]}'}, follow_redirects=False).status_code == 303
+        fixed = {"/x": '{"a": [1]}', **dict(page_csrf(response.text))}  # (the page kept in a draft has its token)
+        assert c.post("/forms/vapaa", data=fixed, follow_redirects=False).status_code == 303

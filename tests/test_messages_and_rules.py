@@ -20,7 +20,7 @@ from core.settings import Settings
 from lomake.check import check_paths
 from server import create_app
 from submission.coerce import form_values
-from tests.conftest import ONE_PAGE_FORM, ROOT, read_form
+from tests.conftest import ONE_PAGE_FORM, ROOT, page_csrf, read_form, shown_again
 from tests.samples import KANTELU, YMPARISTOLUPA
 
 LANGUAGES = ("fi", "sv", "en")
@@ -34,7 +34,8 @@ END_BEFORE_START = {
 
 def post_page(client: TestClient, form_id: str, lang: str, answers: dict[str, Any],
               extra: dict[str, str] | None = None) -> Any:
-    """Send `answers` through the form's page, as a browser would after filling it in."""
+    """Send `answers` through the form's page, as a browser would after filling it in (with the CSRF token of the
+    page it has, once a refused send made it a draft's); a page not taken is that page shown again."""
     app = client.app.state.lomake  # type: ignore[attr-defined]
     form = app.catalog.forms[form_id]
     page = app.form_page(form, lang, values=form_values(app.view(form, lang).fields, answers)).decode()
@@ -42,8 +43,8 @@ def post_page(client: TestClient, form_id: str, lang: str, answers: dict[str, An
     data: dict[str, list[str]] = {}
     for name, value in pairs:
         data.setdefault(name, []).append(value)
-    data.update({k: [v] for k, v in (extra or {}).items()})
-    return client.post(action, data=data, follow_redirects=False)
+    data.update({k: [v] for k, v in (extra or {}).items()} | dict((n, [v]) for n, v in page_csrf(client.get(action).text)))
+    return shown_again(client, client.post(action, data=data, follow_redirects=False))
 
 
 def summary(html: str) -> dict[str, str]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
-from tests.conftest import form_client, read_form, stored_answers
+from tests.conftest import form_client, post_as_browser, read_form, stored_answers
 
 FORM = {
     "title": "Työskentelyjaksot", "type": "object", "required": ["tyopaikat"],
@@ -33,7 +33,7 @@ def post(client: TestClient, pairs: list[tuple[str, str]], action: str = "") -> 
     data: dict[str, list[str]] = {}
     for name, value in [*pairs, *([("_action", action)] if action else [])]:
         data.setdefault(name, []).append(value)
-    return client.post("/forms/jaksot", data=data, follow_redirects=False)
+    return post_as_browser(client, "/forms/jaksot", data)
 
 
 def press(client: TestClient, pairs: list[tuple[str, str]], action: str, **typed: str) -> list[tuple[str, str]]:
@@ -86,7 +86,7 @@ def test_an_add_for_a_list_that_is_not_there_changes_nothing(tmp_path: Path) -> 
         pairs = read_form(client.get("/forms/jaksot").text)[1]
         for action in ("add /tyopaikat/7/jaksot", "add /tyopaikat/x/jaksot", "add /tyopaikat/0/jaksot/0/-"):
             after = press(client, pairs, action)
-            assert [n for n, _ in after] == [n for n, _ in pairs]
+            assert [n for n, _ in after if n != "_csrf"] == [n for n, _ in pairs]  # (a draft's page now)
 
 
 def test_name_value_rows_inside_a_list_item_are_added_there(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from core.forms import ONE_PAGE
 from core.settings import Settings
 from server import create_app
 from submission.coerce import form_values
-from tests.conftest import ONE_PAGE_FORM, api_key, drafts_of, form_client, read_form, stored_answers
+from tests.conftest import ONE_PAGE_FORM, api_key, drafts_of, form_client, read_form, shown_again, stored_answers
 from tests.samples import KANTELU
 
 PALAUTE: dict[str, Any] = {
@@ -76,20 +76,36 @@ def test_a_form_without_pages_is_one_implicit_page_of_all_but_the_review(schemas
     assert not catalog.forms["oikaisuvaatimus"].meta.one_page
 
 
-def test_without_a_draft_the_page_is_as_before(client: TestClient) -> None:
+def test_without_a_draft_the_page_is_as_before_and_a_refused_one_looks_the_same(client: TestClient) -> None:
     blank = client.get("/forms/palaute")
     doc = lxml.html.fromstring(blank.text)
-    assert [b.text_content() for b in doc.xpath("//form[@class='form']//button")] == [
-        "Lähetä palaute", "Tallenna ja jatka myöhemmin"]
+    buttons = [b.text_content() for b in doc.xpath("//form[@class='form']//button")]
+    assert buttons == ["Lähetä palaute", "Tallenna ja jatka myöhemmin"]
     assert doc.xpath("string(//h1)") == "Palaute" and "Vaihe" not in blank.text
     assert ("palaute", "fi") in [(k[0], k[2]) for k in client.app.state.lomake._blank_pages]  # type: ignore[attr-defined]
-    wrong = send(client, "/forms/palaute", {"/nimi": "Maija"})
-    assert wrong.status_code == 422 and drafts_of(client) == []
-    sent = send(client, "/forms/palaute", {"/nimi": "Maija", "/palaute": "Hyvä"})
-    assert sent.status_code == 303 and sent.headers["location"].startswith("/receipts/")
-    assert stored_answers(client) == [{"nimi": "Maija", "palaute": "Hyvä"}]
+    sent_at_once = send(TestClient(client.app), "/forms/palaute", {"/nimi": "Matti", "/palaute": "Hyvä"})
     # no draft made: the one cookie names the receipt, for the browser's Back (issue 11, item 13)
-    assert drafts_of(client) == [] and sent.headers["set-cookie"].startswith("lomake_sent=")
+    assert sent_at_once.status_code == 303 and sent_at_once.headers["location"].startswith("/receipts/")
+    assert drafts_of(client) == [] and sent_at_once.headers["set-cookie"].startswith("lomake_sent=")
+
+    # Refused: never a page answering the POST (Post/Redirect/Get); a new draft keeps the page as typed.
+    wrong = send(client, "/forms/palaute", {"/nimi": "Maija", "/sahkoposti": "maija@"})
+    assert wrong.status_code == 303 and wrong.headers["location"] == "/forms/palaute?lang=fi&checked=1"
+    assert "lomake_draft=" in wrong.headers["set-cookie"] and wrong.text == ""
+    (draft,) = drafts_of(client)
+    assert draft.refused is not None and draft.refused.page == ONE_PAGE and draft.data["nimi"] == "Maija"
+    shown = client.get(wrong.headers["location"])
+    assert shown.status_code == 422 and shown.headers["cache-control"] == "no-store"
+    assert values(shown.text)["/sahkoposti"] == "maija@" and "Virhe:" in shown.text
+    doc = lxml.html.fromstring(shown.text)
+    assert [b.text_content() for b in doc.xpath("//form[@class='form']//button")] == buttons
+    assert doc.xpath("string(//h1)") == "Palaute" and "Vaihe" not in shown.text and not doc.xpath("//a[@class='back-link']")
+    assert client.get("/forms/palaute").status_code == 200  # its plain address: the answers kept, not the refusal
+    sent = send(client, "/forms/palaute", {"/nimi": "Maija", "/palaute": "Hyvä", "/sahkoposti": ""})
+    assert sent.status_code == 303 and sent.headers["location"].startswith("/receipts/")
+    assert stored_answers(client)[-1] == {"nimi": "Maija", "palaute": "Hyvä"}
+    assert sent.headers["set-cookie"].startswith("lomake_sent=")  # Back to the form shows the confirmation
+    assert [d.refused for d in drafts_of(client)] == [None]  # sent: nothing typed is kept
 
 
 def test_the_complaint_saved_resumed_by_link_code_and_cookie_then_sent_once(settings: Settings) -> None:
@@ -122,7 +138,7 @@ def complaint_journey(client: TestClient) -> None:
     assert kept.items() <= values(page.text).items()
 
     # Sent from the draft: what is still wrong is shown, and kept.
-    wrong = send(desk, "/forms/yksisivuinen", {})
+    wrong = shown_again(desk, send(desk, "/forms/yksisivuinen", {}))
     assert wrong.status_code == 422 and "maija@" in wrong.text and stored_answers(client) == []
     app = client.app.state.lomake  # type: ignore[attr-defined]
     form = app.catalog.forms["yksisivuinen"]

@@ -24,7 +24,7 @@ from renderer.html import Pages
 from submission.coerce import form_values
 from submission.instances import instances as made_up
 from submission.validate import CompiledForms, apply_defaults
-from tests.conftest import SCHEMAS, form_client, read_form, stored_answers
+from tests.conftest import SCHEMAS, form_client, page_csrf, post_as_browser, read_form, shown_again, stored_answers
 from tests.test_conformance import SAMPLES as CORPUS_SAMPLES
 from tests.test_constructs import FORM as CONSTRUCTS
 from tests.test_either import FORM as EITHER
@@ -91,9 +91,9 @@ def through_the_page(client: TestClient, folder: Path, form_id: str, instance: A
     view = form_view(form, "fi")
     page = Pages().form_page(view, f"/forms/{form_id}", "Lomake", ("fi",), values=form_values(view.fields, instance))
     _, pairs = read_form(page)
-    body = urlencode(pairs)  # as a browser sends it, even when empty
-    return client.post(f"/forms/{form_id}", content=body, follow_redirects=False,
-                       headers={"content-type": "application/x-www-form-urlencoded"}).status_code
+    body = urlencode([*pairs, *page_csrf(client.get(f"/forms/{form_id}").text)])  # as a browser sends it, even when empty
+    return int(shown_again(client, client.post(f"/forms/{form_id}", content=body, follow_redirects=False, headers={
+        "content-type": "application/x-www-form-urlencoded"})).status_code)
 
 
 @pytest.mark.parametrize(("form_id", "document"), list(forms()), ids=lambda v: v if isinstance(v, str) else "")
@@ -150,7 +150,7 @@ def test_an_optional_group_left_alone_is_absent_and_shows_no_premade_item(tmp_pa
         _, pairs = read_form(client.get("/forms/ryhmat").text)
         assert ("/puoliso/lapset[count]", "0") in pairs and "/puoliso/lapset/0/nimi" not in dict(pairs)
         data = {n: [v] for n, v in pairs} | {"/nimi": ["Maija"]}
-        assert client.post("/forms/ryhmat", data=data, follow_redirects=False).status_code == 303
+        assert post_as_browser(client, "/forms/ryhmat", data).status_code == 303
         assert client.post("/api/v1/forms/ryhmat/submissions", json={"nimi": "Maija"}).status_code == 201
         assert stored_answers(client) == [{"nimi": "Maija"}, {"nimi": "Maija"}]
 
@@ -159,7 +159,7 @@ def test_an_optional_group_begun_asks_for_its_required_answers(tmp_path: Path) -
     with form_client(tmp_path, ryhmat=OPTIONAL_GROUPS) as client:
         _, pairs = read_form(client.get("/forms/ryhmat").text)
         data = {n: [v] for n, v in pairs} | {"/nimi": ["Maija"], "/puoliso/tyossa": ["true"]}
-        page = client.post("/forms/ryhmat", data=data, follow_redirects=False)
+        page = post_as_browser(client, "/forms/ryhmat", data)
         assert page.status_code == 422
         assert "f_puoliso_nimi" in page.text and "f_puoliso_lapset" in page.text and stored_answers(client) == []
 
@@ -185,7 +185,7 @@ def test_a_list_left_empty_is_sent_as_an_empty_list_only_where_the_schema_requir
         _, pairs = read_form(client.get("/forms/matkat").text)
         assert ("/matkat[count]", "0") in pairs and ("/liitteet[count]", "0") in pairs
         data = {n: [v] for n, v in pairs} | {"/matkustaa": [answer]}
-        assert client.post("/forms/matkat", data=data, follow_redirects=False).status_code == 303
+        assert post_as_browser(client, "/forms/matkat", data).status_code == 303
         assert client.post("/api/v1/forms/matkat/submissions", json=stored).status_code == 201
         assert stored_answers(client) == [stored, stored]
 
@@ -196,10 +196,10 @@ def test_a_list_a_condition_requires_keeps_its_items_and_its_rules(tmp_path: Pat
     with form_client(tmp_path, matkat=schema) as client:
         _, pairs = read_form(client.get("/forms/matkat").text)
         data = {n: [v] for n, v in pairs} | {"/matkustaa": ["kyllä"], "/matkat[count]": ["0"]}
-        page = client.post("/forms/matkat", data=data, follow_redirects=False)
+        page = post_as_browser(client, "/forms/matkat", data)
         assert page.status_code == 422 and "f_matkat" in page.text and stored_answers(client) == []
         data |= {"/matkat[count]": ["1"], "/matkat/0": ["Oulu"]}
-        assert client.post("/forms/matkat", data=data, follow_redirects=False).status_code == 303
+        assert post_as_browser(client, "/forms/matkat", data).status_code == 303
         assert stored_answers(client) == [{"matkustaa": "kyllä", "matkat": ["Oulu"]}]
 
 
@@ -220,11 +220,11 @@ def test_a_form_that_is_a_choice_between_objects_asks_which_option_then_its_ques
         _, pairs = read_form(html)
         assert [n for n, _ in pairs] == ["/@0/puhelin", "/@1/osoite"] and 'name="[option]"' in html
         data = {n: [v] for n, v in pairs}
-        page = client.post("/forms/valinta", data=data, follow_redirects=False)
+        page = post_as_browser(client, "/forms/valinta", data)
         assert page.status_code == 422 and '<a href="#f">' in page.text and "Valitse yksi vaihtoehto." in page.text
-        page = client.post("/forms/valinta", data=data | {"[option]": ["1"]}, follow_redirects=False)
+        page = post_as_browser(client, "/forms/valinta", data | {"[option]": ["1"]})
         assert page.status_code == 422 and 'href="#f_-40-1_osoite"' in page.text and stored_answers(client) == []
         data |= {"[option]": ["1"], "/@0/puhelin": ["040 123"], "/@1/osoite": ["Kirkkokatu 1"]}
-        assert client.post("/forms/valinta", data=data, follow_redirects=False).status_code == 303
+        assert post_as_browser(client, "/forms/valinta", data).status_code == 303
         assert client.post("/api/v1/forms/valinta/submissions", json={"osoite": "Kirkkokatu 1"}).status_code == 201
         assert stored_answers(client) == [{"osoite": "Kirkkokatu 1"}, {"osoite": "Kirkkokatu 1"}]

@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 from core.catalog import load_catalog
 from core.settings import Settings
 from submission.coerce import form_values
-from tests.conftest import ONE_PAGE_FORM, read_form, stored_answers
+from tests.conftest import ONE_PAGE_FORM, page_csrf, read_form, stored_answers
 from tests.samples import KANTELU, KANTELU_BENCH
 
 PAYLOAD = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
@@ -213,7 +213,7 @@ def test_markup_in_every_text_field_is_never_echoed_unescaped(client: TestClient
     carrying = json.dumps(answers, ensure_ascii=False).count("<script>")
     assert carrying == 9
     assert invalid.text.count("&lt;script&gt;alert(1)&lt;/script&gt;") == carrying
-    accepted = client.post(action, data=_multi(pairs), follow_redirects=False)
+    accepted = client.post(action, data=_multi([*pairs, *page_csrf(invalid.text)]), follow_redirects=False)
     assert accepted.status_code == 303
     assert stored(client) == [answers]
     confirmation = client.get(accepted.headers["location"]).text

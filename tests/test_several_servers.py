@@ -100,4 +100,4 @@ def test_a_server_will_not_start_on_an_outdated_database(tmp_path: Path) -> None
         started = subprocess.run([LOMAKE, "serve", "--schemas", "schemas", "--db", url, "--port", str(free_port())],
                                  cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert started.returncode != 0
-    assert "lacks the migrations 0001_initial, 0002_outbox, 0003_form_versions, 0004_audits: run `lomake db upgrade`" in started.stderr
+    assert "lacks the migrations 0001_initial, 0002_outbox, 0003_form_versions, 0004_audits, 0005_refused_pages: run `lomake db upgrade`" in started.stderr

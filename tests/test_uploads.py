@@ -22,7 +22,7 @@ from starlette.testclient import TestClient
 from core.settings import Settings
 from server import create_app
 from submission.storage import Draft
-from tests.conftest import SCHEMAS, form_client, read_form, storage_of, stored_answers
+from tests.conftest import SCHEMAS, form_client, page_csrf, read_form, shown_again, storage_of, stored_answers
 from tests.samples import OIKAISUVAATIMUS
 from tests.test_journey import walk_pages
 
@@ -48,7 +48,11 @@ def client(tmp_path: Path) -> Any:
 
 
 def send(client: TestClient, data: dict[str, Any], files: list[tuple[str, tuple[str, bytes, str]]]) -> Any:
-    return client.post("/forms/oikaisu", data=data, files=files, follow_redirects=False)
+    """Post the one-page form as a browser does from the page it shows (with its CSRF token once a draft keeps
+    it); a page not taken is that page shown again (`shown_again`)."""
+    token = dict(page_csrf(client.get("/forms/oikaisu").text))
+    return shown_again(client, client.post("/forms/oikaisu", data={**token, **data}, files=files,
+                                           follow_redirects=False))
 
 
 def test_the_page_asks_for_files_and_says_what_it_takes(client: TestClient) -> None:
@@ -76,7 +80,7 @@ def test_a_file_is_kept_across_a_failed_submit_then_claimed_and_on_the_receipt(c
     (answers,) = stored_answers(client)
     assert answers["nimi"] == "Maija"
     assert re.fullmatch(r"attachment:[\w-]{32}", answers["paatos"]) and len(answers["muut"]) == 2
-    pdf = client.get(second.headers["location"] + ".pdf").content
+    pdf = client.get(second.headers["location"].replace("?", ".pdf?")).content
     text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "Liitteet" in text and "päätös.pdf" in text and "kartta.png" in text
     assert hashlib.sha256(PDF).hexdigest() in text.replace(" ", "")
@@ -135,8 +139,8 @@ def test_a_file_in_a_list_item_is_taken_like_any_other(tmp_path: Path) -> None:
         wrong = c.post("/forms/rivit", data={"/liitteet[count]": "1"},
                        files=[("/liitteet/0/tiedosto", ("kuva.png", PNG, "image/png"))])
         assert wrong.status_code == 422 and "PDF" in wrong.text
-        sent = c.post("/forms/rivit", data={"/liitteet[count]": "1"}, follow_redirects=False,
-                      files=[("/liitteet/0/tiedosto", ("päätös.pdf", PDF, "application/pdf"))])
+        sent = c.post("/forms/rivit", data={"/liitteet[count]": "1", **dict(page_csrf(wrong.text))},
+                      follow_redirects=False, files=[("/liitteet/0/tiedosto", ("päätös.pdf", PDF, "application/pdf"))])
         assert sent.status_code == 303, sent.text
         (stored,) = stored_answers(c)
         assert re.fullmatch(r"attachment:[\w-]{32}", stored["liitteet"][0]["tiedosto"])
@@ -168,7 +172,8 @@ def to_attachments(client: TestClient, lang: str = "fi") -> str:
 def post_form(client: TestClient, html: str, answers: dict[str, str] | None = None,
               files: dict[str, tuple[str, bytes, str]] | None = None, **extra: str) -> Any:
     """Post the form in `html` as a browser would: what it holds, `answers` over it, and the `files` chosen
-    (a file input left alone sends an empty part; `files` may also fill rows that `answers` add)."""
+    (a file input left alone sends an empty part; `files` may also fill rows that `answers` add); a page not
+    taken is that page shown again (`shown_again`)."""
     action, pairs = read_form(html)
     inputs = lxml.html.fromstring(html).xpath("//form[@class='form']//input[@type='file']/@name")
     chosen = [*(files or {}).items(), *((n, ("", b"", "application/octet-stream")) for n in inputs
@@ -178,7 +183,7 @@ def post_form(client: TestClient, html: str, answers: dict[str, str] | None = No
         if name not in (answers or {}) and name not in inputs:
             data.setdefault(name, []).append(value)
     data |= {k: [v] for k, v in {**(answers or {}), **extra}.items()}
-    return client.post(action, data=data, files=chosen, follow_redirects=False)
+    return shown_again(client, client.post(action, data=data, files=chosen, follow_redirects=False))
 
 
 def post_page(client: TestClient, url: str, answers: dict[str, str] | None = None,
@@ -347,19 +352,23 @@ def test_an_upload_of_someone_else_cannot_be_claimed_as_kept(long_form: TestClie
 
 
 def test_a_one_page_form_keeps_its_uploads_for_its_own_browser_and_can_remove_them(client: TestClient) -> None:
-    failed = send(client, {"/nimi": ""}, [("/paatos", ("päätös.pdf", PDF, "application/pdf")),
-                                          ("/muut", ("kartta.png", PNG, "image/png")),
-                                          ("/muut", ("liite.pdf", PDF, "application/pdf"))])
+    """A refused send (Post/Redirect/Get) starts a draft that holds the files; its cookie is the browser's own."""
+    refused = client.post("/forms/oikaisu", data={"/nimi": ""}, follow_redirects=False,
+                          files=[("/paatos", ("päätös.pdf", PDF, "application/pdf")),
+                                 ("/muut", ("kartta.png", PNG, "image/png")), ("/muut", ("liite.pdf", PDF, "application/pdf"))])
+    assert refused.status_code == 303 and refused.headers["location"] == "/forms/oikaisu?lang=fi&checked=1"
+    cookie = refused.headers["set-cookie"].lower()
+    assert cookie.startswith("lomake_draft=") and "httponly" in cookie and "samesite=lax" in cookie
+    assert "path=/forms/oikaisu" in cookie and "lomake_uploads" not in cookie
+    failed = client.get(refused.headers["location"])
     assert failed.status_code == 422
-    cookie = failed.headers["set-cookie"].lower()
-    assert cookie.startswith("lomake_uploads=") and "httponly" in cookie and "samesite=lax" in cookie
-    assert "path=/forms/oikaisu" in cookie
+    assert all(held_by(client, i, current_draft_of(client).id) for ids in kept_ids(failed.text).values() for i in ids)
     doc = lxml.html.fromstring(failed.text)
     assert doc.xpath("string(//label[@for='f_muut'])") == "Lisää tiedostoja"
     assert doc.xpath("string(//label[@for='f_paatos'])") == "Vaihda tiedosto"
     png = kept_ids(failed.text)["/muut[kept]"][0]
     fewer = post_form(client, failed.text, _action=f"remove-file /muut {png}")
-    assert fewer.status_code == 200
+    assert fewer.status_code == 200 and fewer.url.query == b"lang=fi&checked=1"  # (Post/Redirect/Get too)
     assert shown_files(fewer.text) == ["Ladattu: päätös.pdf (1 kt)", "Ladattu: liite.pdf (1 kt)"]
     more = post_form(client, fewer.text, {"/nimi": "Maija"}, {"/muut": ("lisä.png", PNG, "image/png")})
     assert more.status_code == 303
@@ -384,18 +393,20 @@ def test_a_one_page_form_saved_for_later_keeps_its_files_in_the_draft(client: Te
     assert answers["paatos"].startswith("attachment:") and answers["nimi"] == "Maija"
 
 
-def test_a_new_sender_without_files_gets_an_upload_key_of_its_own_only_with_the_page_again(client: TestClient) -> None:
-    keys = []
-    for _ in range(2):  # urlencoded, no cookie: the key is made for the page shown again, a new one each time
-        failed = client.post("/forms/oikaisu", data={"/nimi": ""}, follow_redirects=False)
-        assert failed.status_code == 422
-        keys.append(failed.headers["set-cookie"].split(";")[0].removeprefix("lomake_uploads="))
-        client.cookies.clear()
-    assert all(re.fullmatch(r"[A-Za-z0-9_-]{43}", k) for k in keys) and keys[0] != keys[1]
-    client.cookies.set("lomake_uploads", keys[1], path="/forms/oikaisu")
-    uploaded = send(client, {"/nimi": ""}, [("/paatos", ("päätös.pdf", PDF, "application/pdf"))])
-    assert uploaded.status_code == 422 and "lomake_uploads=" + keys[1] in uploaded.headers["set-cookie"]
-    kept = kept_ids(uploaded.text)["/paatos[kept]"]
-    client.cookies.clear()  # another browser (no key) naming the file: it is not theirs
-    stranger = client.post("/forms/oikaisu", data={"/nimi": "Maija", "/paatos[kept]": kept[0]}, follow_redirects=False)
+def test_an_upload_key_is_set_no_more_but_one_set_before_still_hands_on_its_files(client: TestClient) -> None:
+    """A page not taken is kept in a draft, which holds its files: no upload key's cookie is set. One that a page
+    answered before (until its files' grace is over) still names its files, and the draft takes them; another
+    browser naming them gets nothing."""
+    refused = client.post("/forms/oikaisu", data={"/nimi": ""}, follow_redirects=False)
+    assert refused.status_code == 303 and "lomake_uploads" not in refused.headers["set-cookie"]
+    client.cookies.clear()
+    key = "k" * 43
+    earlier = asyncio.run(storage_of(client).add_attachment("päätös.pdf", "application/pdf", PDF,
+                                                             hashlib.sha256(key.encode()).hexdigest()))
+    client.cookies.set("lomake_uploads", key, path="/forms/oikaisu")
+    uploaded = send(client, {"/nimi": "", "/paatos[kept]": earlier.id}, [])
+    assert uploaded.status_code == 422 and shown_files(uploaded.text) == ["Ladattu: päätös.pdf (1 kt)"]
+    assert held_by(client, earlier.id, current_draft_of(client).id)
+    client.cookies.clear()  # another browser (no key, no draft) naming the file: it is not theirs
+    stranger = send(client, {"/nimi": "Maija", "/paatos[kept]": earlier.id}, [])
     assert stranger.status_code == 422 and "päätös.pdf" not in stranger.text

@@ -24,7 +24,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from core.errors import Forbidden, Gone, Invalid, NotFound, Problem
 from core.formats import moment_shown
-from core.forms import Form, PageMeta
+from core.forms import ONE_PAGE, Form, PageMeta
 from core.messages import LANGUAGES, file_size, text
 from core.view.build import statement_url
 from core.view.fields import FormView
@@ -48,10 +48,11 @@ from submission.journey import (
     task_status,
     with_locked,
 )
-from submission.storage import Attachment, Draft, normalise_code
+from submission.storage import Attachment, Draft, Refusal, normalise_code
 from submission.uploads import references
 from submission.validate import accept
 from web.bodies import kept_uploads, read_answers, read_form, within_draft_limit
+from web.history import refusal, refused_on, sent_response
 from web.security import same_token
 from web.state import TOKEN, Lomake, base_url, language, link, lomake
 
@@ -62,7 +63,8 @@ DRAFT_COOKIE = "lomake_draft"
 WARN_BEFORE = dt.timedelta(days=1)
 
 
-#: The review's query parameter after a send that did not go: show its problems.
+#: The query parameter of a page's address after a post of it that was not taken (`shown_again`): show that post,
+#: as the draft keeps it (the review: a send that did not go, and its problems).
 CHECKED = "checked"
 
 
@@ -136,10 +138,19 @@ def page_meta(form: Form, page_id: str) -> PageMeta:
     return page
 
 
-def asked_view(app: Lomake, form: Form, lang: str, properties: tuple[str, ...], draft: Draft | None) -> FormView:
-    """What one page (or the review) asks, with prefilled answers marked and locked ones shown as text."""
+def page_asks(form: Form, page: PageMeta) -> tuple[str, ...] | None:
+    """The properties a page asks; None: the whole form (a one-page form without a review), also what no property
+    names (a form that is name/value rows, or a choice, at its root)."""
+    return None if page.id == ONE_PAGE and not form.meta.review else page.properties
+
+
+def asked_view(app: Lomake, form: Form, lang: str, properties: tuple[str, ...] | None,
+               draft: Draft | None) -> FormView:
+    """What one page (or the review; None: the whole form) asks, with prefilled answers marked and locked ones
+    shown as text."""
     answers = draft.data if draft else {}
-    view = page_view(app.view(form, lang), properties, answers)
+    whole = app.view(form, lang)
+    view = whole if properties is None else page_view(whole, properties, answers)
     if draft is None or not draft.prefilled:
         return view
     fields = marked(view.fields, draft.prefilled, draft.locked, text(lang, "prefilled"),
@@ -187,11 +198,13 @@ async def show_page(request: Request) -> Response:
     if not applies(page, answers):
         return RedirectResponse(page_url(form, first_unfinished(form.meta, answers, draft.done if draft else ()),
                                           lang), status_code=303)
-    view = asked_view(app, form, lang, page.properties, draft)
-    values = form_values(view.fields, answers)
+    view = asked_view(app, form, lang, page_asks(form, page), draft)
+    # At the address a page post not taken was sent to (`shown_again`): that post, as typed.
+    refused = refused_on(draft, page.id) if request.query_params.get(CHECKED) else None
+    values = refused.values if refused else form_values(view.fields, answers)
     uploaded = await kept_uploads(app, values, draft.id) if draft else {}
-    return render_page(app, form, lang, page, view, draft, request.query_params.get("return") == REVIEW,
-                       values, uploaded=uploaded, changed=changed)
+    return render_page(app, form, lang, page, view, draft, request.query_params.get("return") == REVIEW, values,
+                       uploaded, changed, refused)
 
 
 def start_url(form: Form, lang: str) -> str | None:
@@ -247,17 +260,22 @@ async def show_tasks(request: Request) -> Response:
 
 
 def render_page(app: Lomake, form: Form, lang: str, page: PageMeta, view: FormView, draft: Draft | None,
-                back_to_review: bool, values: Mapping[str, Any], problems: list[Problem] | None = None,
-                uploaded: Mapping[str, Attachment] | None = None, status: int = 200, changed: bool = False) -> Response:
+                back_to_review: bool, values: Mapping[str, Any], uploaded: Mapping[str, Attachment],
+                changed: bool = False, refused: Refusal | None = None) -> Response:
+    """A page with `values`; with `refused`, its post not taken: its problems (422), and keeping the draft longer
+    comes back to it as it is."""
     context = journey(app, form, lang, page.id, draft, back_to_review, page_title(form, page, lang), changed)
     if context["number"] > 1:
         view = replace(view, description="")
+    if refused is not None:
+        context["here"] += f"&{CHECKED}=1"
+    problems = list(refused.problems) if refused else []
     html = app.pages.form_page(
         view, action=page_url(form, page.id, lang), service_name=form.agency.display_name(lang),
         languages=form.languages, theme=form.agency.id if form.agency.theme else None, values=values,
-        problems=problems or [], uploaded=uploaded or {}, journey=context,
+        problems=problems, uploaded=uploaded, journey=context,
     )
-    return HTMLResponse(html, status_code=status, headers={"cache-control": "no-store"})
+    return HTMLResponse(html, status_code=422 if problems else 200, headers={"cache-control": "no-store"})
 
 
 async def submit_page(request: Request) -> Response:
@@ -268,7 +286,8 @@ async def submit_page(request: Request) -> Response:
     form, found, _ = await drafted(request, app, form)
     page = page_meta(form, request.path_params.get("page") or form.meta.pages[0].id)
     known, sent = (None, found) if found is not None and found.sent_receipt else (found, None)
-    view = asked_view(app, form, lang, page.properties, known)
+    asks = page_asks(form, page)
+    view = asked_view(app, form, lang, asks, known)
     # The draft holds the files uploaded on its pages: it is there before the first file is kept.
     draft = known if known is not None else await start_draft(app, form, lang)
     data, upload_issues = await read_answers(request, app, view, lang, draft.id)
@@ -279,29 +298,32 @@ async def submit_page(request: Request) -> Response:
         raise Forbidden(text(lang, "stale_page"))
     action = (data.pop("_action", None) or [""])[0]
     back_to_review = (data.pop("_return", None) or [""])[0] == REVIEW
-    if action not in ("", "save", "lang"):
-        data = apply_action(data, action, view.fields)
-        return with_cookie(render_page(app, form, lang, page, view, draft, back_to_review, data,
-                                       uploaded=await kept_uploads(app, data, draft.id)), request, draft)
-    others = {k: v for k, v in draft.data.items() if k not in page.properties}
+    limit = app.settings.max_body_bytes
+    if action not in ("", "save", "lang"):  # a list's add or remove button: the page again, changed
+        changed = refusal(page.id, apply_action(data, action, view.fields), (), limit, lang)
+        return await shown_again(request, app, form, lang, draft, draft.data, draft.done, changed, back_to_review)
+    others = {} if asks is None else {k: v for k, v in draft.data.items() if k not in asks}
     instance, coerced = coerce(view.fields, data, base=others)
-    answers = with_locked(merged(draft.data, page.properties, instance), draft.prefilled, draft.locked)
+    answers = with_locked(instance if asks is None else merged(draft.data, asks, instance), draft.prefilled,
+                          draft.locked)
     await within_draft_limit(app, answers, lang)
     if action == "save":
         return await keep_for_later(request, app, form, lang, answers, draft, page.id)
-    if action == "lang":
-        return await switched(request, app, form, lang, page.id, answers, draft, back_to_review)
+    if action == "lang":  # the same page in the language asked for, as typed (no longer passed)
+        switched = refusal(page.id, data, (), limit, lang)
+        done = tuple(d for d in draft.done if d != page.id)
+        return await shown_again(request, app, form, lang, draft, answers, done, switched, back_to_review)
     issues = [*coerced, *upload_issues]
     if not reviewed(form.meta):
-        return await send_page(request, app, form, lang, page, view, draft, data, answers, issues)
-    return await pass_page(request, app, form, lang, page, view, draft, data, answers, issues, back_to_review)
+        return await send_page(request, app, form, lang, page, draft, data, answers, issues)
+    return await pass_page(request, app, form, lang, page, draft, data, answers, issues, back_to_review)
 
 
-async def pass_page(request: Request, app: Lomake, form: Form, lang: str, page: PageMeta, view: FormView,
-                    draft: Draft, data: dict[str, list[str]], answers: dict[str, Any], issues: list[Issue],
+async def pass_page(request: Request, app: Lomake, form: Form, lang: str, page: PageMeta, draft: Draft,
+                    data: dict[str, list[str]], answers: dict[str, Any], issues: list[Issue],
                     back_to_review: bool) -> Response:
     """"Continue" on a page of a form with a review: its answers checked as the whole form will be (only the
-    problems on this page count), kept in the draft, then on to the next page, or this one again (422)."""
+    problems on this page count), kept in the draft, then on to the next page, or this one again (its refusal)."""
     done = tuple(d for d in draft.done if d != page.id)
     candidate = copy.deepcopy(sent_answers(form.meta, app.view(form, lang), answers))
     try:
@@ -311,10 +333,8 @@ async def pass_page(request: Request, app: Lomake, form: Form, lang: str, page: 
         problems = [p for p in invalid.problems if page_name(p.pointer) in page.properties]
     answers = {**answers, **{k: candidate[k] for k in page.properties if k in candidate}}
     if problems:
-        draft = await app.storage.save_draft(draft, answers, done)
-        response = render_page(app, form, lang, page, view, draft, back_to_review, data, problems,
-                               await kept_uploads(app, data, draft.id), status=422)
-        return with_cookie(response, request, draft)
+        refused = refusal(page.id, data, problems, app.settings.max_body_bytes, lang)
+        return await shown_again(request, app, form, lang, draft, answers, done, refused, back_to_review)
     done = (*done, page.id)
     draft = await app.storage.save_draft(draft, answers, done)
     following = first_unfinished(form.meta, answers, done) if back_to_review else step(
@@ -322,20 +342,18 @@ async def pass_page(request: Request, app: Lomake, form: Form, lang: str, page: 
     return with_cookie(RedirectResponse(page_url(form, following, lang), status_code=303), request, draft)
 
 
-async def send_page(request: Request, app: Lomake, form: Form, lang: str, page: PageMeta, view: FormView,
-                    draft: Draft, data: dict[str, list[str]], answers: dict[str, Any],
-                    issues: list[Issue]) -> Response:
-    """A one-page form without a review, resumed from a draft, is sent from its page: at most once per draft."""
+async def send_page(request: Request, app: Lomake, form: Form, lang: str, page: PageMeta, draft: Draft,
+                    data: dict[str, list[str]], answers: dict[str, Any], issues: list[Issue]) -> Response:
+    """A one-page form without a review, with a draft (saved, or refused before), is sent from its page: at most
+    once per draft; the form's address reached by Back then shows the confirmation (`back_to_receipt`)."""
     full = app.view(form, lang)
     try:
         submission = await app.submissions.submit(form, full, copy.deepcopy(sent_answers(form.meta, full, answers)),
                                                   issues, owner=draft.id, draft_id=draft.id)
     except Invalid as invalid:
-        response = render_page(app, form, lang, page, view, draft, False, data, invalid.problems,
-                               await kept_uploads(app, data, draft.id), status=422)
-        draft = await app.storage.save_draft(draft, answers, draft.done)
-        return with_cookie(response, request, draft)
-    return RedirectResponse(f"/receipts/{submission.receipt_token}?lang={lang}", status_code=303)
+        refused = refusal(page.id, data, invalid.problems, app.settings.max_body_bytes, lang)
+        return await shown_again(request, app, form, lang, draft, answers, draft.done, refused)
+    return sent_response(request, form, submission.receipt_token, lang)
 
 
 async def keep_for_later(request: Request, app: Lomake, form: Form, lang: str, answers: dict[str, Any],
@@ -343,21 +361,35 @@ async def keep_for_later(request: Request, app: Lomake, form: Form, lang: str, a
     """"Save and continue later": the answers kept as they are, checked or not, in the draft (a new one if there is
     none, which takes the files `uploads_of` holds); the page saved from is no longer passed."""
     if draft is None:
-        draft = await start_draft(app, form, lang)
-        if uploads_of is not None:
-            await app.storage.hand_on_attachments(uploads_of, draft.id)
+        draft = await new_draft(app, form, lang, uploads_of)
     done = tuple(d for d in draft.done if d != page_id)
     draft = await app.storage.save_draft(draft, answers, done, True)
     return with_cookie(RedirectResponse(f"/forms/{form.id}/saved?lang={lang}", status_code=303), request, draft)
 
 
-async def switched(request: Request, app: Lomake, form: Form, lang: str, page_id: str, answers: dict[str, Any],
-                   draft: Draft, back_to_review: bool) -> Response:
-    """The language switch on a page: its answers kept in the draft as they are, checked or not (the page no
-    longer passed), then the same page in the language asked for."""
-    done = tuple(d for d in draft.done if d != page_id)
-    draft = await app.storage.save_draft(draft, answers, done)
-    return with_cookie(RedirectResponse(page_url(form, page_id, lang, back_to_review), status_code=303), request, draft)
+async def new_draft(app: Lomake, form: Form, lang: str, uploads_of: str | None) -> Draft:
+    """A one-page form's first draft: it takes the files its upload key's owner `uploads_of` holds."""
+    draft = await start_draft(app, form, lang)
+    if uploads_of:
+        await app.storage.hand_on_attachments(uploads_of, draft.id)
+    return draft
+
+
+async def shown_again(request: Request, app: Lomake, form: Form, lang: str, draft: Draft, answers: dict[str, Any],
+                      done: tuple[str, ...], refused: Refusal, back_to_review: bool = False) -> Response:
+    """A page post not taken (Post/Redirect/Get, see web/history.py): kept in the draft with the answers and the
+    pages passed, then the page's own address, which shows it again."""
+    draft = await app.storage.save_draft(draft, answers, done, refused=refused)
+    where = f"{page_url(form, refused.page, lang, back_to_review)}&{CHECKED}=1"
+    return with_cookie(RedirectResponse(where, status_code=303), request, draft)
+
+
+async def refused_first(request: Request, app: Lomake, form: Form, lang: str, answers: dict[str, Any],
+                        refused: Refusal, uploads_of: str) -> Response:
+    """A one-page form's post not taken, before it has a draft: a new draft (with the files `uploads_of` holds)
+    keeps it, and the form goes on as a journey (the cookie names the draft)."""
+    draft = await new_draft(app, form, lang, uploads_of)
+    return await shown_again(request, app, form, lang, draft, answers, (), refused)
 
 
 def review_sections(app: Lomake, form: Form, lang: str, draft: Draft, files: Mapping[str, str]) -> tuple[Group, ...]:
@@ -405,7 +437,11 @@ async def show_review(request: Request) -> Response:
     unfinished = first_unfinished(form.meta, draft.data, draft.done)
     if unfinished != REVIEW:
         return RedirectResponse(page_url(form, unfinished, lang), status_code=303)
-    if request.query_params.get(CHECKED):  # a send that did not go: its problems, found again in the draft
+    refused = refused_on(draft, REVIEW) if request.query_params.get(CHECKED) else None
+    if refused is not None:  # a send that did not go: the review as posted, with its problems
+        return await review_page(app, form, lang, draft, refused.values, list(refused.problems), status=422,
+                                 changed=changed)
+    if request.query_params.get(CHECKED):  # a send that did not go, since saved again: its problems found again
         full = app.view(form, lang)
         try:
             accept(app.compiled, form, full, copy.deepcopy(sent_answers(form.meta, full, draft.data)))
@@ -428,7 +464,7 @@ async def submit_review(request: Request) -> Response:
     instance, coerced = coerce(view.fields, data)
     answers = merged(draft.data, form.meta.review, instance)
     if action == "lang":  # the language switch: the review again in that language, the declaration kept
-        draft = await app.storage.save_draft(draft, answers, draft.done)
+        await app.storage.save_draft(draft, answers, draft.done)
         return RedirectResponse(page_url(form, REVIEW, lang), status_code=303)
     unfinished = first_unfinished(form.meta, answers, draft.done)
     if unfinished != REVIEW:
@@ -438,11 +474,10 @@ async def submit_review(request: Request) -> Response:
         submission = await app.submissions.submit(form, full, copy.deepcopy(sent_answers(form.meta, full, answers)),
                                                   coerced, owner=draft.id, draft_id=draft.id)
     except Invalid as invalid:
-        draft = await app.storage.save_draft(draft, answers, draft.done)
-        if coerced:  # text that is not an answer yet: shown again as typed
-            return await review_page(app, form, lang, draft, data, invalid.problems, status=422)
-        # Post/Redirect/Get: the review with its problems has a plain address, so the browser's Back after the
-        # send that follows never meets a page that answered a POST (Chromium's ERR_CACHE_MISS, without script).
+        # Post/Redirect/Get: the review with its problems (and what was typed, as typed) has a plain address, so
+        # the browser's Back after the send that follows never meets a page that answered a POST.
+        refused = refusal(REVIEW, data, invalid.problems, app.settings.max_body_bytes, lang)
+        await app.storage.save_draft(draft, answers, draft.done, refused=refused)
         return RedirectResponse(f"{page_url(form, REVIEW, lang)}&{CHECKED}=1", status_code=303)
     return RedirectResponse(f"/receipts/{submission.receipt_token}?lang={lang}", status_code=303)
 
@@ -461,7 +496,7 @@ async def extend_draft(request: Request) -> Response:
     back = (data.get("_back") or [""])[0]
     if not back.startswith((f"/forms/{form.id}/", f"/forms/{form.id}?")):
         back = page_url(form, first_unfinished(form.meta, draft.data, draft.done), lang)
-    draft = await app.storage.save_draft(draft, draft.data, draft.done)
+    draft = await app.storage.save_draft(draft, draft.data, draft.done, refused=draft.refused)  # the page as it was
     return with_cookie(RedirectResponse(back, status_code=303), request, draft)
 
 

@@ -22,18 +22,16 @@ from core.view.catalogue import Entry, choices, entry, groups, select
 from renderer.pdf import receipt_pdf
 from renderer.receipt import Receipt, contact, receipt
 from submission.coerce import apply_action, coerce
-from submission.storage import UPLOAD_GRACE, AuditProblem, AuditResult, Submission
+from submission.storage import AuditProblem, AuditResult, Submission
 from submission.uploads import references
 from web.bodies import kept_uploads, read_answers
-from web.drafts import DRAFT_COOKIE, current_draft, keep_for_later, show_page, submit_page
+from web.drafts import DRAFT_COOKIE, current_draft, keep_for_later, refused_first, show_page, submit_page
 from web.embed import framed_for
+from web.history import SENT_COOKIE, back_to_receipt, history_navigation, refusal, sent_response
 from web.state import TOKEN, Lomake, content_type, language, lomake
 
-#: The cookie holding a one-page form's upload key (see `upload_token`).
+#: The cookie that held a one-page form's upload key (see `upload_token`).
 UPLOADS_COOKIE = "lomake_uploads"
-#: The cookie naming a one-page form's receipt just after sending, and for how many seconds.
-SENT_COOKIE = "lomake_sent"
-SENT_REMEMBERED = 30 * 60
 #: The longest search the catalogue reads, in characters; the rest is left out.
 SEARCH_CHARS = 200
 
@@ -145,21 +143,9 @@ async def show_form(request: Request) -> Response:
     return Response(app.form_page(form, language(request, form.languages)), media_type="text/html; charset=utf-8")
 
 
-def history_navigation(request: Request) -> bool:
-    """A browser's navigation the person did not start by a link, an address or a bookmark (those say
-    `Sec-Fetch-User: ?1`): the Back button's."""
-    return request.headers.get("sec-fetch-mode") == "navigate" and "sec-fetch-user" not in request.headers
-
-
-def back_to_receipt(form: Form, token: str) -> Response:
-    """The browser's Back after sending, to the form's page: the confirmation again, not an empty form (once;
-    a person who opens the form by a link or its address, `Sec-Fetch-User`, gets the form)."""
-    response = RedirectResponse(f"/receipts/{token}", status_code=303)
-    response.delete_cookie(SENT_COOKIE, path=f"/forms/{form.id}")
-    return response
-
-
 async def submit_form(request: Request) -> Response:
+    """A one-page form sent without a draft: on to the confirmation, or (Post/Redirect/Get, web/history.py) a new
+    draft keeps the page as posted and the form's address shows it again; from then on it goes as a journey."""
     app = lomake(request)
     form = app.form(request)
     if await journeyed(request, app, form, sent_too=True):
@@ -183,28 +169,20 @@ async def submit_form(request: Request) -> Response:
             problems = invalid.problems
         else:
             return sent_response(request, form, submission.receipt_token)
-    page = app.form_page(form, lang, values=data, problems=problems, uploaded=await kept_uploads(app, data, owner))
-    response = Response(page, status_code=422 if problems else 200, media_type="text/html; charset=utf-8",
-                        headers={"cache-control": "no-store"})
-    response.set_cookie(UPLOADS_COOKIE, token or secrets.token_urlsafe(32), max_age=int(UPLOAD_GRACE.total_seconds()),
-                        path=f"/forms/{form.id}", secure=request.url.scheme == "https", httponly=True, samesite="lax")
-    return response
-
-
-def sent_response(request: Request, form: Form, receipt_token: str) -> Response:
-    """On to the confirmation, remembering it for a while for the browser's Back (`back_to_receipt`)."""
-    response = RedirectResponse(f"/receipts/{receipt_token}", status_code=303)
-    response.set_cookie(SENT_COOKIE, receipt_token, max_age=SENT_REMEMBERED, path=f"/forms/{form.id}",
-                        secure=request.url.scheme == "https", httponly=True, samesite="lax")
-    return response
+    answers = coerce(view.fields, data)[0]
+    if action == "lang" and answers == coerce(view.fields, {})[0] and not await kept_uploads(app, data, owner):
+        return RedirectResponse(f"/forms/{form.id}?lang={lang}", status_code=303)  # nothing typed yet: no draft
+    refused = refusal(form.meta.pages[0].id, data, problems, app.settings.max_body_bytes, lang)
+    return await refused_first(request, app, form, lang, answers, refused, uploads_of=owner)
 
 
 def upload_token(request: Request, fresh: bool = True) -> str:
-    """A one-page form's upload key: what its files uploaded before a failed submit are kept for; a new one
-    if the request has none, or with `fresh` false "" until one is needed (no file can be kept for it yet:
-    a body with files is multipart).
+    """A one-page form's upload key: who its files uploaded before its draft is made are kept for (the draft then
+    takes them); the key an older page's cookie names, or a new one, or with `fresh` false "" when none is
+    needed (no file can be kept for it: a body with files is multipart).
 
-    A capability in an HttpOnly cookie, like a draft's token; the storage knows only its hash."""
+    A capability, like a draft's token; the storage knows only its hash. Its cookie is no longer set (a page
+    not taken is kept in a draft): one set before is still honoured for as long as its files are kept."""
     token = request.cookies.get(UPLOADS_COOKIE, "")
     return token if TOKEN.fullmatch(token) else secrets.token_urlsafe(32) if fresh else ""
 

@@ -95,8 +95,9 @@
 
   document.body.classList.add("js");
   document.addEventListener("click", followErrorLink);
-  // A page that answered a POST (an error, a list changed) becomes a plain address in the history: going Back
-  // to it later loads it afresh instead of Chromium's ERR_CACHE_MISS (the page is never cached: no-store).
+  // A page that answered a POST becomes a plain address in the history: going Back to it later loads it afresh
+  // instead of Chromium's ERR_CACHE_MISS (the page is never cached: no-store). A form's pages never answer one
+  // (Post/Redirect/Get, web/history.py); an error page may (a stale page, a body too large).
   if (window.history && history.replaceState) { history.replaceState(history.state, "", location.href); }
   document.addEventListener("change", function (event) {
     var form = event.target.closest && event.target.closest("form.form");

@@ -36,6 +36,7 @@ from submission.storage.records import (
     FormUsage,
     FormVersion,
     NewSubmission,
+    Refusal,
     Submission,
     VersionUse,
 )
@@ -44,8 +45,8 @@ from submission.storage.sqlite import SQLiteStorage
 __all__ = [
     "ENGINES", "IDEMPOTENCY_WINDOW", "KEY", "UPLOAD_GRACE", "ApiKey", "Attachment", "AttachmentGone", "AuditProblem",
     "AuditResult", "Delivery", "DeliveryStatus", "Draft", "DraftGone", "DuplicateReference", "FormUsage",
-    "FormVersion", "IdempotencyConflict", "NewSubmission", "Storage", "StorageError", "Submission", "UnknownCursor",
-    "UnsupportedDatabase", "VersionUse", "normalise_code", "open_storage",
+    "FormVersion", "IdempotencyConflict", "NewSubmission", "Refusal", "Storage", "StorageError", "Submission",
+    "UnknownCursor", "UnsupportedDatabase", "VersionUse", "normalise_code", "open_storage",
 ]
 
 

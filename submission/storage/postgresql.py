@@ -46,6 +46,7 @@ from submission.storage.records import (
     FormUsage,
     FormVersion,
     NewSubmission,
+    Refusal,
     Submission,
     VersionUse,
 )
@@ -255,8 +256,8 @@ class PostgreSQLStorage:
         return await self._run(q.form_drafts, form_id)
 
     async def save_draft(self, draft: Draft, data: dict[str, Any], done: tuple[str, ...],
-                         new_code: bool = False) -> Draft:
-        return await self._run(q.save_draft, draft, data, done, new_code)
+                         new_code: bool = False, refused: Refusal | None = None) -> Draft:
+        return await self._run(q.save_draft, draft, data, done, new_code, refused)
 
     async def purge(self, now: dt.datetime | None = None) -> tuple[int, int]:
         return await self._run(q.purge, now or dt.datetime.now(dt.UTC))
@@ -473,7 +474,7 @@ async def _claim(db: Db, new: NewSubmission, submission_id: str) -> None:
                            (submission_id, attachment_id)) != 1:
             raise AttachmentGone(f"attachment {attachment_id} is gone or already sent")
     if new.draft_id is not None and await q.changed(
-            db, "UPDATE drafts SET submission_id = %s, data = '{}', prefilled = '{}', code = NULL "
+            db, "UPDATE drafts SET submission_id = %s, data = '{}', prefilled = '{}', code = NULL, refused = NULL "
             "WHERE id = %s AND submission_id IS NULL", (submission_id, new.draft_id)) != 1:
         raise DraftGone("the draft is gone")
 

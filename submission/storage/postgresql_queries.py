@@ -38,11 +38,13 @@ from submission.storage.records import (
     Draft,
     FormUsage,
     FormVersion,
+    Refusal,
     Submission,
     VersionUse,
     problems_json,
     problems_of,
     referred_attachments,
+    refusal_json,
 )
 
 Db = AsyncConnection[Any]
@@ -239,16 +241,17 @@ async def handed_over(db: Db, handover: str) -> str | None:
     return str(found[0]) if found else None
 
 
-async def save_draft(db: Db, draft: Draft, data: dict[str, Any], done: tuple[str, ...], new_code: bool) -> Draft:
+async def save_draft(db: Db, draft: Draft, data: dict[str, Any], done: tuple[str, ...], new_code: bool,
+                     refused: Refusal | None) -> Draft:
     expires_at = now() + dt.timedelta(days=draft.days)
     saved = replace(draft, data=data, done=done, expires_at=expires_at,
-                    code=ids.resume_code() if new_code else draft.code)
+                    code=ids.resume_code() if new_code else draft.code, refused=refused)
     async with db.transaction():
         if await changed(
-                db, "UPDATE drafts SET data = %s, done = %s, expires_at = %s, code = %s, form_hash = %s "
+                db, "UPDATE drafts SET data = %s, done = %s, expires_at = %s, code = %s, form_hash = %s, refused = %s "
                 "WHERE id = %s AND submission_id IS NULL AND expires_at > %s",
-                (canonical_json(data), json.dumps(list(done)), expires_at, saved.code, draft.form_hash, draft.id,
-                 now())) != 1:
+                (canonical_json(data), json.dumps(list(done)), expires_at, saved.code, draft.form_hash,
+                 refusal_json(refused), draft.id, now())) != 1:
             raise DraftGone("the draft is gone or already sent")
         await keep_attachments(db, draft.id, data)
     return saved

@@ -12,7 +12,7 @@ from psycopg import AsyncConnection, sql
 
 from submission.storage.errors import StorageError, UnsupportedDatabase
 from submission.storage.migrations import migrations
-from submission.storage.records import ApiKey, Delivery, Draft, Submission
+from submission.storage.records import ApiKey, Delivery, Draft, Submission, refusal_of
 
 #: The advisory lock that servers starting at once take in turn to migrate (any number: Lomake's own).
 MIGRATION_LOCK = 0x4C6F6D616B65
@@ -23,7 +23,7 @@ SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 SUBMISSION_COLUMNS = ("id, reference, form_id, form_version, schema_hash, agency, data, data_sha256, received_at, "
                       "language, receipt_token, metadata")
 DRAFT_COLUMNS = ("d.id, d.token, d.form_id, d.language, d.data, d.done, d.prefilled, d.locked, d.csrf, "
-                 "d.created_at, d.expires_at, d.days, d.code, s.receipt_token, d.form_hash")
+                 "d.created_at, d.expires_at, d.days, d.code, s.receipt_token, d.form_hash, d.refused")
 ATTACHMENT_COLUMNS = "id, name, media_type, size, sha256"
 API_KEY_COLUMNS = "id, agency, name, created_at, revoked_at"
 DELIVERY_COLUMNS = ("id, submission_id, agency, status, attempts, created_at, next_attempt_at, last_error, "
@@ -97,7 +97,7 @@ def draft_of(row: Any) -> Draft:
         id=row[0], token=row[1], form_id=row[2], language=row[3], data=json.loads(row[4]),
         done=tuple(json.loads(row[5])), prefilled=json.loads(row[6]), locked=tuple(json.loads(row[7])),
         csrf=row[8], created_at=utc(row[9]), expires_at=utc(row[10]), days=row[11], code=row[12],
-        sent_receipt=row[13], form_hash=row[14],
+        sent_receipt=row[13], form_hash=row[14], refused=refusal_of(row[15]),
     )
 
 

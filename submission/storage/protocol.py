@@ -38,6 +38,7 @@ from submission.storage.records import (
     FormUsage,
     FormVersion,
     NewSubmission,
+    Refusal,
     Submission,
     VersionUse,
 )
@@ -144,9 +145,10 @@ class Storage(Protocol):
         """Every draft of the form not yet purged (live, sent or expired), oldest first; without `handover`."""
 
     async def save_draft(self, draft: Draft, data: dict[str, Any], done: tuple[str, ...],
-                         new_code: bool = False) -> Draft:
+                         new_code: bool = False, refused: Refusal | None = None) -> Draft:
         """Keep the answers (and the pages passed), the form version `draft.form_hash` (a draft moved to a new
         version), and move the expiry `draft.days` days from now; a new resume code if asked.
+        `refused` replaces the draft's refusal: without it, the draft has none.
         The draft's attachments are then kept as long as the draft. `DraftGone` if the draft
         expired or was sent."""
 

@@ -7,6 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from core.errors import Problem
 from core.view.fields import ATTACHMENT_PREFIX
 
 
@@ -103,6 +104,38 @@ class Draft:
     #: The hash of the form version the draft was started on (or moved to); None: started before versions were
     #: kept, taken to be the form as it is now.
     form_hash: str | None = None
+    #: The last post of one of its pages that was not taken as it was (see `Refusal`); None once the draft is saved
+    #: again.
+    refused: Refusal | None = None
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A page posted and shown again rather than passed (Post/Redirect/Get): the page, what was typed on it
+    exactly as posted (the controls' values, without the CSRF token or the button pressed), and why it was not
+    taken. Kept in the draft until it is saved again; only that page shows it.
+
+    Without problems it is a page changed, not refused: a list's item added or removed, the language switched."""
+
+    page: str
+    values: dict[str, list[str]]
+    problems: tuple[Problem, ...] = ()
+
+
+def refusal_json(refusal: Refusal | None) -> str | None:
+    """A refusal as stored: a JSON object, or NULL."""
+    if refusal is None:
+        return None
+    return json.dumps({"page": refusal.page, "values": refusal.values,
+                       "problems": [asdict(problem) for problem in refusal.problems]}, ensure_ascii=False)
+
+
+def refusal_of(stored: str | None) -> Refusal | None:
+    if stored is None:
+        return None
+    found = json.loads(stored)
+    return Refusal(found["page"], {name: list(values) for name, values in found["values"].items()},
+                   tuple(Problem(**problem) for problem in found["problems"]))
 
 
 @dataclass(frozen=True)

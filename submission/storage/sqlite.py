@@ -32,6 +32,7 @@ from submission.storage.records import (
     FormUsage,
     FormVersion,
     NewSubmission,
+    Refusal,
     Submission,
     VersionUse,
 )
@@ -223,7 +224,7 @@ class SQLiteStorage:
                 raise AttachmentGone(f"attachment {attachment_id} is gone or already sent")
         if new.draft_id is not None:
             sent = self._writer.execute(
-                "UPDATE drafts SET submission_id = ?, data = '{}', prefilled = '{}', code = NULL "
+                "UPDATE drafts SET submission_id = ?, data = '{}', prefilled = '{}', code = NULL, refused = NULL "
                 "WHERE id = ? AND submission_id IS NULL", (submission_id, new.draft_id)).rowcount
             if sent != 1:
                 raise DraftGone("the draft is gone")
@@ -321,8 +322,8 @@ class SQLiteStorage:
         return await self._on_side(q.form_drafts, form_id)
 
     async def save_draft(self, draft: Draft, data: dict[str, Any], done: tuple[str, ...],
-                         new_code: bool = False) -> Draft:
-        return await self._on_side(q.save_draft, draft, data, done, new_code)
+                         new_code: bool = False, refused: Refusal | None = None) -> Draft:
+        return await self._on_side(q.save_draft, draft, data, done, new_code, refused)
 
     async def purge(self, now: dt.datetime | None = None) -> tuple[int, int]:
         return await self._on_side(q.purge, now or dt.datetime.now(dt.UTC))

@@ -27,11 +27,13 @@ from submission.storage.records import (
     Draft,
     FormUsage,
     FormVersion,
+    Refusal,
     Submission,
     VersionUse,
     problems_json,
     problems_of,
     referred_attachments,
+    refusal_json,
 )
 from submission.storage.sqlite_schema import (
     API_KEY_COLUMNS,
@@ -274,16 +276,16 @@ def handed_over(db: sqlite3.Connection, handover: str) -> str | None:
 
 
 def save_draft(db: sqlite3.Connection, draft: Draft, data: dict[str, Any], done: tuple[str, ...],
-               new_code: bool) -> Draft:
+               new_code: bool, refused: Refusal | None) -> Draft:
     expires_at = now() + dt.timedelta(days=draft.days)
     saved = replace(draft, data=data, done=done, expires_at=expires_at,
-                    code=ids.resume_code() if new_code else draft.code)
+                    code=ids.resume_code() if new_code else draft.code, refused=refused)
     with Transaction(db):
         changed = db.execute(
-            "UPDATE drafts SET data = ?, done = ?, expires_at = ?, code = ?, form_hash = ? "
+            "UPDATE drafts SET data = ?, done = ?, expires_at = ?, code = ?, form_hash = ?, refused = ? "
             "WHERE id = ? AND submission_id IS NULL AND expires_at > ?",
-            (canonical_json(data), json.dumps(list(done)), stamp(expires_at), saved.code, draft.form_hash, draft.id,
-             stamp(now())),
+            (canonical_json(data), json.dumps(list(done)), stamp(expires_at), saved.code, draft.form_hash,
+             refusal_json(refused), draft.id, stamp(now())),
         ).rowcount
         if changed != 1:
             raise DraftGone("the draft is gone or already sent")

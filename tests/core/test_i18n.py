@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from lomake.check import check_paths
 from lomake.cli import main
-from tests.conftest import form_client, unplaced
+from tests.conftest import form_client, page_csrf, unplaced
 
 FORM = {
     "title": "Palaute", "type": "object", "required": ["aihe"],
@@ -88,6 +88,7 @@ def test_the_page_speaks_the_language_asked_for_and_validation_is_unchanged(tmp_
         assert "Palvelu" in client.get("/forms/palaute").text
         refused = client.post("/forms/palaute?lang=sv", data={"/aihe": ""})
         assert refused.status_code == 422 and "Ämne: Välj ett alternativ." in refused.text
-        sent = client.post("/forms/palaute?lang=sv", data={"/aihe": "muu"}, follow_redirects=False)
+        sent = client.post("/forms/palaute?lang=sv", data={"/aihe": "muu", **dict(page_csrf(refused.text))},
+                           follow_redirects=False)
         assert sent.status_code == 303
         assert "Annat" in client.get(sent.headers["location"]).text

@@ -95,17 +95,17 @@ FORM = {"title": "Tunnukset", "type": "object", "required": ["hetu"], "propertie
 def test_both_paths_normalise_before_storing_and_speak_of_the_reason(tmp_path: Path) -> None:
     with form_client(tmp_path, tunnukset=FORM) as client:
         refused = send_answers(client, "tunnukset", {"/hetu": "010190-999K"})
-        assert refused.status_code == 422  # type: ignore[attr-defined]
-        assert "Henkilötunnuksen tarkistusmerkki ei täsmää. Tarkista tunnus." in refused.text  # type: ignore[attr-defined]
+        assert refused.status_code == 422
+        assert "Henkilötunnuksen tarkistusmerkki ei täsmää. Tarkista tunnus." in refused.text
         sent = send_answers(client, "tunnukset", {"/hetu": "131052-308t", "/ytunnus": "0245439 9",
                                                    "/tili": "fi21 1234 5600 0007 85", "/puhelin": "040 123 4567"})
-        assert sent.status_code == 303  # type: ignore[attr-defined]
+        assert sent.status_code == 303
         api = client.post("/api/v1/forms/tunnukset/submissions", json={"hetu": "131052-9085"})
         assert api.json()["errors"] == [{"pointer": "/hetu", "message":
                                          "Väliaikaista henkilötunnusta ei voi käyttää. Kirjoita pysyvä henkilötunnus."}]
         assert stored_answers(client) == [{"hetu": "131052-308T", "ytunnus": "0245439-9",
                                            "tili": "FI2112345600000785", "puhelin": "+358401234567"}]
-        receipt = client.get(sent.headers["location"]).text  # type: ignore[attr-defined]
+        receipt = client.get(sent.headers["location"]).text
         assert "FI21 1234 5600 0007 85" in receipt and json.dumps("+358 40 1234567")[1:-1] in receipt
 
 
@@ -140,13 +140,13 @@ def test_every_identifier_is_typed_checked_stored_and_shown_as_its_entry_says(tm
         assert f"input--width-{identifier.width}" in control.get("class").split()
         for written, told in (("", f"required_{identifier.name}"), ("x", identifier.refusal("format"))):
             refused = send_answers(client, "t", {"/x": written})
-            assert refused.status_code == 422  # type: ignore[attr-defined]
-            page = lxml.html.fromstring(refused.text).text_content()  # type: ignore[attr-defined]
+            assert refused.status_code == 422
+            page = lxml.html.fromstring(refused.text).text_content()
             assert text("fi", told) in page and text("sv", told) != text("fi", told) != text("en", told)
         api = client.post("/api/v1/forms/t/submissions", json={"x": "x"})
         assert api.json()["errors"] == [{"pointer": "/x", "message": text("fi", identifier.refusal("format"))}]
         sent = send_answers(client, "t", {"/x": f" {identifier.example.lower()} "})
-        assert sent.status_code == 303  # type: ignore[attr-defined]
+        assert sent.status_code == 303
         assert stored_answers(client) == [{"x": identifier.example}]
-        confirmation = client.get(sent.headers["location"]).text  # type: ignore[attr-defined]
+        confirmation = client.get(sent.headers["location"]).text
         assert identifier.shown(identifier.example) in lxml.html.fromstring(confirmation).text_content()

@@ -73,11 +73,11 @@ def test_the_url_names_the_schema_and_any_other_scheme_name_works(url: str) -> N
 def test_an_empty_database_is_refused_until_upgraded_and_upgrading_again_does_nothing(empty: str) -> None:
     with pytest.raises(StorageError, match="lomake db upgrade"):
         using(empty, lambda storage: storage.count_submissions())
-    assert [m.applied_at for m in using(empty, lambda storage: storage.migrations())] == [None, None, None, None]
-    assert using(empty, lambda storage: storage.upgrade()) == ["0001_initial", "0002_outbox", "0003_form_versions", "0004_audits"]
+    assert [m.applied_at for m in using(empty, lambda storage: storage.migrations())] == [None] * 5
+    assert using(empty, lambda storage: storage.upgrade()) == ["0001_initial", "0002_outbox", "0003_form_versions", "0004_audits", "0005_refused_pages"]
     assert using(empty, lambda storage: storage.upgrade()) == []
     states = using(empty, lambda storage: storage.migrations())
-    assert [(m.version, m.name) for m in states] == [(1, "initial"), (2, "outbox"), (3, "form_versions"), (4, "audits")]
+    assert [(m.version, m.name) for m in states] == [(1, "initial"), (2, "outbox"), (3, "form_versions"), (4, "audits"), (5, "refused_pages")]
     assert all(m.applied_at is not None for m in states)
     assert using(empty, lambda storage: storage.count_submissions()) == 0
 
@@ -92,17 +92,17 @@ def test_an_outdated_database_names_the_migration_it_lacks(url: str) -> None:
 
 def test_servers_starting_at_once_migrate_once(empty: str) -> None:
     applied = at_once(empty, [lambda storage: storage.upgrade()] * 4)
-    assert sorted(applied) == [[], [], [], ["0001_initial", "0002_outbox", "0003_form_versions", "0004_audits"]]
+    assert sorted(applied) == [[], [], [], ["0001_initial", "0002_outbox", "0003_form_versions", "0004_audits", "0005_refused_pages"]]
 
 
 def test_lomake_db_upgrade_and_status(empty: str) -> None:
     assert CliRunner().invoke(main, ["db", "status", "--db", empty]).exit_code == 1  # pending
     upgraded = CliRunner().invoke(main, ["db", "upgrade", "--db", empty])
-    assert upgraded.exit_code == 0 and upgraded.output == "applied 0001_initial, 0002_outbox, 0003_form_versions, 0004_audits\n"
+    assert upgraded.exit_code == 0 and upgraded.output == "applied 0001_initial, 0002_outbox, 0003_form_versions, 0004_audits, 0005_refused_pages\n"
     assert CliRunner().invoke(main, ["db", "upgrade", "--db", empty]).output == "the database is up to date\n"
     status = CliRunner().invoke(main, ["db", "status", "--db", empty])
     assert status.exit_code == 0 and [line.split("\t")[1] for line in status.output.splitlines()] == [
-        "initial", "outbox", "form_versions", "audits"]
+        "initial", "outbox", "form_versions", "audits", "refused_pages"]
 
 
 def test_references_have_no_gaps_nor_twins_across_servers(url: str) -> None:

@@ -179,15 +179,15 @@ def _applied(path: Path) -> list[tuple[int, str]]:
 def test_a_new_database_gets_every_migration_once(tmp_path: Path) -> None:
     storage = SQLiteStorage(tmp_path / "x.sqlite3")
     assert asyncio.run(storage.upgrade()) == [
-        "0001_initial", "0002_outbox", "0003_form_versions", "0004_audits"]  # applied when it was opened
+        "0001_initial", "0002_outbox", "0003_form_versions", "0004_audits", "0005_refused_pages"]  # applied when it was opened
     states = asyncio.run(storage.migrations())
-    assert [(s.version, s.name) for s in states] == [(1, "initial"), (2, "outbox"), (3, "form_versions"), (4, "audits")]
+    assert [(s.version, s.name) for s in states] == [(1, "initial"), (2, "outbox"), (3, "form_versions"), (4, "audits"), (5, "refused_pages")]
     assert all(s.applied_at is not None for s in states)
     close(storage)
     reopened = SQLiteStorage(tmp_path / "x.sqlite3")
     assert asyncio.run(reopened.upgrade()) == []
     close(reopened)
-    assert _applied(tmp_path / "x.sqlite3") == [(1, "initial"), (2, "outbox"), (3, "form_versions"), (4, "audits")]
+    assert _applied(tmp_path / "x.sqlite3") == [(1, "initial"), (2, "outbox"), (3, "form_versions"), (4, "audits"), (5, "refused_pages")]
 
 
 def test_the_previous_release_schema_is_upgraded_and_keeps_its_rows(tmp_path: Path) -> None:
@@ -201,7 +201,7 @@ def test_the_previous_release_schema_is_upgraded_and_keeps_its_rows(tmp_path: Pa
     (sent,) = add(storage, new())
     assert asyncio.run(storage.submissions_page("lvv")) == [old, sent]  # the counter went on after the old row
     close(storage)
-    assert _applied(tmp_path / "old.sqlite3") == [(1, "initial"), (2, "outbox"), (3, "form_versions"), (4, "audits")]
+    assert _applied(tmp_path / "old.sqlite3") == [(1, "initial"), (2, "outbox"), (3, "form_versions"), (4, "audits"), (5, "refused_pages")]
     with sqlite3.connect(tmp_path / "old.sqlite3") as db:
         assert db.execute("SELECT seq FROM submissions ORDER BY seq").fetchall() == [(1,), (2,)]
         assert db.execute("SELECT count(*) FROM deliveries").fetchone() == (0,)
