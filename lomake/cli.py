@@ -528,7 +528,11 @@ def audit(form_ids: tuple[str, ...], schemas_dir: Path, db_url: str, template_di
     """Check every page and state of each FORM (all forms when none is named) for accessibility, with axe-core
     and the Nu Html Checker in Chromium, in each of the form's languages, and store the result with the form's
     version in the database (for `lomake inventory` and the accessibility statements). The forms are served
-    from a throwaway database: nothing is submitted into --db."""
+    from a throwaway database: nothing is submitted into --db. The review and the confirmation are reached with
+    each form's sample answers (its examples, else its defaults, else made up; files a small PDF or PNG).
+
+    Exit status: 0 when every state was reached and no problem found; 1 when a problem was found or a state
+    not reached (the results are stored and printed all the same), so that CI can use it as a gate."""
     from core.catalog import load_catalog
     from lomake.audit import audit_form, audit_server, chromium, missing_tools, tool_versions
 
@@ -556,3 +560,5 @@ def audit(form_ids: tuple[str, ...], schemas_dir: Path, db_url: str, template_di
                        f"{problem.selector}: {problem.message}")
         for state in found.unreached:
             click.echo(f"  not reached: {state}")
+    if any(found.problems or found.unreached for found in audits):
+        raise SystemExit(1)
