@@ -201,15 +201,15 @@ def walk_answered(visit: Visit, base: str, form: Form, answers: dict[str, Any], 
     """The review page and the confirmation, reached with the sample answers; the states not reached, and why."""
     page, lang = visit.page, visit.lang
     if form.meta.one_page and not form.meta.review:
-        created, refused = post_json(f"{base}/api/v1/forms/{form.id}/submissions?lang={lang}", answers)
+        created, refused = post(f"{base}/api/v1/forms/{form.id}/submissions?lang={lang}", answers)
         if created is None:
             return [f"confirmation (the API refused the sample answers: {refused})"]
         page.goto(created["receipt_url"].removesuffix(".pdf"))
         visit.look("confirmation")
         return []
     asked_last = {name: answers[name] for name in form.meta.review if name in answers}
-    made, refused = post_json(f"{base}/api/v1/forms/{form.id}/drafts?lang={lang}",
-                              {k: v for k, v in answers.items() if k not in asked_last}, key)
+    made, refused = post(f"{base}/api/v1/forms/{form.id}/drafts?lang={lang}",
+                         {k: v for k, v in answers.items() if k not in asked_last}, key)
     if made is None:
         return [f"review and confirmation (the drafts API refused the sample answers: {refused})"]
     page.goto(made["resume_url"])
@@ -269,7 +269,12 @@ def audit_form(browser: Any, base: str, form: Form, keys: Mapping[str, str], fol
     return FormAudit(form, len(html), tuple(problems), tuple(unreached))
 
 
-def post_json(url: str, body: Any, key: str = "") -> tuple[dict[str, Any] | None, str]:
+def post_json(url: str, body: Any, key: str = "") -> dict[str, Any] | None:
+    """POST `body` as JSON (with the API key, if given); the JSON answer, or None for an HTTP error."""
+    return post(url, body, key)[0]
+
+
+def post(url: str, body: Any, key: str = "") -> tuple[dict[str, Any] | None, str]:
     """POST `body` as JSON (with the API key, if given): the JSON answer, or None and the error's first problem."""
     headers = {"content-type": "application/json"} | ({"authorization": f"Bearer {key}"} if key else {})
     request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST", headers=headers)

@@ -497,10 +497,13 @@ def render(form_id: str, schemas_dir: Path, lang: str | None) -> None:
 @click.option("--public-url", "public_url", type=SettingText(SETTINGS["public_url"]), default=None, metavar="URL",
               envvar=SETTINGS["public_url"].env, show_envvar=True,
               help="The address people reach the service at, as for serve: ptv.json's form addresses start with it.")
-def inventory(out_dir: Path, ptv: bool, schemas_dir: Path, db_url: str, public_url: str | None) -> None:
+@click.option("--lang", default="fi", show_default=True, type=click.Choice(["fi", "sv", "en"]),
+              help="The language of the HTML page and of the CSV's title and category_name (its column names "
+                   "stay the same).")
+def inventory(out_dir: Path, ptv: bool, schemas_dir: Path, db_url: str, public_url: str | None, lang: str) -> None:
     """Write the form inventory: one row per form (owner, version, languages, what it asks, records metadata,
     accessibility and use), as CSV for spreadsheets (UTF-8 with BOM) and as one self-contained HTML page with
-    charts. Use is counted in the database."""
+    charts, in the agency's language. Use is counted in the database."""
     import datetime as dt
 
     from core.catalog import load_catalog
@@ -515,7 +518,7 @@ def inventory(out_dir: Path, ptv: bool, schemas_dir: Path, db_url: str, public_u
     now = dt.datetime.now(dt.UTC)
     usage = with_storage(db_url, lambda storage: storage.usage(now))
     audits = with_storage(db_url, lambda storage: storage.latest_audits())
-    for path in write_inventory(catalog, usage, out_dir, now, public_url if ptv else None, audits):
+    for path in write_inventory(catalog, usage, out_dir, now, public_url if ptv else None, audits, lang):
         click.echo(str(path))
 
 
