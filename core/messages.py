@@ -310,6 +310,7 @@ _MESSAGES: dict[str, str] = {
     "query_since": "Anna since ISO 8601 -aikana, esimerkiksi 2026-01-31T12:00:00Z, tai päivänä, esimerkiksi "
                    "2026-01-31 (Suomen aikaa).",
     "query_after": "Anna after-parametriksi edellisen sivun next: tämä ei ole yksikään tämän listan lähetyksistä.",
+    "query_titles": "Anna titles-parametriksi 1 (sarakkeiden otsikoiksi kysymykset) tai 0 (JSON-osoittimet).",
     "idempotency_key_bad": "Anna Idempotency-Key-otsake kerran, 1–255 tulostettavana ASCII-merkkinä.",
     "idempotency_conflict": "Tämä Idempotency-Key on jo käytetty toisilla vastauksilla. Anna uusille vastauksille "
                             "uusi avain.",
@@ -447,6 +448,10 @@ _MESSAGES: dict[str, str] = {
     "inventory_identifier_iban": "tilinumero (IBAN)",
     "inventory_identifier_fi-postal-code": "postinumero",
     "inventory_identifier_phone": "puhelinnumero",
+    # A CSV export's column headings in people's words (`lomake export --titles`, `?titles=1`; renderer/export.py)
+    "export_id": "Lähetyksen tunniste",
+    "export_received_at": "Saapumisaika (UTC)",
+    "export_form_version": "Lomakkeen versio",
 }
 
 

@@ -17,6 +17,8 @@ import click
 from core.settings import SETTINGS, Setting, Settings, public_url
 
 if TYPE_CHECKING:
+    from core.forms import Form
+    from core.view.fields import FormView
     from submission.storage import Storage
 
 T = TypeVar("T")
@@ -148,11 +150,14 @@ def purge(db_url: str) -> None:
 @DB
 @click.option("--public-url", "public", default="http://127.0.0.1:8000", show_default=True, metavar="URL",
               help="What the links in the export (attachments, receipts) start with: the server's, as for serve.")
+@click.option("--titles", is_flag=True,
+              help="csv: head the columns with the questions' titles (a group's or page's title in front where two "
+                   "are alike) instead of their JSON pointers, for people; machines read the pointers.")
+@click.option("--lang", type=click.Choice(["fi", "sv", "en"]), default=None,
+              help="The language of --titles: one of the form's; its first by default.")
 def export(form_id: str, kind: str, since: str | None, out: Path | None, schemas_dir: Path, db_url: str,
-           public: str) -> None:
+           public: str, titles: bool, lang: str | None) -> None:
     """Export a form's submissions, page by page in constant memory; a progress bar on a terminal."""
-    from core.catalog import load_catalog
-    from core.view.build import form_view
     from submission.versions import FormVersions
     from web.exports import export_chunks
     from web.read_api import parse_since
@@ -166,20 +171,32 @@ def export(form_id: str, kind: str, since: str | None, out: Path | None, schemas
         base = public_url(public)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--public-url") from exc
-    form = load_catalog(schemas_dir).forms.get(form_id)
-    if form is None:
-        raise click.ClickException(f"no form {form_id!r} in {schemas_dir}")
-    view = form_view(form, form.languages[0])
+    if titles and kind != "csv":
+        raise click.BadParameter("the titles are a CSV's header: give --format csv", param_hint="--titles")
+    form, view = _exported(schemas_dir, form_id, lang)
 
     async def work(storage: Storage) -> None:
         total = await storage.count_submissions(form.id, start) * (2 if kind == "csv" else 1)
         with _progress(total) as bar, _output(out) as stream:
             chunks = export_chunks(FormVersions(storage), form, view, "csv" if kind == "csv" else "ndjson", base,
-                                   start, bar.update)
+                                   start, bar.update, titles=titles)
             async for chunk in chunks:
                 stream.write(chunk)
 
     with_storage(db_url, work)
+
+
+def _exported(schemas_dir: Path, form_id: str, lang: str | None) -> tuple[Form, FormView]:
+    """The form to export and its view in `lang` (one of its languages; its first by default)."""
+    from core.catalog import load_catalog
+    from core.view.build import form_view
+
+    form = load_catalog(schemas_dir).forms.get(form_id)
+    if form is None:
+        raise click.ClickException(f"no form {form_id!r} in {schemas_dir}")
+    if lang is not None and lang not in form.languages:
+        raise click.BadParameter(f"{form.id} is in {', '.join(form.languages)}", param_hint="--lang")
+    return form, form_view(form, lang or form.languages[0])
 
 
 class _Bar(Protocol):
