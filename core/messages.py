@@ -377,7 +377,7 @@ _MESSAGES: dict[str, str] = {
     "prefilled_locked": "Esitäytetty, et voi muuttaa tätä.",
     "answer_on_page": "{message} (sivu ”{page}”)",
     "no_prefill_here": "Kohtaa {pointer} ei voi esitäyttää: henkilö vastaa siihen itse tarkistussivulla.",
-    # The form inventory (`lomake inventory`, renderer/inventory.py): its HTML page in the agency's language
+    # The form inventory's HTML page (`lomake inventory`, renderer/inventory.py)
     "inventory_title": "Lomakeluettelo",
     "inventory_made": "{n} lomaketta, vastaanottajina {agencies}. Tehty {made}.",
     "inventory_contents": "Sisältö",
@@ -448,7 +448,7 @@ _MESSAGES: dict[str, str] = {
     "inventory_identifier_iban": "tilinumero (IBAN)",
     "inventory_identifier_fi-postal-code": "postinumero",
     "inventory_identifier_phone": "puhelinnumero",
-    # A CSV export's column headings in people's words (`lomake export --titles`, `?titles=1`; renderer/export.py)
+    # A CSV export's column titles (`lomake export --titles`, `?titles=1`)
     "export_id": "Lähetyksen tunniste",
     "export_received_at": "Saapumisaika (UTC)",
     "export_form_version": "Lomakkeen versio",
