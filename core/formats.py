@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 
 from core.messages import text
 from core.timezone import HELSINKI
@@ -37,3 +37,13 @@ def moment_shown(moment: dt.datetime, lang: str, seconds: bool = True) -> str:
 def number_shown(value: int | float, lang: str) -> str:
     """A number with the language's separators, every decimal kept: `1 234,5` (no-break space), `1,234.5`."""
     return format_decimal(value, locale=_LOCALES.get(lang, "fi_FI"), decimal_quantization=False)
+
+
+def decimal_shown(value: float, lang: str) -> str:
+    """A number with one decimal, in the language's way: `3,5`, `2,0`; `3.5` in English."""
+    return format_decimal(value, format="#,##0.0", locale=_LOCALES.get(lang, "fi_FI"))
+
+
+def percent_shown(share: float, lang: str) -> str:
+    """A share as whole per cent, in the language's way: `46 %` (no-break space) in Finnish and Swedish, `46%`."""
+    return format_percent(share, locale=_LOCALES.get(lang, "fi_FI"))

@@ -17,6 +17,7 @@ from core.forms import BASE_URI, Form, in_language
 from core.i18n import texts
 from core.identifiers import IDENTIFIERS
 from core.view.build import form_view
+from core.view.catalogue import category_name
 from core.view.fields import Field
 
 #: The languages an inventory reports on, in this order.
@@ -70,6 +71,17 @@ class InventoryRow:
     #: The form's catalogs for its other languages: source text to translation.
     translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict, repr=False, compare=False)
 
+    def title_in(self, lang: str) -> tuple[str, str]:
+        """The form's title in `lang`, else in the first language it has one in (else its id), and that language."""
+        if lang in self.titles:
+            return self.titles[lang], lang
+        first = self.languages[0] if self.languages else lang
+        return next(iter(self.titles.items()), (self.form_id, first))
+
+    def category_in(self, lang: str) -> str:
+        """The category in words (as the catalogue names it), else its id as written."""
+        return category_name(self.category, lang)
+
     def attachments_in(self, lang: str) -> tuple[str, ...]:
         """The attachments' labels in `lang` (translated where the form's catalog has them)."""
         catalog = self.translations.get(lang) or {}
@@ -91,11 +103,22 @@ class InventoryRow:
         return 1 - self.untranslated[lang] / self.texts if self.texts else 1.0
 
     @property
+    def audit_state(self) -> str:
+        """What is known of the form's accessibility: `not_audited`, `not_audited_since` (changed since),
+        `no_problems` or `problems` (of its current version)."""
+        if self.audit is None:
+            return "not_audited"
+        if self.audit.form_hash != self.hash:
+            return "not_audited_since"
+        return "problems" if self.audit.problems else "no_problems"
+
+    @property
     def accessibility(self) -> str:
-        """The audit in words: "not audited", "not audited since changed", or what it found and when."""
+        """The audit in stable English words (the CSV, ptv.json): "not audited", "not audited since changed", or
+        what it found and when."""
         if self.audit is None:
             return "not audited"
-        if self.audit.form_hash != self.hash:
+        if self.audit_state == "not_audited_since":
             return "not audited since changed"
         found = "no problems found" if not self.audit.problems else f"{self.audit.problems} problems"
         return f"{found} ({self.audit.audited_at.date().isoformat()})"

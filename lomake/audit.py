@@ -3,13 +3,14 @@ Checker (vnu.jar, run by java), the machinery `./dev install` sets up. The brows
 `lomake audit` walks every page and state of a form with it, on a server of its own over a throwaway database.
 
 The states of a form, in each of its languages: its start page (if any), each page empty and with errors (sent
-empty), the saved page, and, when the form gives sample answers (the schema's `examples`), the review page and
-the confirmation.
+empty), the saved page, and, with the form's sample answers (submission/samples.py: its `examples`, else its
+`default`s, else made up; each file a small real PDF or PNG), the review page and the confirmation.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import os
 import shutil
@@ -19,6 +20,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -27,7 +29,11 @@ from pathlib import Path
 from typing import Any
 
 from core.forms import Form
+from core.view.build import form_view
+from core.view.fields import Field
+from submission.samples import answer_files, sample, sample_file
 from submission.storage import AuditProblem, open_storage
+from submission.validate import CompiledForms
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -141,10 +147,33 @@ class FormAudit:
     unreached: tuple[str, ...]
 
 
-def examples(form: Form) -> dict[str, Any] | None:
-    """The form's sample answers, for reaching its review and confirmation: the schema's first `examples`."""
-    given = form.root.get("examples")
-    return given[0] if isinstance(given, list) and given and isinstance(given[0], dict) else None
+def sample_answers(form: Form) -> tuple[dict[str, Any] | None, str]:
+    """The form's sample answers (submission/samples.py), each file a data URL of a small real file the question
+    takes, as the JSON API takes files; or None and why there are none."""
+    view = form_view(form, form.languages[0])
+    found = sample(CompiledForms(), form, view)
+    if found.problems:
+        first = found.problems[0]
+        return None, f"the form refuses its sample answers ({found.source}): {first.pointer}: {first.message}"
+    untaken: list[str] = []
+
+    def file_answer(f: Field, n: int) -> str:
+        made = sample_file(f)
+        untaken.extend([] if made else [f.pointer])
+        return data_url(made)
+
+    answers = answer_files(view, found.answers, file_answer)
+    if untaken:
+        return None, f"the file question {untaken[0]} takes neither a small PDF nor a PNG"
+    return answers, ""
+
+
+def data_url(file: tuple[str, str, bytes] | None) -> str:
+    """A file as the JSON API takes it: `data:<type>;name=<name>;base64,...` ("" for none)."""
+    if file is None:
+        return ""
+    name, media, content = file
+    return f"data:{media};name={urllib.parse.quote(name)};base64,{base64.b64encode(content).decode()}"
 
 
 def walk_pages(visit: Visit, base: str, form: Form) -> None:
@@ -169,20 +198,20 @@ def walk_pages(visit: Visit, base: str, form: Form) -> None:
 
 
 def walk_answered(visit: Visit, base: str, form: Form, answers: dict[str, Any], key: str) -> list[str]:
-    """The review page and the confirmation, reached with the sample answers; the states not reached."""
+    """The review page and the confirmation, reached with the sample answers; the states not reached, and why."""
     page, lang = visit.page, visit.lang
     if form.meta.one_page and not form.meta.review:
-        created = post_json(f"{base}/api/v1/forms/{form.id}/submissions?lang={lang}", answers)
+        created, refused = post(f"{base}/api/v1/forms/{form.id}/submissions?lang={lang}", answers)
         if created is None:
-            return ["confirmation (the examples are not valid answers)"]
+            return [f"confirmation (the API refused the sample answers: {refused})"]
         page.goto(created["receipt_url"].removesuffix(".pdf"))
         visit.look("confirmation")
         return []
     asked_last = {name: answers[name] for name in form.meta.review if name in answers}
-    made = post_json(f"{base}/api/v1/forms/{form.id}/drafts?lang={lang}",
-                     {k: v for k, v in answers.items() if k not in asked_last}, key)
+    made, refused = post(f"{base}/api/v1/forms/{form.id}/drafts?lang={lang}",
+                         {k: v for k, v in answers.items() if k not in asked_last}, key)
     if made is None:
-        return ["review", "confirmation"]
+        return [f"review and confirmation (the drafts API refused the sample answers: {refused})"]
     page.goto(made["resume_url"])
     for _ in range(len(form.meta.pages) + 2):
         if "/review" in page.url or not page.locator(SEND).count():
@@ -190,15 +219,21 @@ def walk_answered(visit: Visit, base: str, form: Form, answers: dict[str, Any], 
         page.locator(SEND).first.click()
         page.wait_for_load_state()
     if "/review" not in page.url:
-        return ["review (the examples are not valid answers)", "confirmation"]
+        return [f"review and confirmation (a page refused the sample answers: {errors(page)})"]
     visit.look("review")
     fill(page, asked_last)
     page.locator(SEND).first.click()
     page.wait_for_load_state()
     if "/receipts/" not in page.url:
-        return ["confirmation (the examples are not valid answers)"]
+        return [f"confirmation (the review page refused the sample answers: {errors(page)})"]
     visit.look("confirmation")
     return []
+
+
+def errors(page: Any) -> str:
+    """The page's error summary, in a line: its address and the messages listed."""
+    listed = page.locator(".error-summary__list li").all_inner_texts()
+    return f"{page.url}: {'; '.join(' '.join(t.split()) for t in listed) or 'no error shown'}"
 
 
 def fill(page: Any, answers: Mapping[str, Any]) -> None:
@@ -217,13 +252,13 @@ def audit_form(browser: Any, base: str, form: Form, keys: Mapping[str, str], fol
     problems: list[AuditProblem] = []
     html: dict[str, str] = {}
     unreached: list[str] = []
-    answers = examples(form)
+    answers, none = sample_answers(form)
     for lang in form.languages:
         context = browser.new_context(bypass_csp=True, locale=lang)
         visit = Visit(context.new_page(), lang)
         walk_pages(visit, base, form)
         if answers is None:
-            unreached += [f"{lang}: review and confirmation (the form gives no examples)"]
+            unreached += [f"{lang}: review and confirmation ({none})"]
         else:
             unreached += [f"{lang}: {state}" for state in walk_answered(visit, base, form, answers,
                                                                         keys[form.agency.id])]
@@ -236,14 +271,20 @@ def audit_form(browser: Any, base: str, form: Form, keys: Mapping[str, str], fol
 
 def post_json(url: str, body: Any, key: str = "") -> dict[str, Any] | None:
     """POST `body` as JSON (with the API key, if given); the JSON answer, or None for an HTTP error."""
+    return post(url, body, key)[0]
+
+
+def post(url: str, body: Any, key: str = "") -> tuple[dict[str, Any] | None, str]:
+    """POST `body` as JSON (with the API key, if given): the JSON answer, or None and the error's first problem."""
     headers = {"content-type": "application/json"} | ({"authorization": f"Bearer {key}"} if key else {})
     request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST", headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
-            return json.loads(response.read())  # type: ignore[no-any-return]
+            return json.loads(response.read()), ""
     except urllib.error.HTTPError as error:
-        error.close()
-        return None
+        with error:
+            found = json.loads(error.read() or b"{}").get("errors") or [{}]
+        return None, f"{error.code} {found[0].get('pointer', '')}: {found[0].get('message', '')}"
 
 
 def api_keys(db_url: str, agencies: Sequence[str]) -> dict[str, str]:

@@ -17,6 +17,8 @@ import click
 from core.settings import SETTINGS, Setting, Settings, public_url
 
 if TYPE_CHECKING:
+    from core.forms import Form
+    from core.view.fields import FormView
     from submission.storage import Storage
 
 T = TypeVar("T")
@@ -148,11 +150,14 @@ def purge(db_url: str) -> None:
 @DB
 @click.option("--public-url", "public", default="http://127.0.0.1:8000", show_default=True, metavar="URL",
               help="What the links in the export (attachments, receipts) start with: the server's, as for serve.")
+@click.option("--titles", is_flag=True,
+              help="csv: head the columns with the questions' titles (a group's or page's title in front where two "
+                   "are alike) instead of their JSON pointers, for people; machines read the pointers.")
+@click.option("--lang", type=click.Choice(["fi", "sv", "en"]), default=None,
+              help="The language of --titles: one of the form's; its first by default.")
 def export(form_id: str, kind: str, since: str | None, out: Path | None, schemas_dir: Path, db_url: str,
-           public: str) -> None:
+           public: str, titles: bool, lang: str | None) -> None:
     """Export a form's submissions, page by page in constant memory; a progress bar on a terminal."""
-    from core.catalog import load_catalog
-    from core.view.build import form_view
     from submission.versions import FormVersions
     from web.exports import export_chunks
     from web.read_api import parse_since
@@ -166,20 +171,32 @@ def export(form_id: str, kind: str, since: str | None, out: Path | None, schemas
         base = public_url(public)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--public-url") from exc
-    form = load_catalog(schemas_dir).forms.get(form_id)
-    if form is None:
-        raise click.ClickException(f"no form {form_id!r} in {schemas_dir}")
-    view = form_view(form, form.languages[0])
+    if titles and kind != "csv":
+        raise click.BadParameter("the titles are a CSV's header: give --format csv", param_hint="--titles")
+    form, view = _exported(schemas_dir, form_id, lang)
 
     async def work(storage: Storage) -> None:
         total = await storage.count_submissions(form.id, start) * (2 if kind == "csv" else 1)
         with _progress(total) as bar, _output(out) as stream:
             chunks = export_chunks(FormVersions(storage), form, view, "csv" if kind == "csv" else "ndjson", base,
-                                   start, bar.update)
+                                   start, bar.update, titles=titles)
             async for chunk in chunks:
                 stream.write(chunk)
 
     with_storage(db_url, work)
+
+
+def _exported(schemas_dir: Path, form_id: str, lang: str | None) -> tuple[Form, FormView]:
+    """The form to export and its view in `lang` (one of its languages; its first by default)."""
+    from core.catalog import load_catalog
+    from core.view.build import form_view
+
+    form = load_catalog(schemas_dir).forms.get(form_id)
+    if form is None:
+        raise click.ClickException(f"no form {form_id!r} in {schemas_dir}")
+    if lang is not None and lang not in form.languages:
+        raise click.BadParameter(f"{form.id} is in {', '.join(form.languages)}", param_hint="--lang")
+    return form, form_view(form, lang or form.languages[0])
 
 
 class _Bar(Protocol):
@@ -497,10 +514,13 @@ def render(form_id: str, schemas_dir: Path, lang: str | None) -> None:
 @click.option("--public-url", "public_url", type=SettingText(SETTINGS["public_url"]), default=None, metavar="URL",
               envvar=SETTINGS["public_url"].env, show_envvar=True,
               help="The address people reach the service at, as for serve: ptv.json's form addresses start with it.")
-def inventory(out_dir: Path, ptv: bool, schemas_dir: Path, db_url: str, public_url: str | None) -> None:
+@click.option("--lang", default="fi", show_default=True, type=click.Choice(["fi", "sv", "en"]),
+              help="The language of the HTML page and of the CSV's title and category_name (its column names "
+                   "stay the same).")
+def inventory(out_dir: Path, ptv: bool, schemas_dir: Path, db_url: str, public_url: str | None, lang: str) -> None:
     """Write the form inventory: one row per form (owner, version, languages, what it asks, records metadata,
     accessibility and use), as CSV for spreadsheets (UTF-8 with BOM) and as one self-contained HTML page with
-    charts. Use is counted in the database."""
+    charts, in the agency's language. Use is counted in the database."""
     import datetime as dt
 
     from core.catalog import load_catalog
@@ -515,7 +535,7 @@ def inventory(out_dir: Path, ptv: bool, schemas_dir: Path, db_url: str, public_u
     now = dt.datetime.now(dt.UTC)
     usage = with_storage(db_url, lambda storage: storage.usage(now))
     audits = with_storage(db_url, lambda storage: storage.latest_audits())
-    for path in write_inventory(catalog, usage, out_dir, now, public_url if ptv else None, audits):
+    for path in write_inventory(catalog, usage, out_dir, now, public_url if ptv else None, audits, lang):
         click.echo(str(path))
 
 
@@ -528,7 +548,11 @@ def audit(form_ids: tuple[str, ...], schemas_dir: Path, db_url: str, template_di
     """Check every page and state of each FORM (all forms when none is named) for accessibility, with axe-core
     and the Nu Html Checker in Chromium, in each of the form's languages, and store the result with the form's
     version in the database (for `lomake inventory` and the accessibility statements). The forms are served
-    from a throwaway database: nothing is submitted into --db."""
+    from a throwaway database: nothing is submitted into --db. The review and the confirmation are reached with
+    each form's sample answers (its examples, else its defaults, else made up; files a small PDF or PNG).
+
+    Exit status: 0 when every state was reached and no problem found; 1 when a problem was found or a state
+    not reached (the results are stored and printed all the same), so that CI can use it as a gate."""
     from core.catalog import load_catalog
     from lomake.audit import audit_form, audit_server, chromium, missing_tools, tool_versions
 
@@ -556,3 +580,5 @@ def audit(form_ids: tuple[str, ...], schemas_dir: Path, db_url: str, template_di
                        f"{problem.selector}: {problem.message}")
         for state in found.unreached:
             click.echo(f"  not reached: {state}")
+    if any(found.problems or found.unreached for found in audits):
+        raise SystemExit(1)

@@ -36,16 +36,16 @@ def inventory_rows(catalog: Catalog, audits: Mapping[str, Audit]) -> list[Invent
 
 
 def write_inventory(catalog: Catalog, usage: list[FormUsage], out: Path, now: dt.datetime,
-                    public_url: str | None = None, audits: Sequence[AuditResult] = ()) -> list[Path]:
-    """Write the inventory's files into `out` (made if missing), and ptv.json when `public_url` is given; the
-    paths written. `audits` are the latest stored audits."""
+                    public_url: str | None = None, audits: Sequence[AuditResult] = (), lang: str = "fi") -> list[Path]:
+    """Write the inventory's files into `out` (made if missing), in `lang`, and ptv.json when `public_url` is
+    given; the paths written. `audits` are the latest stored audits."""
     rows = inventory_rows(catalog, stored_audits(audits))
     by_form = {use.form_id: use for use in usage}
     out.mkdir(parents=True, exist_ok=True)
     written = [out / "inventory.csv", out / "inventory.html"]
-    written[0].write_text(inventory_csv(rows, by_form), encoding="utf-8", newline="")
+    written[0].write_text(inventory_csv(rows, by_form, lang), encoding="utf-8", newline="")
     months = [month for month, _ in Windows.at(now).months]
-    written[1].write_text(inventory_html(inventory_view(rows, by_form, now, months)), encoding="utf-8")
+    written[1].write_text(inventory_html(inventory_view(rows, by_form, now, months, lang)), encoding="utf-8")
     if public_url is not None:
         written.append(out / "ptv.json")
         channels = ptv_channels(rows, public_url, now)

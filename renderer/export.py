@@ -23,12 +23,16 @@ import datetime as dt
 import io
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.schema import canonical_json, escape
+from core.forms import Form
+from core.messages import text
+from core.schema import canonical_json, escape, unescape
 from core.view.fields import ATTACHMENT_PREFIX, FormView, walk
+from renderer.receipt import page_title
 from submission.storage import Attachment, Submission
 
 #: Where the read API serves a submission, its attachments and its receipt (`server.py` names the same paths).
@@ -93,16 +97,21 @@ class Layout:
 
     kinds: dict[str, str] = field(default_factory=dict)
     order: dict[str, int] = field(default_factory=dict)
+    #: Each field's label, in the view's language (for column titles).
+    labels: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, view: FormView) -> Layout:
         kinds: dict[str, str] = {}
         order: dict[str, int] = {}
+        labels: dict[str, str] = {}
         for i, f in enumerate(walk(view.fields)):
             pointer = _PSEUDO.sub("", f.pointer)
             kinds.setdefault(pointer, f.kind)
             order.setdefault(pointer, i)
-        return cls(kinds, order)
+            if f.label:
+                labels.setdefault(pointer, f.label)
+        return cls(kinds, order, labels)
 
     def questions(self, within: str = "") -> list[str]:
         """The pointers of the form's questions outside lists and free-form entries; with `within`, a list item's
@@ -143,6 +152,29 @@ class Layout:
         """Sorts columns in the form's order, a list's items one after another, each item's answers in order."""
         items, template = self.parse(pointer)
         return (*((self.place(lists), i, "") for lists, _, _, i in items), (self.place(template), -1, pointer))
+
+    def title_path(self, pointer: str, sections: Mapping[str, str] | None = None) -> tuple[list[str], int]:
+        """The titles from the outside in to the question of the answer at `pointer`: its section (the page,
+        from `sections`, by top-level name), each group it is in, a list's item with its number (`Lapsi 2`),
+        the question; and how many of them, from the end, a title needs at least (down to the innermost list
+        item's). An answer the form has no question for (an older version's) is named by its pointer."""
+        items, template = self.parse(pointer)
+        numbers = {item: i + 1 for _, item, _, i in items}
+        lists = {held for held, _, _, _ in items}
+        top = unescape(template.split("/")[1]) if template else ""
+        path: list[str] = [sections[top]] if sections and top in sections else []
+        item, at = None, ""
+        for segment in template.split("/")[1:]:
+            at = f"{at}/{segment}"
+            label = "" if at in lists else self.labels.get(at, "")
+            if at in numbers:
+                label = f"{label or self.labels.get(at.rsplit('/', 1)[0], '')} {numbers[at]}".strip()
+                item = len(path) if label else item
+            if label:
+                path.append(label)
+        if not (self.labels.get(template) or template in numbers):
+            return [pointer], 1
+        return path, 1 if item is None else len(path) - item
 
     def columns(self, pointers: Iterable[str]) -> list[str]:
         """The answer columns: the form's questions, `pointers` (what the answers have), and for every list item
@@ -208,6 +240,49 @@ def safe(cell: str) -> str:
 
 def csv_header(columns: Sequence[str]) -> list[str]:
     return [*FIXED_COLUMNS, *(safe(c) for c in columns)]
+
+
+def titled_header(layout: Layout, columns: Sequence[str], lang: str,
+                  sections: Mapping[str, str] | None = None) -> list[str]:
+    """The header with people's words for `csv_header`'s columns: the submission's own facts in `lang`, then
+    each answer's question as `layout` (built from a view in `lang`) titles it; see `column_titles`."""
+    fixed = [text(lang, key) for key in ("export_id", "reference", "export_received_at", "export_form_version",
+                                         "language")]
+    return [*fixed, *(safe(t) for t in column_titles(layout, columns, fixed, sections))]
+
+
+def column_titles(layout: Layout, columns: Sequence[str], taken: Sequence[str] = (),
+                  sections: Mapping[str, str] | None = None) -> list[str]:
+    """Each column's question title, unambiguous: an answer in a list has its item's title and number in front
+    (`Lapsi 2 / Nimi`); a title two columns share (or one of `taken` has) gets the title of its group, section
+    or list item in front (`Hakija / Puhelin`), one level at a time as far as needed; titles still alike get
+    their pointer after them (`Nimi (/a/nimi)`)."""
+    found = [layout.title_path(c, sections) for c in columns]
+    paths, depth = [path for path, _ in found], [least for _, least in found]
+
+    def titled(i: int) -> str:
+        return " / ".join(paths[i][-depth[i]:])
+
+    while True:
+        alike: dict[str, list[int]] = {}
+        for i in range(len(columns)):
+            alike.setdefault(titled(i), []).append(i)
+        grow = [i for title, same in alike.items() for i in same
+                if (len(same) > 1 or title in taken) and depth[i] < len(paths[i])]
+        if not grow:
+            break
+        for i in grow:
+            depth[i] += 1
+    titles = [titled(i) for i in range(len(columns))]
+    counts = Counter(titles)
+    return [f"{t} ({c})" if counts[t] > 1 or t in taken else t for t, c in zip(titles, columns, strict=True)]
+
+
+def page_sections(form: Form, lang: str) -> dict[str, str]:
+    """The section of each top-level question for column titles: its page's title in `lang` (none on one page)."""
+    if form.meta.one_page:
+        return {}
+    return {name: page_title(form, page, lang) for page in form.meta.pages for name in page.properties}
 
 
 def csv_row(layout: Layout, columns: Sequence[str], submission: Submission,

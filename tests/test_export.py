@@ -22,7 +22,7 @@ import web.exports
 from core.catalog import load_catalog
 from core.view.build import form_view
 from lomake.cli import main
-from renderer.export import Layout, answer_cells, safe
+from renderer.export import Layout, answer_cells, page_sections, safe, titled_header
 from submission.service import new_submission
 from tests.conftest import LOMAKE, SCHEMAS, api_key, form_client, storage_of, stored_submissions
 from tests.test_read_api import ASIA, ESPOON, MUU, pdf_url, send
@@ -183,6 +183,72 @@ def test_since_and_bad_parameters(site: TestClient) -> None:
     assert site.get("/api/v1/forms/espoon/submissions.csv", headers=key).status_code == 404
 
 
+# Column titles for people
+
+
+TITLED = ["Lähetyksen tunniste", "Asianumero", "Saapumisaika (UTC)", "Lomakkeen versio", "Kieli"]
+
+
+def test_titles_head_the_columns_with_the_questions(site: TestClient) -> None:
+    send(site, "asia", {"nimi": "Maija", "lapset": [{"nimi": "Aino", "ika": 7}, {"nimi": "Eino"}], "liite": pdf_url()})
+    send(site, "asia", {"nimi": "Matti"})
+    plain, titled = rows(export(site, "csv")), rows(export(site, "csv", "?titles=1"))
+    assert plain[0] == [*HEAD, "/nimi", "/ika", "/paivat", "/lapset/0/nimi", "/lapset/0/ika", "/lapset/1/nimi",
+                        "/lapset/1/ika", "/liite"]  # the machines' header, as before
+    assert titled[0] == [*TITLED, "Nimi", "Ikä", "Päivät", "Lapsi 1 / Nimi", "Lapsi 1 / Ikä", "Lapsi 2 / Nimi",
+                         "Lapsi 2 / Ikä", "Liite"]
+    assert titled[1:] == plain[1:]
+    assert rows(export(site, "csv", "?titles=0")) == plain
+    key = api_key(site, "lvv")
+    for query, kind in [("?titles=yes", "csv"), ("?titles=1", "ndjson"), ("?titles=1&titles=1", "csv")]:
+        refused = site.get(f"/api/v1/forms/asia/submissions.{kind}{query}", headers=key)
+        assert refused.status_code == 400 and refused.json()["errors"][0]["pointer"] == "/titles", query
+
+
+def titles_of(tmp_path: Path, form_file: dict[str, Any], answers: list[str], lang: str = "fi") -> list[str]:
+    (tmp_path / "l.json").write_text(json.dumps(form_file))
+    form = load_catalog(tmp_path).forms["l"]
+    layout = Layout.of(form_view(form, lang))
+    return titled_header(layout, layout.columns(answers), lang, page_sections(form, lang))[len(TITLED):]
+
+
+def group(title: str, **questions: str) -> dict[str, Any]:
+    return {"title": title, "type": "object",
+            "properties": {name: {"title": label, "type": "string"} for name, label in questions.items()}}
+
+
+def test_titles_two_questions_share_get_their_groups_title(tmp_path: Path) -> None:
+    form_file = {"title": "Lupa", "type": "object", "properties": {
+        "hakija": group("Hakija", nimi="Nimi", puhelin="Puhelin"),
+        "yhteys": group("Yhteyshenkilö", nimi="Nimi", puhelin="Puhelin", kieli="Kieli"),
+        "nimi": {"title": "Nimi", "type": "string"},
+        "a": group("Osoite", katu="Katu"), "b": group("Osoite", katu="Katu"),
+        "kaava": {"title": "=SUMMA(A1)", "type": "string"}}}
+    assert titles_of(tmp_path, form_file, []) == [
+        "Hakija / Nimi", "Hakija / Puhelin", "Yhteyshenkilö / Nimi", "Yhteyshenkilö / Puhelin",
+        "Yhteyshenkilö / Kieli",  # "Kieli" is the submission's own column
+        "Nimi", "Osoite / Katu (/a/katu)", "Osoite / Katu (/b/katu)", "'=SUMMA(A1)"]
+
+
+def test_titles_on_pages_take_the_pages_title_and_old_answers_their_pointer(tmp_path: Path) -> None:
+    form_file = {"title": "Lupa", "type": "object", "properties": {
+        "lisa1": {"title": "Lisätietoja", "type": "string"}, "lisa2": {"title": "Lisätietoja", "type": "string"},
+        "muu": {"title": "Muuta", "type": "string"}},
+        "x-lomake": {"pages": [{"id": "eka", "title": "Hakija", "properties": ["lisa1", "muu"]},
+                               {"id": "toka", "title": "Toiminta", "properties": ["lisa2"]}]}}
+    assert titles_of(tmp_path, form_file, ["/poistettu"]) == [
+        "Hakija / Lisätietoja", "Toiminta / Lisätietoja", "Muuta", "/poistettu"]
+
+
+def test_titles_are_in_the_language_asked_for(tmp_path: Path) -> None:
+    form = load_catalog(SCHEMAS).forms["kantelu"]
+    layout = Layout.of(form_view(form, "sv"))
+    header = titled_header(layout, layout.columns(["/liitteet/0/tiedosto"]), "sv", page_sections(form, "sv"))
+    assert header[:6] == ["Inskickningens id", "Diarienummer", "Ankomsttid (UTC)", "Blankettens version", "Språk",
+                          "Förnamn"]
+    assert "Bilaga 1 / Fil" in header and len(set(header)) == len(header)
+
+
 # The command
 
 
@@ -198,6 +264,19 @@ def test_the_command_writes_what_the_http_export_gives(site: TestClient, tmp_pat
         assert printed.stdout_bytes == export(site, kind) and printed.stderr_bytes == b""
     late = cli(tmp_path, "--form", "asia", "--since", "2999-01-01T00:00:00Z")
     assert late.exit_code == 0 and late.stdout_bytes == b""
+
+
+def test_the_command_titles_the_columns_as_the_http_export_does(site: TestClient, tmp_path: Path) -> None:
+    send(site, "asia", {"nimi": "Maija", "lapset": [{"nimi": "Aino"}]})
+    made = cli(tmp_path, "--form", "asia", "--format", "csv", "--titles")
+    assert made.exit_code == 0 and made.stdout_bytes == export(site, "csv", "?titles=1")
+    assert rows(made.stdout_bytes)[0][5:7] == ["Nimi", "Ikä"]
+    assert cli(tmp_path, "--form", "asia", "--format", "csv", "--titles", "--lang", "fi").stdout_bytes == \
+        made.stdout_bytes
+    ndjson = cli(tmp_path, "--form", "asia", "--titles")
+    assert ndjson.exit_code == 2 and "--format csv" in ndjson.output
+    swedish = cli(tmp_path, "--form", "asia", "--format", "csv", "--titles", "--lang", "sv")
+    assert swedish.exit_code == 2 and "asia is in fi" in swedish.output
 
 
 def test_the_command_refuses_what_it_cannot_export(site: TestClient, tmp_path: Path) -> None:
@@ -236,3 +315,13 @@ def _read(fd: int) -> bytes:
         return os.read(fd, 65536)
     except OSError:  # the other end is closed
         return b""
+
+
+def test_the_http_export_titles_in_the_language_asked_for(client: TestClient) -> None:
+    key = api_key(client, "lvv")
+    for lang, first in [("sv", "Förnamn"), ("en", "First names"), ("fi", "Etunimet")]:
+        got = client.get(f"/api/v1/forms/kantelu/submissions.csv?titles=1&lang={lang}", headers=key)
+        assert got.status_code == 200, got.text
+        assert rows(got.content)[0][5] == first
+    plain = client.get("/api/v1/forms/kantelu/submissions.csv?lang=sv", headers=key)
+    assert rows(plain.content)[0][:6] == [*HEAD, "/kantelija/etunimet"]  # without titles: the pointers

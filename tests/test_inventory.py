@@ -97,8 +97,9 @@ def test_the_html_is_self_contained_and_accessible(tmp_path: Path) -> None:
     months = page.get_element_by_id("months-table")
     kantelu = months.xpath(".//tr[th='kantelu']/td/text()")
     assert len(kantelu) == 12 and kantelu[-1] == "3" and set(kantelu[:-1]) <= {"0"}
-    desc = page.xpath("//*[local-name()='svg']/*[local-name()='desc'][contains(., 'of 1 drafts')]")
-    assert desc and "kantelu: 100% of 1 drafts sent" in desc[0].text_content()
+    desc = page.xpath("//*[local-name()='svg']/*[local-name()='desc'][contains(., '1 luonnoksesta')]")
+    assert desc and "kantelu: lähetetty 100\u00a0% 1 luonnoksesta" in desc[0].text_content()  # Finnish by default
+    assert page.get("lang") == "fi"
 
 
 def test_ptv_json_describes_every_form_as_an_e_service_channel(tmp_path: Path) -> None:
@@ -194,3 +195,63 @@ def test_a_text_cell_that_looks_like_a_formula_is_kept_as_text(tmp_path: Path) -
     assert (cells["title_fi"], cells["owner"], cells["category"]) == (
         "'=HYPERLINK(\"https://x.invalid\")", "'@yksikkö", "'-lupa")
     assert (cells["questions"], cells["submissions_30_days"], cells["completion_rate"]) == ("1", "0", "")
+
+
+#: English words of the report's interface, none of which a Finnish or Swedish report may show.
+ENGLISH = ("Form inventory", "Submissions per month", "Completion rate", "Every form", "Agency, owner",
+           "Questions", "Required", "Attachments", "Identifiers", "Publicity", "Retention (days)", "Accessibility",
+           "not audited", "changed ", "some always required", "personal identity code",
+           "confidential", "Last 30 days", "Drafts started", "Median time to send", "Drafts are counted",
+           "The last 12 months", "no submissions", "drafts sent", "Languages coverage", "Texts translated")
+
+
+def report_text(out: Path) -> tuple[str, str]:
+    """The report's language and its text, without what is marked as in another language (the forms' titles in
+    their other languages)."""
+    page = lxml_html.fromstring((out / "inventory.html").read_text(encoding="utf-8"))
+    assert page.xpath("//nav/@aria-label") != ["Contents"] or page.get("lang") == "en"
+    for other in page.xpath("//body//*[@lang]"):
+        if other.get("lang") != page.get("lang"):
+            other.drop_tree()
+    assert page.findtext(".//title") == page.findtext(".//h1")
+    return page.get("lang"), " ".join(page.body.text_content().split())
+
+
+def test_the_report_is_in_the_language_asked_for(tmp_path: Path) -> None:
+    shown = {lang: report_text(inventory(tmp_path / lang, "--lang", lang)) for lang in ("fi", "sv", "en")}
+    assert {lang: found[0] for lang, found in shown.items()} == {"fi": "fi", "sv": "sv", "en": "en"}
+    for lang in ("fi", "sv"):
+        assert [word for word in ENGLISH if word in shown[lang][1]] == [], lang
+    assert [word for word in ENGLISH if word not in shown["en"][1]] == []  # the words are those the report has
+    fi, sv = shown["fi"][1], shown["sv"][1]
+    assert fi.startswith("Lomakeluettelo 4 lomaketta, vastaanottajina Espoon kaupunki, Lupa- ja valvontavirasto.")
+    assert sv.startswith("Blankettförteckning 4 blanketter, mottagare Esbo stad, Tillstånds- och tillsynsverket.")
+    assert "Begäran om omprövning" in sv and "Fullmakt" in sv and "personbeteckning" in sv
+    assert "Oikaisuvaatimus" in fi and "salassa pidettävä" in fi and "ei tarkistettu" in fi
+    assert "Tillståndsansökan" in sv and "Lupahakemus" in fi  # the category, in words
+    lang, default = report_text(inventory(tmp_path / "default"))
+    assert lang == "fi" and default.startswith("Lomakeluettelo 4 lomaketta")  # Finnish unless asked otherwise
+
+
+def test_the_csv_keeps_its_column_names_and_gives_the_titles_in_the_language(tmp_path: Path) -> None:
+    rows = {}
+    for lang in ("fi", "sv"):
+        with (inventory(tmp_path / lang, "--lang", lang) / "inventory.csv").open(encoding="utf-8-sig") as file:
+            reader = csv.DictReader(file)
+            assert tuple(reader.fieldnames or ()) == CSV_COLUMNS
+            rows[lang] = {row["id"]: row for row in reader}
+    assert (rows["fi"]["kantelu"]["title"], rows["sv"]["kantelu"]["title"]) == ("Kantelu", "Klagomål")
+    assert (rows["fi"]["ymparistolupa"]["category_name"], rows["sv"]["ymparistolupa"]["category_name"]) == (
+        "Lupahakemus", "Tillståndsansökan")
+    for form_id, row in rows["fi"].items():  # every other cell is the same in every language
+        other = rows["sv"][form_id]
+        assert {k: v for k, v in row.items() if k not in ("title", "category_name")} == {
+            k: v for k, v in other.items() if k not in ("title", "category_name")}
+    assert rows["sv"]["kantelu"]["accessibility"] == "not audited"
+
+
+def test_every_csv_column_is_documented() -> None:
+    table = (ROOT / "docs" / "inventory.md").read_text().split("## What a row says", 1)[1].split("\n\n", 2)[1]
+    named = {name for line in table.splitlines() for name in re.findall(r"`([a-z_0-9*]+)`", line.split("|")[1])}
+    expanded = {n.replace("*", lang) for n in named for lang in ("fi", "sv", "en")}
+    assert [column for column in CSV_COLUMNS if column not in expanded] == []

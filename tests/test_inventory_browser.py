@@ -1,5 +1,5 @@
-"""The inventory report in a real browser: axe-core and the Nu Html Checker find nothing, and at 320 px wide
-the page does not scroll sideways (only its wide tables do, inside their own focusable regions)."""
+"""The inventory report in a real browser, in each of its languages: axe-core and the Nu Html Checker find nothing,
+and at 320 px wide the page does not scroll sideways (only its wide tables do, inside their own focusable regions)."""
 
 from __future__ import annotations
 
@@ -18,16 +18,25 @@ from tests.test_inventory import stored
 __all__ = ["browser"]  # the fixture, shared with the other browser tests
 
 pytestmark = pytest.mark.browser
+LANGUAGES = ("fi", "sv", "en")
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The report in each language, all made before the browser starts (Playwright holds an event loop)."""
     folder = tmp_path_factory.mktemp("inventory")
     stored(folder / "lomake.sqlite3")
-    result = CliRunner().invoke(main, ["inventory", "--schemas", str(SCHEMAS), "--db",
-                                       f"sqlite:///{folder}/lomake.sqlite3", "--out", str(folder / "out")])
-    assert result.exit_code == 0, result.output
-    return folder / "out" / "inventory.html"
+    for lang in LANGUAGES:
+        result = CliRunner().invoke(main, ["inventory", "--schemas", str(SCHEMAS), "--db",
+                                           f"sqlite:///{folder}/lomake.sqlite3", "--out", str(folder / lang),
+                                           "--lang", lang])
+        assert result.exit_code == 0, result.output
+    return {lang: folder / lang / "inventory.html" for lang in LANGUAGES}
+
+
+@pytest.fixture(params=LANGUAGES)
+def report(reports: dict[str, Path], request: pytest.FixtureRequest) -> Path:
+    return reports[request.param]
 
 
 @pytest.mark.parametrize("width", [320, 1280])

@@ -9,13 +9,15 @@ columns (see `renderer.export`), once for its rows, up to the last one the first
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Literal
 
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
+from core.errors import BadRequest, Problem
 from core.forms import Form
+from core.messages import text
 from core.view.build import form_view
 from core.view.fields import FormView
 from renderer.export import (
@@ -26,14 +28,16 @@ from renderer.export import (
     csv_row,
     csv_text,
     ndjson_line,
+    page_sections,
     questions,
     submission_json,
+    titled_header,
 )
 from submission.storage import Attachment, Storage, Submission
 from submission.versions import FormVersions
 from web.api import own_form, request_key
 from web.read_api import attachment_disposition, query, since_param
-from web.state import base_url, lomake
+from web.state import base_url, language, lomake
 
 #: How many submissions an export reads from storage at a time.
 EXPORT_PAGE = 500
@@ -42,6 +46,8 @@ MEDIA_TYPES: dict[Format, str] = {"ndjson": "application/x-ndjson", "csv": "text
 #: Told how many submissions were just written (or, for a CSV's first pass, read).
 Progress = Callable[[int], None]
 Page = tuple[list[Submission], dict[str, list[Attachment]]]
+#: A CSV's header row for its answer columns (the answers' JSON pointers).
+Header = Callable[[Sequence[str]], list[str]]
 
 
 async def export_ndjson(request: Request) -> Response:
@@ -55,22 +61,40 @@ async def export_csv(request: Request) -> Response:
 async def _export(request: Request, kind: Format) -> Response:
     app = lomake(request)
     key = await request_key(request, app)
-    since = since_param(request, query(request, ("since",)).get("since"))
+    given = query(request, ("since", "titles") if kind == "csv" else ("since",))
+    since = since_param(request, given.get("since"))
+    titles = titles_param(request, given.get("titles"))
     form = own_form(request, app, key, request.path_params["form_id"])
-    chunks = export_chunks(app.submissions.versions, form, app.view(form, form.languages[0]), kind,
-                           base_url(app.settings.public_url, request.scope), since)
+    lang = language(request, form.languages)
+    chunks = export_chunks(app.submissions.versions, form, app.view(form, lang), kind,
+                           base_url(app.settings.public_url, request.scope), since, titles=titles)
     return StreamingResponse(chunks, media_type=MEDIA_TYPES[kind], headers={
         "content-disposition": attachment_disposition(f"{form.id}.{kind}"), "cache-control": "no-store"})
 
 
+def titles_param(request: Request, raw: str | None) -> bool:
+    """`titles`: 1 to head a CSV's columns with the questions' titles, 0 (the default) with their JSON pointers."""
+    if raw is None or raw == "0":
+        return False
+    if raw == "1":
+        return True
+    message = text(language(request), "query_titles")
+    raise BadRequest(message, [Problem("/titles", message)])
+
+
 def export_chunks(versions: FormVersions, form: Form, view: FormView, kind: Format, base: str,
-                  since: dt.datetime | None = None, progress: Progress | None = None) -> AsyncIterator[bytes]:
+                  since: dt.datetime | None = None, progress: Progress | None = None,
+                  titles: bool = False) -> AsyncIterator[bytes]:
     """The export of `form`'s submissions (received at or after `since`) as UTF-8 bytes, a page at a time, from
-    the storage of `versions`; `base` starts the links (the public URL), `view` gives the CSV's columns their order.
+    the storage of `versions`; `base` starts the links (the public URL), `view` gives the CSV's columns their order
+    and, with `titles`, their titles in its language (else the header is the answers' JSON pointers).
     Each NDJSON line names the questions its answers were given to, as the submission's version asked them."""
     tell = progress or (lambda n: None)
     if kind == "csv":
-        return _csv(versions.storage, form, Layout.of(view), since, tell)
+        layout = Layout.of(view)
+        sections = page_sections(form, view.lang)
+        header: Header = (lambda columns: titled_header(layout, columns, view.lang, sections)) if titles else csv_header
+        return _csv(versions.storage, form, layout, since, tell, header)
     return _ndjson(versions, form, base, since, tell)
 
 
@@ -106,7 +130,7 @@ async def _ndjson(versions: FormVersions, form: Form, base: str, since: dt.datet
 
 
 async def _csv(storage: Storage, form: Form, layout: Layout, since: dt.datetime | None,
-               tell: Progress) -> AsyncIterator[bytes]:
+               tell: Progress, header: Header = csv_header) -> AsyncIterator[bytes]:
     yield BOM.encode()  # at once: the client knows the export started while the columns are gathered
     pointers: set[str] = set()
     last = None
@@ -116,7 +140,7 @@ async def _csv(storage: Storage, form: Form, layout: Layout, since: dt.datetime 
         last = page[-1].id
         tell(len(page))
     columns = layout.columns(pointers)
-    yield csv_text([csv_header(columns)]).encode()
+    yield csv_text([header(columns)]).encode()
     if last is None:
         return
     async for page, files in pages(storage, form, since, until=last):

@@ -159,7 +159,12 @@ OPERATIONS: Mapping[tuple[str, str], Operation] = {
         "Export a form's submissions as CSV", "One row a submission, one column per JSON pointer, UTF-8 with BOM, "
         "cells that a spreadsheet would read as a formula escaped; streamed.",
         {200: Answer("The submissions.", {"type": "string"}, "text/csv")},
-        errors=(400, 401, 404, 500), keyed=True, query={"since": (_TIME, "Only those received at or after this.")}),
+        errors=(400, 401, 404, 500), keyed=True, query={
+            "since": (_TIME, "Only those received at or after this."),
+            "titles": ({"type": "string", "enum": ["0", "1"]},
+                       "1: head the columns with the questions' titles in `lang` (unambiguous), not their JSON "
+                       "pointers."),
+            **_LANG}),
     ("GET", "/openapi.json"): Operation(
         "This document", "The API as OpenAPI 3.1, with every form's schema.",
         {200: Answer("The OpenAPI document.", {"type": "object"})}),

@@ -1,94 +1,45 @@
 """An author's preview of a form (`lomake serve --reload` only): sample answers on the review, the confirmation
 and the receipt PDF, nothing stored.
 
-The sample answers are the schema's first `examples`, else its `default`s, else made up (submission/instances.py),
-each taken only when the form accepts it; answers the form refuses are shown with their problems."""
+The sample answers are those of submission/samples.py: the schema's first `examples`, else its `default`s, else
+made up, each taken only when the form accepts it; answers the form refuses are shown with their problems."""
 
 from __future__ import annotations
 
 import asyncio
-import copy
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from core.errors import Invalid, NotFound, Problem
+from core.errors import NotFound
 from core.forms import Form
 from core.messages import file_size, text
-from core.schema import holder_of, places
 from core.view.build import statement_url
-from core.view.fields import FormView, walk
+from core.view.fields import Field, FormView
 from renderer.answers import Group
 from renderer.pdf import receipt_pdf
 from renderer.receipt import Receipt, receipt, sections
-from submission.instances import instances
+from submission.samples import answer_files, sample
 from submission.storage import Attachment, Submission
 from submission.storage.ids import reference
-from submission.validate import accept, apply_defaults
 from web.drafts import page_url
 from web.state import Lomake, language, lomake
-
-#: How many made-up candidates are tried before the preview gives up on finding answers the form accepts.
-TRIES = 200
-
-
-@dataclass(frozen=True)
-class Sample:
-    """The answers a preview shows: where they came from (`examples`, `default`, `generated`), the answers as
-    accepted (defaults applied), and the problems when the form refuses them."""
-
-    source: str
-    answers: dict[str, Any]
-    problems: tuple[Problem, ...] = ()
-
-
-def problems_of(app: Lomake, form: Form, lang: str, answers: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
-    """The answers as the form accepts them (a copy) and no problems, or the answers as given and their problems."""
-    try:
-        return accept(app.compiled, form, app.view(form, lang), copy.deepcopy(answers)), []
-    except Invalid as invalid:
-        return answers, invalid.problems
-
-
-def sample(app: Lomake, form: Form, lang: str) -> Sample:
-    """The form's sample answers: its first `examples`, else its `default`s, else made-up ones it accepts."""
-    given = form.root.get("examples")
-    if isinstance(given, list) and given and isinstance(given[0], dict):
-        answers, problems = problems_of(app, form, lang, given[0])
-        return Sample("examples", answers, tuple(problems))
-    defaults = apply_defaults(app.compiled.defaults(form), {})
-    answers, problems = problems_of(app, form, lang, defaults)
-    if defaults and not problems:
-        return Sample("default", answers)
-    made = instances(form.document, 1, tries=TRIES, resolver=form.resolver(),
-                     accepts=lambda candidate: not problems_of(app, form, lang, candidate)[1])
-    if made:
-        return Sample("generated", problems_of(app, form, lang, made[0])[0])
-    return Sample("default", answers, tuple(problems))
 
 
 def sample_files(view: FormView, answers: dict[str, Any]) -> tuple[dict[str, Any], tuple[Attachment, ...]]:
     """The answers (a copy) with each file answered by a sample attachment, and those (nothing is uploaded)."""
-    answers, made = copy.deepcopy(answers), list[Attachment]()
-    for f in (f for f in walk(view.fields) if f.kind == "file"):
-        for at in places(f.pointer, answers):
-            holder, key = holder_of(answers, at)
-            if holder is None or key not in holder:
-                continue
-            value = holder[key]
-            refs = []
-            for _ in value if isinstance(value, list) else [value]:
-                n = len(made) + 1
-                made.append(Attachment(f"preview-{n}", f"{text(view.lang, 'preview_word')}-{n}.pdf", "application/pdf",
-                                       1000 * n, ""))
-                refs.append(made[-1].reference)
-            holder[key] = refs if isinstance(value, list) else refs[0]
-    return answers, tuple(made)
+    made: list[Attachment] = []
+
+    def attachment(f: Field, n: int) -> str:
+        made.append(Attachment(f"preview-{n}", f"{text(view.lang, 'preview_word')}-{n}.pdf", "application/pdf",
+                               1000 * n, ""))
+        return made[-1].reference
+
+    return answer_files(view, answers, attachment), tuple(made)
 
 
 def preview_receipt(form: Form, app: Lomake, lang: str, answers: dict[str, Any]) -> Receipt:
@@ -122,7 +73,7 @@ def review_groups(form: Form, app: Lomake, lang: str, answers: dict[str, Any]) -
 async def preview(request: Request) -> Response:
     """The review of the sample answers, the confirmation they would get and a link to their receipt PDF."""
     app, form, lang = previewed(request)
-    shown = sample(app, form, lang)
+    shown = sample(app.compiled, form, app.view(form, lang))
     html = app.pages.render(
         "preview.html", lang, sample=shown, receipt=preview_receipt(form, app, lang, shown.answers),
         review=review_groups(form, app, lang, shown.answers), service_name=form.agency.display_name(lang),
@@ -135,7 +86,7 @@ async def preview(request: Request) -> Response:
 async def preview_pdf(request: Request) -> Response:
     """The receipt PDF of the sample answers, rendered on each request and never kept."""
     app, form, lang = previewed(request)
-    shown = preview_receipt(form, app, lang, sample(app, form, lang).answers)
+    shown = preview_receipt(form, app, lang, sample(app.compiled, form, app.view(form, lang)).answers)
     pdf = await asyncio.get_running_loop().run_in_executor(None, receipt_pdf, app.pages, shown)
     return Response(pdf, media_type="application/pdf", headers={
         "cache-control": "no-store", "content-disposition": f'inline; filename="preview-{form.id}.pdf"'})

@@ -5,7 +5,9 @@ A template that leaves an input without a label is caught by its rule id."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import csv
+import io
 import json
 import re
 import shutil
@@ -14,14 +16,18 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from pypdf import PdfReader
 from starlette.testclient import TestClient
 
 from core.catalog import load_catalog
 from core.settings import Settings
-from lomake.audit import AXE, CHROMIUM, VNU, axe_violations, chromium, nu_messages, nu_problems
+from core.view.build import form_view
+from lomake.audit import AXE, CHROMIUM, VNU, axe_violations, chromium, nu_messages, nu_problems, sample_answers
 from lomake.cli import main
 from server import create_app
+from submission.samples import sample
 from submission.storage import AuditResult, open_storage
+from submission.validate import CompiledForms
 from tests.conftest import SCHEMAS, serving
 from tests.test_browser import VIESTI, require
 from tests.test_journey import TOIVE
@@ -116,7 +122,7 @@ def test_a_template_that_leaves_an_input_unlabelled_is_reported_by_its_rule(
     (templates / "form.html").write_text(UNLABELLED)
     audited = CliRunner().invoke(main, ["audit", "viesti", "--schemas", str(schemas), "--db", db_url,
                                         "--templates", str(templates)])
-    assert audited.exit_code == 0, audited.output
+    assert audited.exit_code == 1, audited.output  # a problem found: a gate for CI, the results stored all the same
     assert "  axe-core label (critical) fi: form empty input: Form elements must have labels" in audited.output
     problems = latest(db_url)["viesti"].problems
     assert {(p.tool, p.rule, p.page) for p in problems if p.tool == "axe-core"} == {("axe-core", "label", "fi: form empty")}
@@ -135,6 +141,52 @@ def test_a_template_that_leaves_an_input_unlabelled_is_reported_by_its_rule(
         page.goto(f"{base}/accessibility/lvv?lang=fi")
         assert "Form elements must have labels" in page.content()
         assert axe_violations(page) == []
+
+
+def test_every_sample_form_reaches_every_state(db_url: str) -> None:
+    require(CHROMIUM, "chromium")
+    require(VNU, "vnu-jar")
+    audited = CliRunner().invoke(main, ["audit", "--schemas", str(SCHEMAS), "--db", db_url])
+    assert audited.exit_code == 0, audited.output
+    assert "not reached" not in audited.output
+    forms = sorted(load_catalog(SCHEMAS).forms)
+    assert [line.split(":")[0] for line in audited.output.splitlines()] == forms
+    assert "saavutettavuuspalaute: 12 pages checked, problems found: 0" in audited.output  # 4 states x 3 languages
+    assert {found.problems for found in latest(db_url).values()} == {()}
+
+
+def with_examples(schemas: Path, form_id: str, examples: dict[str, Any]) -> None:
+    path = schemas / f"{form_id}.json"
+    path.write_text(json.dumps({**json.loads(path.read_text()), "examples": [examples]}))
+
+
+def test_a_file_the_form_requires_is_sent_as_a_real_pdf(schemas: Path, db_url: str) -> None:
+    form = load_catalog(schemas).forms["kantelu"]
+    view = form_view(form, "fi")
+    answers = {**sample(CompiledForms(), form, view).answers, "toimija": "toinen", "peruste": "valtakirja",
+               "paamies": {"nimi": "Matti Meikäläinen"}, "valtakirja": "valtakirja.pdf"}
+    with_examples(schemas, "kantelu", answers)
+    given, why = sample_answers(load_catalog(schemas).forms["kantelu"])
+    assert given is not None, why
+    media, content = given["valtakirja"].split(",", 1)
+    assert media == "data:application/pdf;name=sample.pdf;base64"
+    assert len(PdfReader(io.BytesIO(base64.b64decode(content))).pages) == 1
+    audited = CliRunner().invoke(main, ["audit", "kantelu", "--schemas", str(schemas), "--db", db_url])
+    assert (audited.exit_code, audited.output) == (0, "kantelu: 48 pages checked, problems found: 0\n")
+
+
+def test_a_state_not_reached_is_said_with_why_and_fails_the_audit(schemas: Path, db_url: str) -> None:
+    word = {"title": "Liite", "type": "string", "format": "data-url", "ui:options": {"accept": [".docx"]}}
+    with_examples(schemas, "viesti", {"viesti": "Hei", "liite": "kirje.docx"})
+    path = schemas / "viesti.json"
+    form = json.loads(path.read_text())
+    path.write_text(json.dumps({**form, "required": ["viesti", "liite"],
+                                "properties": {**form["properties"], "liite": word}}))
+    audited = CliRunner().invoke(main, ["audit", "viesti", "--schemas", str(schemas), "--db", db_url])
+    assert audited.exit_code == 1, audited.output
+    assert audited.output.splitlines()[1:] == [
+        "  not reached: fi: review and confirmation (the file question /liite takes neither a small PDF nor a PNG)"]
+    assert latest(db_url)["viesti"].problems == ()  # stored all the same
 
 
 def test_the_nu_checker_names_the_page_state_and_the_place(tmp_path: Path) -> None:
