@@ -4,6 +4,7 @@ else, never on another page, and only until the draft is saved again."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -165,3 +166,19 @@ def test_what_was_typed_is_never_logged(client: TestClient, caplog: pytest.LogCa
     client.get(refused.headers["location"])
     post(client, MAKSAJA, {"/nimi": "Maija Salainen", "_action": "add /nothing"})
     assert "Salainen" not in caplog.text and "kolmetuhatta" not in caplog.text
+
+
+def test_a_one_page_refusal_is_kept_a_day_until_the_person_saves_it(client: TestClient) -> None:
+    """The person did not ask to keep a refused send, and a shared computer's next user opens the same form: its
+    draft lives `REFUSAL_DAYS`, without an expiry warning on the page; "save for later" keeps it `draft_days`."""
+    refused = post(client, "/forms/viesti?lang=fi", {"/nimi": "Maija"})
+    assert refused.status_code == 303
+    (draft,) = drafts_of(client, "viesti")
+    assert draft.days == 1 and draft.expires_at - draft.created_at <= dt.timedelta(days=1, minutes=1)
+    page = client.get(refused.headers["location"])
+    assert page.status_code == 422
+    warning = lxml.html.fromstring(page.text).get_element_by_id("draft-warning")
+    assert warning.get("hidden") is not None
+    assert post(client, "/forms/viesti?lang=fi", {"_action": "save"}).status_code == 303
+    (kept,) = drafts_of(client, "viesti")
+    assert kept.id == draft.id and kept.days == 7 and kept.expires_at - draft.created_at > dt.timedelta(days=6)  # the default

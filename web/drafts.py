@@ -61,6 +61,9 @@ DRAFT_COOKIE = "lomake_draft"
 
 
 WARN_BEFORE = dt.timedelta(days=1)
+#: How long a one-page form's draft that only holds a refused send is kept: the person did not ask to keep
+#: it, and on a shared computer the next person opens the same form (saving it for later keeps it `draft_days`).
+REFUSAL_DAYS = 1
 
 
 #: The query parameter of a page's address after a post of it that was not taken (`shown_again`): show that post,
@@ -82,10 +85,17 @@ async def current_draft(request: Request, app: Lomake, form: Form) -> Draft | No
     return draft if draft is not None and draft.form_id == form.id else None
 
 
-async def start_draft(app: Lomake, form: Form, lang: str) -> Draft:
-    """A new, empty draft, on the form's version as it is now (kept, so the draft can be finished on it)."""
+async def start_draft(app: Lomake, form: Form, lang: str, days: int | None = None) -> Draft:
+    """A new, empty draft, on the form's version as it is now (kept, so the draft can be finished on it), kept
+    `days` (the form's `draft_days` unless said)."""
     await app.submissions.versions.remember(form)
-    return await app.storage.add_draft(form.id, lang, form.meta.draft_days, {}, form_hash=form.hash)
+    return await app.storage.add_draft(form.id, lang, days or form.meta.draft_days, {}, form_hash=form.hash)
+
+
+def kept_for_days(form: Form, draft: Draft) -> Draft:
+    """The draft, kept the form's `draft_days` from its next save on: what a person asks by saving it for later or
+    keeping it longer (a one-page form's draft that only holds a refusal lives `REFUSAL_DAYS`)."""
+    return replace(draft, days=form.meta.draft_days)
 
 
 async def drafted(request: Request, app: Lomake, form: Form) -> tuple[Form, Draft | None, bool]:
@@ -173,7 +183,8 @@ def journey(app: Lomake, form: Form, lang: str, page_id: str, draft: Draft | Non
         "csrf": draft.csrf if draft else "", "back_to_review": back_to_review,
         "expires": moment_shown(draft.expires_at, lang, seconds=False) if draft else "",
         "expires_at": draft.expires_at.isoformat() if draft else "",
-        "expiring": bool(draft and draft.expires_at - now < WARN_BEFORE), "days": form.meta.draft_days,
+        "expiring": bool(draft and draft.expires_at - now < min(WARN_BEFORE, dt.timedelta(days=draft.days) / 4)),
+        "days": form.meta.draft_days,
         "extend_url": f"/forms/{form.id}/extend?lang={lang}", "here": page_url(form, page_id, lang, back_to_review),
         "one_page": form.meta.one_page, "sends": not reviewed(form.meta),
         "tasks_url": f"/forms/{form.id}/tasks?lang={lang}" if task_listed(form.meta) else None,
@@ -363,13 +374,13 @@ async def keep_for_later(request: Request, app: Lomake, form: Form, lang: str, a
     if draft is None:
         draft = await new_draft(app, form, lang, uploads_of)
     done = tuple(d for d in draft.done if d != page_id)
-    draft = await app.storage.save_draft(draft, answers, done, True)
+    draft = await app.storage.save_draft(kept_for_days(form, draft), answers, done, True)
     return with_cookie(RedirectResponse(f"/forms/{form.id}/saved?lang={lang}", status_code=303), request, draft)
 
 
-async def new_draft(app: Lomake, form: Form, lang: str, uploads_of: str | None) -> Draft:
+async def new_draft(app: Lomake, form: Form, lang: str, uploads_of: str | None, days: int | None = None) -> Draft:
     """A one-page form's first draft: it takes the files its upload key's owner `uploads_of` holds."""
-    draft = await start_draft(app, form, lang)
+    draft = await start_draft(app, form, lang, days)
     if uploads_of:
         await app.storage.hand_on_attachments(uploads_of, draft.id)
     return draft
@@ -388,7 +399,7 @@ async def refused_first(request: Request, app: Lomake, form: Form, lang: str, an
                         refused: Refusal, uploads_of: str) -> Response:
     """A one-page form's post not taken, before it has a draft: a new draft (with the files `uploads_of` holds)
     keeps it, and the form goes on as a journey (the cookie names the draft)."""
-    draft = await new_draft(app, form, lang, uploads_of)
+    draft = await new_draft(app, form, lang, uploads_of, days=REFUSAL_DAYS)
     return await shown_again(request, app, form, lang, draft, answers, (), refused)
 
 
@@ -496,7 +507,8 @@ async def extend_draft(request: Request) -> Response:
     back = (data.get("_back") or [""])[0]
     if not back.startswith((f"/forms/{form.id}/", f"/forms/{form.id}?")):
         back = page_url(form, first_unfinished(form.meta, draft.data, draft.done), lang)
-    draft = await app.storage.save_draft(draft, draft.data, draft.done, refused=draft.refused)  # the page as it was
+    draft = await app.storage.save_draft(kept_for_days(form, draft), draft.data, draft.done,
+                                         refused=draft.refused)  # the page as it was
     return with_cookie(RedirectResponse(back, status_code=303), request, draft)
 
 

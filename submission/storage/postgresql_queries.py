@@ -248,9 +248,9 @@ async def save_draft(db: Db, draft: Draft, data: dict[str, Any], done: tuple[str
                     code=ids.resume_code() if new_code else draft.code, refused=refused)
     async with db.transaction():
         if await changed(
-                db, "UPDATE drafts SET data = %s, done = %s, expires_at = %s, code = %s, form_hash = %s, refused = %s "
-                "WHERE id = %s AND submission_id IS NULL AND expires_at > %s",
-                (canonical_json(data), json.dumps(list(done)), expires_at, saved.code, draft.form_hash,
+                db, "UPDATE drafts SET data = %s, done = %s, expires_at = %s, days = %s, code = %s, form_hash = %s, "
+                "refused = %s WHERE id = %s AND submission_id IS NULL AND expires_at > %s",
+                (canonical_json(data), json.dumps(list(done)), expires_at, draft.days, saved.code, draft.form_hash,
                  refusal_json(refused), draft.id, now())) != 1:
             raise DraftGone("the draft is gone or already sent")
         await keep_attachments(db, draft.id, data)

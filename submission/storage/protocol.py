@@ -147,7 +147,7 @@ class Storage(Protocol):
     async def save_draft(self, draft: Draft, data: dict[str, Any], done: tuple[str, ...],
                          new_code: bool = False, refused: Refusal | None = None) -> Draft:
         """Keep the answers (and the pages passed), the form version `draft.form_hash` (a draft moved to a new
-        version), and move the expiry `draft.days` days from now; a new resume code if asked.
+        version), and `draft.days`, and move the expiry that many days from now; a new resume code if asked.
         `refused` replaces the draft's refusal: without it, the draft has none.
         The draft's attachments are then kept as long as the draft. `DraftGone` if the draft
         expired or was sent."""

@@ -282,9 +282,9 @@ def save_draft(db: sqlite3.Connection, draft: Draft, data: dict[str, Any], done:
                     code=ids.resume_code() if new_code else draft.code, refused=refused)
     with Transaction(db):
         changed = db.execute(
-            "UPDATE drafts SET data = ?, done = ?, expires_at = ?, code = ?, form_hash = ?, refused = ? "
+            "UPDATE drafts SET data = ?, done = ?, expires_at = ?, days = ?, code = ?, form_hash = ?, refused = ? "
             "WHERE id = ? AND submission_id IS NULL AND expires_at > ?",
-            (canonical_json(data), json.dumps(list(done)), stamp(expires_at), saved.code, draft.form_hash,
+            (canonical_json(data), json.dumps(list(done)), stamp(expires_at), draft.days, saved.code, draft.form_hash,
              refusal_json(refused), draft.id, stamp(now())),
         ).rowcount
         if changed != 1:

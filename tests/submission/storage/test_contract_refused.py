@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 import pytest
@@ -65,3 +66,13 @@ async def test_sending_the_draft_leaves_nothing_typed_behind(storage: Storage) -
     with pytest.raises(DraftGone):
         await storage.save_draft(after, {}, (), refused=Refusal("_form", TYPED, PROBLEMS))
     assert (await storage.draft(draft.token)) == after
+
+
+async def test_a_save_keeps_the_days_the_draft_now_has(storage: Storage) -> None:
+    """A one-page form's draft that only holds a refusal lives a day; saved for later, the form's `draft_days`."""
+    draft = await storage.add_draft("kantelu", "fi", 1, {})
+    assert dt.timedelta(hours=23) < draft.expires_at - draft.created_at <= dt.timedelta(days=1)
+    saved = await storage.save_draft(replace(draft, days=30), {"nimi": "Maija"}, ())
+    found = await storage.draft(draft.token)
+    assert found is not None and found.days == saved.days == 30
+    assert dt.timedelta(days=29) < found.expires_at - draft.created_at <= dt.timedelta(days=30, minutes=1)
