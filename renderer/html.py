@@ -41,6 +41,7 @@ class Pages:
         )
         self.env.filters["lower_first"] = lower_first
         self.env.filters["runs_shown"] = runs_shown
+        self.env.filters["bare"] = bare
 
     def render(self, name: str, lang: str, **context: Any) -> str:
         context.setdefault("languages", ())
@@ -115,6 +116,12 @@ def runs_shown(group: Group) -> list[tuple[Answer, ...] | Group]:
     if group.label and isinstance(only, Group) and only.non_public == group.non_public and not only.url:
         return only.runs
     return group.runs
+
+
+def bare(heading: str) -> str:
+    """A heading as words, to tell two that say the same thing: "Mitä asiassa on jo tehty?" is the page
+    "Mitä asiassa on jo tehty" asked as a question."""
+    return heading.strip().rstrip("?.:!").strip().casefold()
 
 
 def lower_first(label: str) -> str:

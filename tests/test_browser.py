@@ -233,7 +233,7 @@ def test_keyboard_only_journey_through_the_complaint(site: str, browser: Any) ->
     assert "/receipts/" in page.url, page.locator("main").inner_text()[:600]
     assert re.search(r"LVV/\d+/20\d\d", page.locator(".reference").inner_text())
     text = page.locator("main").inner_text()
-    for shown in ("Opetustoimi", "11.8.2026", "4.5.2012", "Postitse kotiosoitteeseen", "Olen alaikäisen huoltaja"):
+    for shown in ("Opetustoimi", "11.8.2026", "4.5.2012", "Kirjeenä postiosoitteeseesi", "Olen alaikäisen huoltaja"):
         assert shown in text
     context.close()
 
