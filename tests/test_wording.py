@@ -83,3 +83,10 @@ def test_the_confirmation_names_the_matter_and_when_it_is_handled(client: TestCl
         said = words(page)
         assert handled[lang] in said, form_id
         assert not re.search(r"\w\. (Saapumisaika|Ankomsttid|Time of arrival)", said)  # no "Kantelu. Saapumisaika"
+
+
+@pytest.mark.parametrize(("lang", "limit"), [("fi", "yli kaksi vuotta vanhaa asiaa"), ("sv", "äldre än två år"),
+                                             ("en", "more than two years old")])
+def test_the_complaints_start_page_says_its_time_limit(client: TestClient, lang: str, limit: str) -> None:
+    start = doc(client, f"/forms/kantelu?lang={lang}")
+    assert limit in " ".join(start.xpath("string(//div[contains(@class,'start__deadline')])").split())
