@@ -75,7 +75,7 @@ def test_the_confirmation_names_the_matter_and_when_it_is_handled(client: TestCl
             ("saavutettavuuspalaute", SAAVUTETTAVUUSPALAUTE,
              {"fi": "Saavutettavuuspalaute on vastaanotettu", "sv": "Respons om tillgänglighet har tagits emot",
               "en": "Accessibility feedback received"},
-             {"fi": "vastaamme 14 päivän kuluessa", "sv": "svarar vi inom 14 dagar", "en": "reply within 14 days"})):
+             {"fi": "vastaamme 14 päivän kuluessa", "sv": "får du det inom 14 dagar", "en": "reply within 14 days"})):
         created = client.post(f"/api/v1/forms/{form_id}/submissions?lang={lang}", json=answers)
         assert created.status_code == 201, created.text
         page = doc(client, created.json()["receipt_url"].removesuffix(".pdf"))
