@@ -64,7 +64,9 @@ class Office(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: Texts
-    street: Annotated[str, StringConstraints(min_length=1)]
+    #: The street address or PO box, the same in every language ("Hämeenkatu 1") or per language (a PO box is
+    #: "PL 100", "PB 100", "P.O. Box 100").
+    street: Annotated[str, StringConstraints(min_length=1)] | Texts
     #: Postal code and town, e.g. `PL 100, 00521 Helsinki` is `street` + `postal_code` + `town`.
     postal_code: Annotated[str, StringConstraints(pattern=r"^\d{5}$")]
     town: Texts

@@ -53,6 +53,7 @@ class Pages:
         self.env.filters["lower_first"] = lower_first
         self.env.filters["runs_shown"] = runs_shown
         self.env.filters["hyphens"] = soft_hyphens
+        self.env.filters["bare"] = bare
 
     def render(self, name: str, lang: str, **context: Any) -> str:
         context.setdefault("languages", ())
@@ -138,6 +139,12 @@ def soft_hyphens(context: Context, heading: str, lang: str | None = None) -> str
         return heading
     shown = hyphenated(str(heading), lang or context["lang"])
     return Markup(shown) if isinstance(heading, Markup) else shown
+
+
+def bare(heading: str) -> str:
+    """A heading as words, to tell two that say the same thing: "Mitä asiassa on jo tehty?" is the page
+    "Mitä asiassa on jo tehty" asked as a question."""
+    return heading.strip().rstrip("?.:!").strip().casefold()
 
 
 def lower_first(label: str) -> str:

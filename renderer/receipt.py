@@ -34,8 +34,8 @@ def contact(agency: Agency, lang: str) -> Contact | None:
     office = agency.office
     if office is None:
         return None
-    return Contact(in_language(office.name, lang),
-                   f"{office.street}, {office.postal_code} {in_language(office.town, lang)}",
+    street = office.street if isinstance(office.street, str) else in_language(office.street, lang)
+    return Contact(in_language(office.name, lang), f"{street}, {office.postal_code} {in_language(office.town, lang)}",
                    office.email, office.phone, in_language(office.hours, lang))
 
 

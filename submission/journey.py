@@ -124,7 +124,7 @@ def _settled(fields: Sequence[Field], asked: set[str], others: Mapping[str, Any]
     for f in fields:
         if f.kind != "conditional":
             if f.key in asked:
-                kept.append(f)
+                kept.append(_required_by_others(f, asked, others))
             continue
         children = _asked_of(f.children, asked)
         if not children:
@@ -136,6 +136,12 @@ def _settled(fields: Sequence[Field], asked: set[str], others: Mapping[str, Any]
             continue
         kept.append(replace(f, children=children))
     return kept
+
+
+def _required_by_others(f: Field, asked: set[str], others: Mapping[str, Any]) -> Field:
+    """`f`, required when a condition resting only on other pages' answers requires it and holds."""
+    settled = [c for c in f.required_when if c.about() and not c.about() & asked]
+    return replace(f, required=True) if any(c.holds(others) for c in settled) else f
 
 
 def _asked_of(fields: Sequence[Field], asked: set[str]) -> tuple[Field, ...]:

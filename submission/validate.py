@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import operator
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from functools import partial
 from typing import Any, assert_never
@@ -40,7 +40,7 @@ from core.schema import (
     unescape,
 )
 from core.view.either import requirement_only
-from core.view.fields import Field, FormView, walk
+from core.view.fields import ITEM, Field, FormView, walk
 from submission.coerce import Issue
 from submission.precheck import Precheck, precheck
 from submission.undeclared import Shapes, undeclared
@@ -236,8 +236,18 @@ def problems(view: FormView, found: list[Issue]) -> list[Problem]:
         if where not in best or rank < best[where][0]:
             best[where] = (rank, issue, f)
     order = {f.pointer: i for i, f in enumerate(walk(view.fields))}
-    ranked = sorted(best.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+    ranked = sorted(best.items(), key=lambda item: (_position(item[0], order), item[0]))
     return [problem(view.lang, issue, f, where) for where, (_, issue, f) in ranked]
+
+
+def _position(where: str, order: Mapping[str, int]) -> tuple[int, ...]:
+    """Where the answer at `where` comes on the page, step by step: a question by its place, a list's item by its
+    number (the error summary follows the page, item by item, not the alphabet)."""
+    steps, at = [], ""
+    for part in where.split("/")[1:]:
+        at += "/" + part
+        steps.append(int(part) if part.isdigit() else order.get(ITEM.sub("/-", at), len(order)))
+    return tuple(steps)
 
 
 def problem(lang: str, issue: Issue, f: Field | None, where: str | None = None) -> Problem:
@@ -246,11 +256,19 @@ def problem(lang: str, issue: Issue, f: Field | None, where: str | None = None) 
 
 
 def _summary_label(issue: Issue, f: Field | None) -> str:
-    """The label the error summary puts before a message of Lomake's own (a form's own names its question)."""
+    """The label the error summary puts before a message of Lomake's own (a form's own names its question, and
+    one for a format names its kind of answer: "Kirjoita henkilötunnus muodossa ...")."""
     if f is None or f.kind == "fieldset" and issue.pointer != f.pointer or issue.code == "rule" or (
-            issue.code != "not" and own_message(issue, f)):
+            issue.code != "not" and own_message(issue, f)) or _names_its_answer(issue):
         return ""
     return f.label
+
+
+def _names_its_answer(issue: Issue) -> bool:
+    """Whether Lomake's message for `issue` says what kind of answer it asks for: an identifier, an e-mail or web
+    address, a time. Not a date: a page often asks several, and "Kirjoita oikea päivämäärä" names none."""
+    kind = str(issue.params.get("format"))
+    return issue.code == "format" and (kind in IDENTIFIERS or kind in _FORMATS and kind != "date")
 
 
 def message(lang: str, issue: Issue, f: Field | None) -> str:

@@ -59,7 +59,7 @@ def send(client: TestClient, answers: dict[str, str]) -> Any:
 
 def test_the_person_must_choose_and_then_answer_what_applies(client: TestClient) -> None:
     nothing = send(client, {})
-    assert nothing.status_code == 422 and "Kenen puolesta asioit?: Valitse yksi vaihtoehto." in nothing.text
+    assert nothing.status_code == 422 and "Valitse, asioitko omasta vai toisen puolesta." in nothing.text
     mismatch = send(client, {**FOR_A_CHILD, "/asiointi/paamies/laji": "organisaatio",
                                                 "/asiointi/paamies/ytunnus": "2077474-0"})
     assert mismatch.status_code == 422 and "Valitse ”Henkilö”, kun asioit huoltajana tai edunvalvojana" in \
@@ -93,7 +93,7 @@ def test_the_receipt_says_who_acted_for_whom_in_finnish(client: TestClient) -> N
                                                                                       "application/pdf"))],
                        follow_redirects=False)
     assert sent.status_code == 303, sent.text
-    line = ("Lähettäjä toimi henkilön Matti Meikäläinen puolesta, peruste: valtakirja (liitteenä "
+    line = ("Lähettäjä toimi toisen puolesta. Päämies: Matti Meikäläinen. Peruste: valtakirja (liitteenä "
             "valtakirja.pdf (1 kt)).")
     page = lxml.html.fromstring(client.get(sent.headers["location"]).text)
     assert page.xpath("//p[@class='acting']")[0].text_content() == line
@@ -110,9 +110,9 @@ def test_the_receipt_says_who_acted_for_whom_in_swedish(client: TestClient) -> N
     created = client.post("/api/v1/forms/hakemus/submissions?lang=sv", json=company)
     assert created.status_code == 201, created.text
     text = pdf_text(client.get(created.json()["receipt_url"]).content)
-    assert ("För vem Avsändaren företrädde Esimerkki Ab (2077474-0), grund: fullmakt (bifogad: fullmakt.pdf "
-            "(1 kB)).") in text
+    assert ("För vem Avsändaren uträttade ärendet för någon annan. Huvudman: Esimerkki Ab (2077474-0). Grund: "
+            "fullmakt (bifogad: fullmakt.pdf (1 kB)).") in text
     assert "Mottagningskvitto" in text and "finsk tid" in text
     english = client.get(created.json()["receipt_url"].replace("?lang=sv", "") + "?lang=en").content
-    assert "The sender acted on behalf of Esimerkki Ab (2077474-0), on the ground: power of attorney" in \
+    assert "The sender acted for someone else. Principal: Esimerkki Ab (2077474-0). Grounds: power of attorney" in \
         pdf_text(english)

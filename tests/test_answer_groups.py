@@ -20,7 +20,7 @@ NEIGHBOURS = "Naapurit [not public]"
 #: file: its pages (`x-lomake.pages`), the titles of its objects and list items, the declaration last.
 FORMS: dict[str, tuple[dict[str, Any], list[tuple[str, tuple[str, ...]]]]] = {
     "kantelu": (KANTELU, [
-        ("Etunimet", ("Yhteystietosi", "Kantelijan tiedot")),
+        ("Etunimet", ("Yhteystietosi",)),
         ("Miten haluat saada päätöksen?", ("Yhteystietosi",)),
         ("Nimi", ("Kenen puolesta teet kantelun", "Henkilö, jonka puolesta kantelet")),
         ("Mitä toimintaa kantelu koskee?", ("Mitä kantelu koskee",)),
@@ -41,7 +41,7 @@ FORMS: dict[str, tuple[dict[str, Any], list[tuple[str, tuple[str, ...]]]]] = {
         (DECLARATION, ("Vakuutus",)),
     ]),
     "ymparistolupa": (YMPARISTOLUPA, [
-        ("Y-tunnus", ("Hakija",)),
+        ("Y-tunnus", ("Hakija", "Toiminnanharjoittaja")),
         ("Nimi", ("Laitos ja yhteyshenkilö", "Laitoksen yhteyshenkilö")),
         ("Lähiympäristö", ("Kiinteistöt, sijainti ja kaavoitus", "Sijainti ja kaavoitus")),
         ("Omistaja tai haltija", (NEIGHBOURS, "Naapurit ja muut asianosaiset", "Naapuri 1")),

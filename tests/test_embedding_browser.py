@@ -241,7 +241,7 @@ def test_a_host_page_on_another_site_embeds_the_complaint_which_is_saved_resumed
     assert re.fullmatch(r"LVV/\d+/20\d\d", complaint.locator(".reference").inner_text())
     assert "/embed/receipts/" in complaint.url
     page.wait_for_function("() => document.querySelector('iframe.lomake-frame').title"
-                           ".startsWith('Lomake on vastaanotettu: Kantelu')")
+                           ".startsWith('Kantelu on vastaanotettu')")
     settled(page)
     no_inner_scrolling(page, complaint)
     problems["confirmation"] = axe_violations(complaint)

@@ -52,11 +52,14 @@ def test_the_start_page_says_what_the_form_needs_and_starts_it(client: TestClien
     assert start.xpath("string(//h1)") == "Toivomus" and "Toivo jotakin kunnalta." in main
     assert [li.text for li in start.xpath("//ul[contains(@class,'start__needs')]/li")] == ["Päämiehen nimi", "Valtakirja"]
     assert "Noin 5 minuuttia." in main and "Toivo ennen kesää." in main and "7 päivää" in main
-    assert "Lomakkeen käsittelee Lomake-palvelu." in main
+    assert "Asian käsittelee Lomake-palvelu." in main
     assert not start.xpath("//form[@class='form']")  # nothing is asked on the start page
     first = start.xpath("//a[contains(@class,'button--start')]")[0]
     assert first.text == "Aloita" and first.get("href") == "/forms/listattu/pages/hakija?lang=fi"
     assert doc(client, first.get("href")).xpath("string(//h1)").strip() == "Hakija"
+    # What the form is for is the start page's to say: its first page does not say it again under "Hakija".
+    assert not doc(client, first.get("href")).xpath("//p[@class='lead']")
+    assert doc(client, "/forms/toive").xpath("string(//p[@class='lead'])") == TOIVE["description"]
     # A form without start texts opens at its first page.
     assert doc(client, "/forms/toive").xpath("string(//h1)").strip() == "Hakija"
 
@@ -123,3 +126,46 @@ def test_the_start_texts_are_translatable() -> None:
     found = dict((at, source) for source, at in texts(LISTED))
     assert found["/x-lomake/start/lead"] == "Toivo jotakin kunnalta."
     assert found["/x-lomake/start/you_need/1"] == "Valtakirja" and found["/x-lomake/start/takes"] == "Noin 5 minuuttia."
+
+
+
+#: The wish with its additional information required of those who act for another (a condition that only requires).
+REQUIRING: dict[str, Any] = copy.deepcopy(TOIVE)
+REQUIRING["allOf"] = [{"if": {"properties": {"rooli": {"const": "toinen"}}, "required": ["rooli"]},
+                       "then": {"required": ["lisatieto"]}}]
+
+
+def test_a_question_an_earlier_answer_requires_is_not_said_to_be_optional(tmp_path: Path) -> None:
+    """A page does not call "(valinnainen)" what an answer on an earlier page made a must, and asks it so."""
+    for role, required in (("toinen", True), ("itse", False)):
+        (tmp_path / role).mkdir()
+        with form_client(tmp_path / role, vaadittu=REQUIRING) as client:
+            answers = {"/nimi": "Maija", "/rooli": role}
+            assert send(client, "/forms/vaadittu", answers).status_code == 303
+            if role == "toinen":
+                assert doc(client, "/forms/vaadittu/pages/paamies").xpath("string(//label)").strip() == \
+                    "Päämiehen nimi"  # the page itself applies only then: always a must there
+                assert send(client, "/forms/vaadittu/pages/paamies", {"/paamies": "Matti"}).status_code == 303
+            label = doc(client, "/forms/vaadittu/pages/asia").xpath("string(//label[@for='f_lisatieto'])").strip()
+            assert label == "Lisätietoja" + ("" if required else " (valinnainen)")
+            sent = send(client, "/forms/vaadittu/pages/asia", {"/asia": "Penkkejä"})
+            assert sent.status_code == (422 if required else 303), role
+
+
+def test_the_permits_list_is_a_must_once_the_activity_is_a_change(settings: Any) -> None:
+    """The sample permit's existing permits: its page applies once the installation's page says the activity is a
+    change, and then the list is required: not "(valinnainen)", one permit to fill in from the start."""
+    from server import create_app
+    from tests.gallery import SAMPLES
+    from tests.test_journey import page, walk_pages
+    from tests.test_sample_forms import files_out
+
+    answers, files = files_out(SAMPLES["ymparistolupa"])
+    with TestClient(create_app(settings), base_url="http://lomake.test") as client:
+        walk_pages(client, "/forms/ymparistolupa/pages/hakija?lang=fi", answers, files, stop_at="/luvat")
+        action, pairs, shown = page(client, "/forms/ymparistolupa/pages/luvat?lang=fi")
+        legend = " ".join(shown.xpath("string(//fieldset[contains(@class,'list')]/legend)").split())
+        assert legend == "Voimassa olevat luvat ja päätökset" and shown.xpath("//input[@name='/luvat/0/laji']")
+        empty = client.post(action, data={n: [v] for n, v in pairs if not n.startswith("/luvat/")} | {
+            "/luvat[count]": ["0"]}, follow_redirects=False)
+        assert empty.status_code == 422 and "Lisää luvan tai päätöksen tiedot." in empty.text

@@ -69,7 +69,7 @@ def test_a_form_without_a_deadline_gives_no_warning_and_the_page_speaks_the_lang
     english = saved_page(client, "oikaisuvaatimus", "en")
     text = english.xpath("string(//main)")
     assert "Your form has not been sent." in text and "within 14 days" in text
-    assert "The draft is kept for 30 days, but the deadline of the matter is 14 days." in text
+    assert "Your draft is kept for 30 days, but the time limit for this matter is 14 days." in text
 
 
 def test_a_page_with_one_question_has_the_question_as_its_h1(client: TestClient) -> None:

@@ -40,8 +40,8 @@ HETU_TEMPORARY = {"fi": "Väliaikaista henkilötunnusta ei voi käyttää. Kirjo
 BUSINESS_ID_CHECKSUM = {"fi": "Y-tunnuksen tarkistusnumero ei täsmää. Tarkista tunnus.",
                         "sv": "FO-numrets kontrollsiffra stämmer inte. Kontrollera numret.",
                         "en": "The check digit of the Business ID does not match. Check the ID."}
-BUSINESS_ID_FORMAT = {"fi": "Kirjoita Y-tunnus muodossa 1234567-8.", "sv": "Skriv FO-numret i formatet 1234567-8.",
-                      "en": "Enter the Business ID as 1234567-8."}
+BUSINESS_ID_FORMAT = {"fi": "Kirjoita Y-tunnus muodossa 1234567-1.", "sv": "Skriv FO-numret i formatet 1234567-1.",
+                      "en": "Enter the Business ID as 1234567-1."}
 #: Form id, where in its sample, a wrong value, and what people are told.
 WRONG_IDENTIFIERS = [
     ("oikaisuvaatimus", "/vaatija/henkilotunnus", "131052-308U", HETU_CHECKSUM),

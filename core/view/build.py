@@ -58,7 +58,9 @@ def form_view(form: Form, lang: str) -> FormView:
     fields = tuple(inferred_autocomplete(f) for f in _root_fields(form, root, resolver, lang))
     submit = (root.get("ui:submitButtonOptions") or {}).get("submitText") or text(lang, "submit")
     index = {f.pointer: f for f in walk(fields)}
-    description = str(root.get("ui:description") or root.get("description") or "")
+    # A long form's start page says what the form is for; its pages do not say it again under their own heading.
+    starts = form.meta.start is not None and not form.meta.one_page
+    description = "" if starts else str(root.get("ui:description") or root.get("description") or "")
     read_only = tuple(f.pointer for f in walk(fields) if f.kind == "fixed" and ("readonly", "true") in f.attrs
                       and not VARIABLE_PLACE.search(f.pointer))
     identifiers = tuple((f.pointer, f.format) for f in walk(fields) if f.format in IDENTIFIERS
@@ -106,11 +108,12 @@ def _children(schema: Schema, resolver: Resolver[Any], at: str, lang: str, depth
 def _own_children(schema: Schema, resolver: Resolver[Any], at: str, lang: str, depth: int) -> Iterator[Field]:
     shape = object_shape(schema, resolver)
     conditional = _conditionals(schema, resolver, at, lang, depth, shape.properties)
+    needed = _required_when(schema, resolver, shape.properties)
     for name in _ordered(list(shape.properties), schema.get("ui:order")):
         sub, sub_resolver = shape.properties[name]
         built = _field(name, sub, sub_resolver, f"{at}/{escape(name)}", name in shape.required, lang, depth + 1)
         if built is not None:
-            yield built
+            yield replace(built, required_when=needed[name]) if name in needed and not built.required else built
         yield from conditional.pop(name, [])
     for rest in conditional.values():
         yield from rest
@@ -158,6 +161,18 @@ def _conditionals(
             children=children, condition=Condition.of(when, holds), attrs=_reveal(when, holds, at, known),
         )))
     return _placed(groups, declared)
+
+
+def _required_when(schema: Schema, resolver: Resolver[Any],
+                   declared: Mapping[str, tuple[Schema, Resolver[Any]]]) -> dict[str, tuple[Condition, ...]]:
+    """The object's own questions that a condition makes required (its branch's `required` names them), each
+    with the conditions that do; the questions a branch adds are its conditional group's."""
+    found: dict[str, tuple[Condition, ...]] = {}
+    for branch, when, holds, _, _ in _branches(schema, resolver):
+        for name in (branch.get("required") or ()) if isinstance(branch, dict) else ():
+            if name in declared:
+                found[name] = (*found.get(name, ()), Condition.of(when, holds))
+    return found
 
 
 def _branches(schema: Schema, resolver: Resolver[Any]) -> list[_Branch]:

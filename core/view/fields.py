@@ -89,6 +89,10 @@ class Field:
     width: int = 0
     #: A text area's `maxLength`: said once under it, counted down with JavaScript.
     max_chars: int = 0
+    #: When the object requires this question though its schema does not always: a condition whose branch only
+    #: adds `required` (the permit's existing permits, once the activity is a change). A page of a long form
+    #: settles it from the answers of other pages, so that the label does not say "(optional)" of a must.
+    required_when: tuple[Condition, ...] = ()
 
     @property
     def name(self) -> str:

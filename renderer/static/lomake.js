@@ -71,11 +71,12 @@
     });
   }
 
-  // The question's heading for a control: the legend of its group (radios, a date in parts) when the
-  // legend and the control fit in half the window together, else the control's own label.
+  // The question's heading for a control: the legend of its own group (radios, a date in parts: the group is
+  // `<id>-group`) when the legend and the control fit in half the window together, else the control's own
+  // label. A group of questions (an object's fieldset) is not a question: a text box inside it has its label.
   function questionOf(control) {
     var fieldset = control.closest("fieldset");
-    var legend = fieldset && fieldset.querySelector(":scope > legend");
+    var legend = fieldset && fieldset.id === control.id + "-group" && fieldset.querySelector(":scope > legend");
     if (legend) {
       var top = legend.getBoundingClientRect().top;
       var bottom = control.getBoundingClientRect().bottom;

@@ -110,15 +110,15 @@ def test_every_sample_form_that_asks_is_understood(catalog: Catalog) -> None:
 
 
 @pytest.mark.parametrize(("lang", "child", "company", "alone"), [
-    ("fi", "Lähettäjä toimi henkilön Matti Meikäläinen puolesta, peruste: alaikäisen huoltaja.",
-     "Lähettäjä toimi organisaation Esimerkki Oy (2077474-0) puolesta, peruste: valtakirja (liitteenä "
+    ("fi", "Lähettäjä toimi toisen puolesta. Päämies: Matti Meikäläinen. Peruste: alaikäisen huoltaja.",
+     "Lähettäjä toimi toisen puolesta. Päämies: Esimerkki Oy (2077474-0). Peruste: valtakirja (liitteenä "
      "valtakirja.pdf (1 kt)).", "Lähettäjä toimi omasta puolestaan."),
-    ("sv", "Avsändaren företrädde Matti Meikäläinen, grund: vårdnadshavare för en minderårig.",
-     "Avsändaren företrädde Esimerkki Oy (2077474-0), grund: fullmakt (bifogad: valtakirja.pdf (1 kt)).",
-     "Avsändaren agerade för egen räkning."),
-    ("en", "The sender acted on behalf of Matti Meikäläinen, on the ground: guardian of a minor.",
-     "The sender acted on behalf of Esimerkki Oy (2077474-0), on the ground: power of attorney (attached: "
-     "valtakirja.pdf (1 kt)).", "The sender acted on their own behalf."),
+    ("sv", "Avsändaren uträttade ärendet för någon annan. Huvudman: Matti Meikäläinen. Grund: vårdnadshavare för "
+     "en minderårig.", "Avsändaren uträttade ärendet för någon annan. Huvudman: Esimerkki Oy (2077474-0). Grund: "
+     "fullmakt (bifogad: valtakirja.pdf (1 kt)).", "Avsändaren agerade för egen räkning."),
+    ("en", "The sender acted for someone else. Principal: Matti Meikäläinen. Grounds: guardian of a minor.",
+     "The sender acted for someone else. Principal: Esimerkki Oy (2077474-0). Grounds: power of attorney "
+     "(attached: valtakirja.pdf (1 kt)).", "The sender acted on their own behalf."),
 ])
 def test_the_receipt_line_in_each_language(tmp_path: Path, lang: str, child: str, company: str, alone: str) -> None:
     form = load(tmp_path, hakemus={"properties": {"asiointi": PART}}).forms["hakemus"]
@@ -132,10 +132,10 @@ def test_the_receipt_line_in_each_language(tmp_path: Path, lang: str, child: str
 def test_the_mandate_theme_is_said_with_the_ground() -> None:
     info = {"for": "other", "ground": "suomifi_mandate", "mandate_theme": "Verotus",
             "principal": {"kind": "person", "name": "Maija", "id": "131052-308T", "birth_date": None}}
-    assert described(info, "fi") == "Lähettäjä toimi henkilön Maija puolesta, peruste: Suomi.fi-valtuus, " \
+    assert described(info, "fi") == "Lähettäjä toimi toisen puolesta. Päämies: Maija. Peruste: Suomi.fi-valtuus, " \
         "valtuusasia ”Verotus”."
     assert described({"for": "other", "ground": None, "principal": None}, "en") == \
-        "The sender acted on behalf of someone else, on the ground: not given."
+        "The sender acted for someone else. Principal: not given. Grounds: not given."
 
 
 def test_where_a_form_asks_is_worked_out_once_per_loaded_form(tmp_path: Path) -> None:
