@@ -246,7 +246,7 @@ def _position(where: str, order: Mapping[str, int]) -> tuple[int, ...]:
     steps, at = [], ""
     for part in where.split("/")[1:]:
         at += "/" + part
-        steps.append(int(part) if part.isdigit() else order.get(ITEM.sub("/-", at), len(order)))
+        steps.append(int(part) if part.isascii() and part.isdigit() else order.get(ITEM.sub("/-", at), len(order)))
     return tuple(steps)
 
 

@@ -170,3 +170,10 @@ def test_a_draft_through_the_api_takes_no_unknown_answers(tmp_path: Path) -> Non
                           json={"vaatija": {"etunimet": "Maija", "lempinimi": "Mai"}, "piilo": {"x": 1}})
         assert response.status_code == 422
         assert [e["pointer"] for e in response.json()["errors"]] == ["/vaatija/lempinimi", "/piilo"]
+
+
+def test_an_answer_named_by_a_digit_that_is_not_0_to_9_is_refused_not_a_server_error(client: TestClient) -> None:
+    """"¹" and "٣" are digits to Python's `str.isdigit`, not list indexes (found by Schemathesis: a 500)."""
+    response = submit(client, {"nimi": "Maija", "\u00b9": {"": None}, "osoite": {"\u0663": 1, "katu": "Tie 1"}})
+    assert response.status_code == 422
+    assert [e["pointer"] for e in response.json()["errors"]] == ["/osoite/\u0663", "/\u00b9"]

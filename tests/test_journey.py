@@ -264,11 +264,24 @@ def test_an_expired_draft_is_not_resumed(client: TestClient) -> None:
     assert ("/nimi", "Maija") not in read_form(fresh.text)[1]
 
 
-def test_a_draft_near_its_expiry_warns_and_can_be_kept_longer(client: TestClient) -> None:
+def saved_days_ago(client: TestClient, monkeypatch: pytest.MonkeyPatch, ago: dt.timedelta) -> None:
+    """Save the one draft as if `ago` had passed since: its own days from then (the storage's clock turned back)."""
+    from submission.storage import postgresql_queries, sqlite_queries
+
+    (draft,) = drafts_of(client)
+    for engine in (sqlite_queries, postgresql_queries):
+        monkeypatch.setattr(engine, "now", lambda: dt.datetime.now(dt.UTC) - ago)
+    asyncio.run(storage_of(client).save_draft(draft, draft.data, draft.done))
+    monkeypatch.undo()
+
+
+def test_a_draft_near_its_expiry_warns_and_can_be_kept_longer(client: TestClient,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     send(client, "/forms/toive", {"/nimi": "Maija"}, _action="save")
     doc = lxml.html.fromstring(client.get("/forms/toive").text)
     assert doc.xpath("//div[@id='draft-warning']/@hidden") == [""]  # far from expiry: shown only by the script
-    expire(client, 1)  # a day from now: by the time the page is shown, less than a day
+    saved_days_ago(client, monkeypatch, dt.timedelta(days=6, hours=1))  # its 7 days end in 23 hours
+    assert drafts_of(client)[0].days == 7
     doc = lxml.html.fromstring(client.get("/forms/toive").text)
     (warning,) = doc.xpath("//div[@id='draft-warning']")
     assert warning.get("hidden") is None and "poistetaan pian" in warning.text_content()
