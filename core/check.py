@@ -143,6 +143,9 @@ def _root_problems(form_id: str, shown: str, document: Schema, crawl: Crawl,
     if meta is not None and meta.rules and form_uri not in crawl.unreadable:
         resolver = document_resolver(crawl.registry.crawl(), form_uri)
         problems += [FormProblem(shown, at, message) for at, message in _rule_problems(meta, root, resolver)]
+    if meta is not None and meta.same_as and form_uri not in crawl.unreadable:
+        resolver = document_resolver(crawl.registry.crawl(), form_uri)
+        problems += [FormProblem(shown, at, message) for at, message in _same_as_problems(meta, root, resolver)]
     if not (root.get("title") or root.get("ui:title")):
         problems.append(FormProblem(shown, "/title", f"the form has no title: its heading is {humanise(form_id)!r}, "
                                     "made from the file name; add a title", warning=True))
@@ -194,9 +197,8 @@ def _schema_at(root: Schema, resolver: Resolver[Any], at: str) -> Schema | None:
             schema = items
             continue
         found = dict(object_shape(schema, resolver).properties)
-        for branch in (schema.get("then"), schema.get("else"), *(schema.get("dependentSchemas") or {}).values()):
-            if isinstance(branch, dict):
-                found.update({k: (v, resolver) for k, v in (branch.get("properties") or {}).items()})
+        for branch, at_resolver in _branches(schema, resolver):
+            found.update({k: (v, at_resolver) for k, v in (branch.get("properties") or {}).items()})
         if unescape(part) not in found:
             return None
         schema, resolver = found[unescape(part)]
@@ -204,6 +206,54 @@ def _schema_at(root: Schema, resolver: Resolver[Any], at: str) -> Schema | None:
         return deref(schema, resolver)[0]
     except (Unresolvable, RecursionError):
         return None
+
+
+def _branches(schema: Schema, resolver: Resolver[Any]) -> Iterator[tuple[Schema, Resolver[Any]]]:
+    """The conditional branches (`then`, `else`, `dependentSchemas`) of `schema` and of its `allOf` parts: where
+    questions that apply only sometimes are declared (the acting part's principal)."""
+    parts: list[tuple[Any, Resolver[Any]]] = [(schema, resolver)]
+    for part in schema.get("allOf") or ():
+        try:
+            parts.append(deref(part, resolver))
+        except (Unresolvable, RecursionError):
+            continue
+    for part, at in parts:
+        if not isinstance(part, dict):
+            continue
+        for branch in (part.get("then"), part.get("else"), *(part.get("dependentSchemas") or {}).values()):
+            if isinstance(branch, dict):
+                yield branch, at
+
+
+#: The types an answer filled in from another (`same_as`) may have: one control's value.
+_SCALARS = ("string", "integer", "number", "boolean")
+
+
+def _same_as_problems(meta: FormMeta, root: Schema, resolver: Resolver[Any]) -> Iterator[tuple[str, str]]:
+    """Each `same_as` fills an answer the form asks with one of the same kind asked on an earlier page."""
+    for i, same in enumerate(meta.same_as):
+        kinds = []
+        for key, at in (("answer", same.answer), ("from", same.source)):
+            schema = None if "/-" in at else _schema_at(root, resolver, at)
+            kind = None if schema is None or json_type(schema) not in (*_SCALARS, None) else (
+                f"{json_type(schema) or 'string'}" + (f" ({schema['format']})" if schema.get("format") else ""))
+            if kind is None:
+                yield f"/{META_KEY}/same_as/{i}/{key}", f"{at} is not a question the form asks (one answer, not a " \
+                    "group or a list item)"
+            kinds.append(kind)
+        if None not in kinds and kinds[0] != kinds[1]:
+            yield f"/{META_KEY}/same_as/{i}", f"same_as fills an answer with one of its kind: {same.answer} is a " \
+                f"{kinds[0]}, {same.source} a {kinds[1]}"
+        elif None not in kinds and _page_index(meta, same.source) >= _page_index(meta, same.answer):
+            yield f"/{META_KEY}/same_as/{i}/from", f"{same.source} is not asked on a page before {same.answer}'s: " \
+                "an answer is filled in from one given earlier"
+
+
+def _page_index(meta: FormMeta, at: str) -> int:
+    """The place of the page asking the answer at `at`: the review last; without pages, the one page first."""
+    name = unescape(at.split("/")[1])
+    pages = [page.properties for page in meta.pages]
+    return next((i for i, names in enumerate(pages) if name in names), len(pages) if name in meta.review else 0)
 
 
 def _comparable_kind(schema: Schema | None) -> str | None:

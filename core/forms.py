@@ -311,6 +311,16 @@ class Rule(BaseModel):
         return next((k, str(getattr(self, k))) for k in COMPARISONS if getattr(self, k) is not None)
 
 
+class SameAs(BaseModel):
+    """An answer asked again, filled in with an earlier one while it is unanswered (ask only once):
+    `{"answer": "/hakija/nimi", "from": "/asiointi/paamies/nimi"}`. It stays the person's to change."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    answer: _Pointer
+    source: _Pointer = Field(alias="from")
+
+
 class FormMeta(BaseModel):
     """The form's own `x-lomake` block: who owns it, which version it is, and how it is filled in."""
 
@@ -336,6 +346,8 @@ class FormMeta(BaseModel):
     prefill_read_only: tuple[Annotated[str, StringConstraints(pattern=r"^(/[^/]+)+$")], ...] = ()
     #: Comparisons between answers, checked on the server after the schema (`submission.validate.rule_issues`).
     rules: tuple[Rule, ...] = ()
+    #: Answers filled in with earlier ones on their page and the review while unanswered (`submission.journey.same_as`).
+    same_as: tuple[SameAs, ...] = ()
     #: The start page shown before the first page (`/forms/<id>`); with none, the form opens at its first page.
     start: StartMeta | None = None
     #: From this many pages, the pages link to a task list of the form's sections instead of saying the step.

@@ -376,6 +376,7 @@ _MESSAGES: dict[str, str] = {
     "stale_page": "Sivu oli vanhentunut, eikä vastauksia tallennettu. Avaa lomake uudelleen ja jatka siitä.",
     "prefilled": "Esitäytetty.",
     "prefilled_locked": "Esitäytetty, et voi muuttaa tätä.",
+    "same_as_filled": "Täytetty vastauksestasi kohtaan ”{question}”. Voit muuttaa tätä.",
     "answer_on_page": "{message} (sivu ”{page}”)",
     "no_prefill_here": "Kohtaa {pointer} ei voi esitäyttää: henkilö vastaa siihen itse tarkistussivulla.",
     # The form inventory's HTML page (`lomake inventory`, renderer/inventory.py)

@@ -41,7 +41,7 @@ FORMS: dict[str, tuple[dict[str, Any], list[tuple[str, tuple[str, ...]]]]] = {
         (DECLARATION, ("Vakuutus",)),
     ]),
     "ymparistolupa": (YMPARISTOLUPA, [
-        ("Y-tunnus", ("Hakija", "Toiminnanharjoittaja")),
+        ("Y-tunnus", ("Toiminnanharjoittaja",)),  # its own page, its heading said once
         ("Nimi", ("Laitos ja yhteyshenkilö", "Laitoksen yhteyshenkilö")),
         ("Lähiympäristö", ("Kiinteistöt, sijainti ja kaavoitus", "Sijainti ja kaavoitus")),
         ("Omistaja tai haltija", (NEIGHBOURS, "Naapurit ja muut asianosaiset", "Naapuri 1")),

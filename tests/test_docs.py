@@ -9,7 +9,9 @@ import asyncio
 import json
 import re
 from pathlib import Path
+from typing import Any
 
+import lxml.html
 import pytest
 from click.testing import CliRunner
 from starlette.routing import Route
@@ -49,15 +51,41 @@ def test_examples_pass_check_and_round_trip(example: Path, tmp_path: Path) -> No
     with TestClient(create_app(settings)) as client:
         app = client.app.state.lomake  # type: ignore[attr-defined]
         form = app.catalog.forms[example.stem]
-        page = app.form_page(form, "fi", values=form_values(app.view(form, "fi").fields, answers)).decode()
-        action, pairs = read_form(page)
-        data: dict[str, list[str]] = {}
-        for name, value in pairs:
-            data.setdefault(name, []).append(value)
-        assert client.post(action, data=data, follow_redirects=False).status_code == 303
+        values = form_values(app.view(form, "fi").fields, answers)
+        if form.meta.one_page:
+            page = app.form_page(form, "fi", values=values).decode()
+            assert post_page(client, page, values).status_code == 303
+        else:  # page by page, then sent from the review
+            for meta in form.meta.pages:
+                shown = client.get(f"/forms/{example.stem}/pages/{meta.id}?lang=fi").text
+                assert post_page(client, shown, values).status_code == 303
+            assert post_page(client, client.get(f"/forms/{example.stem}/review?lang=fi").text, {}).status_code == 303
         assert asyncio.run(app.storage.count_submissions()) == 1
         api = client.post(f"/api/v1/forms/{example.stem}/submissions", json=answers)
         assert api.status_code == 201
+
+
+def post_page(client: TestClient, page: str, values: dict[str, list[str]]) -> Any:
+    """Post a page's form as a browser would, with `values` in its own controls."""
+    action, pairs = read_form(page)
+    data: dict[str, list[str]] = {}
+    for name, value in pairs:
+        data.setdefault(name, []).append(value)
+    return client.post(action, data=data | {n: v for n, v in values.items() if n in data}, follow_redirects=False)
+
+
+def test_the_same_as_example_fills_in_the_billing_from_the_renter(tmp_path: Path) -> None:
+    """docs/form-files.md, "Asked only once": the renter's name and address are the billing's, changeable."""
+    settings = Settings(schemas_dir=DOCS / "examples", db_url=f"sqlite:///{tmp_path}/x.sqlite3")
+    with TestClient(create_app(settings)) as client:
+        first = client.get("/forms/laskutus/pages/vuokraaja?lang=fi").text
+        renter = {"/vuokraaja/nimi": ["Maija Meikäläinen"], "/vuokraaja/osoite": ["Kotikatu 1, 00100 Helsinki"]}
+        assert post_page(client, first, renter).status_code == 303
+        billing = lxml.html.fromstring(client.get("/forms/laskutus/pages/laskutus?lang=fi").text)
+        (name,) = billing.xpath("//input[@name='/laskutus/nimi']")
+        assert name.get("value") == "Maija Meikäläinen" and name.get("readonly") is None
+        assert billing.xpath(f"string(//*[@id='{name.get('id')}-hint'])").strip() == \
+            "Täytetty vastauksestasi kohtaan ”Vuokraaja: Nimi”. Voit muuttaa tätä."
 
 
 def test_json_blocks_in_the_docs_are_json() -> None:

@@ -48,6 +48,7 @@ from submission.journey import (
     task_status,
     with_locked,
 )
+from submission.same_as import filled_in, noted, source_label
 from submission.storage import Attachment, Draft, Refusal, normalise_code
 from submission.uploads import references
 from submission.validate import accept
@@ -168,6 +169,19 @@ def asked_view(app: Lomake, form: Form, lang: str, properties: tuple[str, ...] |
     return replace(view, fields=fields)
 
 
+def answers_shown(app: Lomake, form: Form, lang: str, view: FormView,
+                  draft: Draft | None) -> tuple[FormView, dict[str, Any]]:
+    """The draft's answers as a page (or the review) shows them: those still unanswered that `same_as` fills in
+    with an earlier answer filled in, their hint saying from where (ask only once)."""
+    answers = draft.data if draft else {}
+    if not form.meta.same_as:
+        return view, answers
+    whole = app.view(form, lang)
+    filled, came = filled_in(form.meta, whole, answers, draft.done if draft else ())
+    fields = noted(view.fields, came, lambda source: text(lang, "same_as_filled", question=source_label(whole, source)))
+    return replace(view, fields=fields), filled
+
+
 def journey(app: Lomake, form: Form, lang: str, page_id: str, draft: Draft | None, back_to_review: bool,
             heading: str, changed: bool = False) -> dict[str, Any]:
     """What a page of a long form shows besides its questions: the step, the way back, the draft's expiry, and
@@ -212,6 +226,8 @@ async def show_page(request: Request) -> Response:
     view = asked_view(app, form, lang, page_asks(form, page), draft)
     # At the address a page post not taken was sent to (`shown_again`): that post, as typed.
     refused = refused_on(draft, page.id) if request.query_params.get(CHECKED) else None
+    if refused is None:
+        view, answers = answers_shown(app, form, lang, view, draft)
     values = refused.values if refused else form_values(view.fields, answers)
     uploaded = await kept_uploads(app, values, draft.id) if draft else {}
     return render_page(app, form, lang, page, view, draft, request.query_params.get("return") == REVIEW, values,
@@ -414,7 +430,7 @@ async def review_page(app: Lomake, form: Form, lang: str, draft: Draft, values: 
     refs = [i for _, i in references(draft.data)]
     files = {a.reference: f"{a.name} ({file_size(a.size, lang)})"
              for a in await app.storage.owned_attachments(refs, draft.id)}
-    view = asked_view(app, form, lang, form.meta.review, draft)
+    view, answers = answers_shown(app, form, lang, asked_view(app, form, lang, form.meta.review, draft), draft)
     shown = problems or []
     summary = [(page_url(form, page, lang, back_to_review=True) if page != REVIEW else error_target(view, p.pointer),
                 p.summary) for p in shown for page in [page_of(form.meta, p.pointer)]]
@@ -422,7 +438,7 @@ async def review_page(app: Lomake, form: Form, lang: str, draft: Draft, values: 
         "review.html", lang, view=view, sections=review_sections(app, form, lang, draft, files),
         journey=journey(app, form, lang, REVIEW, draft, False, text(lang, "review_title"), changed),
         action=page_url(form, REVIEW, lang), values=values if values is not None else form_values(
-            view.fields, draft.data), summary=summary, errors={p.pointer: p.message for p in shown}, uploaded={},
+            view.fields, answers), summary=summary, errors={p.pointer: p.message for p in shown}, uploaded={},
         service_name=form.agency.display_name(lang), languages=form.languages,
         theme=form.agency.id if form.agency.theme else None, form_title=form.in_language(lang).title,
     )
