@@ -4,7 +4,8 @@ Starts a real `lomake serve` over the sample forms (a fresh SQLite file) and pho
 width and in each language, each form's start, question, error, saved, review, confirmation and receipt states,
 then writes `DIR/index.html` showing them side by side. Pages are filled in over plain HTTP with the sample
 answers of `tests/samples.py`, as a browser without JavaScript sends them; the browser then carries on with the
-same cookies. The receipt is the HTML its PDF is made from (`receipt.html`), as the PDF shows it.
+same cookies. The receipt is its real PDF, as the confirmation page links it, its pages drawn one under another
+(pypdfium2): one picture whatever the widths, `-receipt.png`.
 
     .venv/bin/python -m tests.gallery --out /tmp/gallery                    # 4 forms x 3 languages x 2 widths
     .venv/bin/python -m tests.gallery --out /tmp/g --forms kantelu --langs fi --widths 320
@@ -13,7 +14,6 @@ same cookies. The receipt is the HTML its PDF is made from (`receipt.html`), as 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import html
 import http.cookiejar
 import shutil
@@ -23,7 +23,6 @@ import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,10 +33,7 @@ from core.catalog import load_catalog
 from core.forms import Catalog
 from core.view.build import form_view
 from lomake.audit import chromium
-from renderer.html import Pages
-from renderer.receipt import receipt
 from submission.coerce import form_values
-from submission.storage import open_storage
 from tests.conftest import SCHEMAS, read_form, serving
 from tests.samples import KANTELU, OIKAISUVAATIMUS, SAAVUTETTAVUUSPALAUTE, YMPARISTOLUPA
 from tests.test_sample_forms import files_out
@@ -156,28 +152,27 @@ def states(browser: Any, base: str, catalog: Catalog, form_id: str, lang: str, o
         page.locator(SUBMIT).click()
         page.wait_for_url("**/receipts/**")
     shots["confirmation"] = list(photograph(page, out, f"{stem}-confirmation", widths))
-    page.set_content(receipt_html(catalog, form_id, lang, db_url, page.locator("strong.reference").inner_text()))
-    shots["receipt"] = list(photograph(page, out, f"{stem}-receipt", widths))
+    pdf_url = urllib.parse.urljoin(page.url, page.locator("a[href*='.pdf']").first.get_attribute("href") or "")
+    shots["receipt"] = [drawn_pdf(pdf_url, out / f"{stem}-receipt.png")]
     context.close()
     return shots
 
 
-def receipt_html(catalog: Catalog, form_id: str, lang: str, db_url: str, reference: str) -> str:
-    """The receipt's document (what its PDF shows) of the submission with `reference`."""
-    form = catalog.forms[form_id]
+def drawn_pdf(url: str, to: Path, scale: float = 2.0) -> tuple[int, str]:
+    """The PDF at `url` drawn as one PNG at `to`, its pages one under another; (its width, its file name)."""
+    import pypdfium2
+    from PIL import Image
 
-    async def read() -> str:
-        storage = open_storage(db_url)
-        try:
-            (sent,) = [s for s in await storage.form_submissions(form_id) if s.reference == reference]
-            attachments = await storage.attachments_of([sent.id])
-            shown = receipt(form, form_view(form, lang), sent, attachments.get(sent.id, []))
-            return Pages().render("receipt.html", lang, receipt=shown, soft_hyphens=False)  # as the PDF has it
-        finally:
-            await storage.close()
-
-    with ThreadPoolExecutor(1) as thread:  # (Playwright's own event loop runs in this one)
-        return thread.submit(asyncio.run, read()).result()
+    with urllib.request.urlopen(url) as response:  # noqa: S310 (the gallery's own local server)
+        pdf = pypdfium2.PdfDocument(response.read())
+    pages = [page.render(scale=scale).to_pil() for page in pdf]
+    sheet = Image.new("RGB", (max(p.width for p in pages), sum(p.height + 8 for p in pages)), "#777777")
+    top = 0
+    for drawn in pages:
+        sheet.paste(drawn, (0, top))
+        top += drawn.height + 8
+    sheet.save(to)
+    return sheet.width, to.name
 
 
 def index(out: Path, shots: dict[tuple[str, str], dict[str, list[tuple[int, str]]]]) -> None:

@@ -114,5 +114,10 @@ def test_the_first_pages_back_link_to_the_start_page_works_by_keyboard_without_j
 def test_the_gallery_photographs_every_state_of_a_form(browser: Any, tmp_path: Path) -> None:
     """`python -m tests.gallery` (docs/screenshots.md), narrowed to one form, language and width."""
     made = gallery(tmp_path, ["kantelu"], ["sv"], [320], browser)
-    assert sorted(p.name for p in tmp_path.glob("*.png")) == sorted(f"kantelu-sv-{s}-320.png" for s in STATES)
+    assert sorted(p.name for p in tmp_path.glob("*.png")) == sorted(
+        [f"kantelu-sv-{s}-320.png" for s in STATES if s != "receipt"] + ["kantelu-sv-receipt.png"])
     assert made.read_text().count("<img") == len(STATES)
+    from PIL import Image
+
+    with Image.open(tmp_path / "kantelu-sv-receipt.png") as receipt:  # the PDF's A4 pages, drawn at twice 72 dpi
+        assert receipt.width == 1191 and receipt.height > 1684
