@@ -9,8 +9,9 @@ vowel nor a diphthong. Where a compound's second part begins with a vowel after 
 alone would split "rakennus|ilmoitus" as "rakennu-silmoitus"; a short list of such parts common in public
 forms puts the break at the seam. A word the rules cannot place a break in is left whole.
 
-Only what is shown is hyphenated: titles in `<title>`, attributes, values, JSON, CSV and the PDF receipt keep
-the text as written. Screen readers do not read U+00AD.
+Only headings are hyphenated: titles in `<title>`, attributes, values, JSON, CSV, the PDF receipt, and the names
+of controls and links (labels, legends, the catalogue's links: what voice control matches and braille shows, as
+Chromium keeps U+00AD in accessible names) keep the text as written. Screen readers do not speak U+00AD.
 """
 
 from __future__ import annotations
