@@ -142,7 +142,6 @@ _MESSAGES: dict[str, str] = {
     "file_hint": "Sallitut tiedostotyypit: {types}. Enintään {size}.",
     "file_hint_any": "Enintään {size}.",
     "attachments": "Liitteet",
-    "bytes": "tavua",
     "uploaded": "Ladattu",
     "replace_file": "Vaihda tiedosto",
     "add_files": "Lisää tiedostoja",
@@ -187,6 +186,10 @@ _MESSAGES: dict[str, str] = {
         "Voit täydentää tai peruuttaa asian ottamalla yhteyttä viranomaiseen. Mainitse yhteydenotossa {word}."
     ),
     "handling_time": "Arvioitu käsittelyaika",
+    # An attachment's type on the receipt, in words
+    "file_pdf": "PDF-tiedosto",
+    "file_png": "PNG-kuva",
+    "file_jpeg": "JPEG-kuva",
     "office_contact": "Yhteystiedot",
     "postal_address": "Postiosoite",
     "email_address": "Sähköposti",

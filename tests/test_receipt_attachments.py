@@ -1,0 +1,80 @@
+"""Attachments on the confirmation and the receipt: type and size in words, the SHA-256 kept, and one order
+(the order the form asks them, then by name) in both."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import lxml.html
+import pytest
+from starlette.testclient import TestClient
+
+from core.settings import Settings
+from server import create_app
+from tests.test_receipt import pdf_text
+
+pytestmark = pytest.mark.pdf
+
+FORM = {
+    "title": "Liitteet", "type": "object", "x-lomake": {"languages": ["fi", "sv", "en"]},
+    "properties": {
+        "paatos": {"title": "Päätös", "type": "string", "format": "data-url"},
+        "muut": {"title": "Muut liitteet", "type": "array", "items": {"type": "string", "format": "data-url"}},
+    },
+}
+PDF = b"%PDF-1.4\n% a tiny stand-in for a decision\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 2000 + b"\xff\xd9"
+TEXT = b"muistiinpanoja\n"
+
+
+def data_url(content: bytes, media_type: str, name: str) -> str:
+    return f"data:{media_type};name={name};base64,{base64.b64encode(content).decode()}"
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    (tmp_path / "liitteet.json").write_text(json.dumps(FORM))
+    with TestClient(create_app(Settings(schemas_dir=tmp_path, db_url=f"sqlite:///{tmp_path}/x.db"))) as c:
+        yield c
+
+
+def sent(client: TestClient) -> str:
+    """A submission whose answers name the later question's files first, and those not by name."""
+    answers = {"muut": [data_url(TEXT, "text/plain", "muistio.txt"), data_url(PNG, "image/png", "b-kuva.png"),
+                        data_url(JPEG, "image/jpeg", "a-kuva.jpg")],
+               "paatos": data_url(PDF, "application/pdf", "paatos.pdf")}
+    created = client.post("/api/v1/forms/liitteet/submissions", json=answers)
+    assert created.status_code == 201, created.text
+    return str(created.json()["receipt_url"]).removesuffix(".pdf")
+
+
+ORDER = ["paatos.pdf", "a-kuva.jpg", "b-kuva.png", "muistio.txt"]
+
+
+@pytest.mark.parametrize(("lang", "pdf", "png", "jpeg"), [
+    ("fi", "PDF-tiedosto, 1 kt", "PNG-kuva, 1 kt", "JPEG-kuva, 2 kt"),
+    ("sv", "PDF-fil, 1 kB", "PNG-bild, 1 kB", "JPEG-bild, 2 kB"),
+    ("en", "PDF file, 1 kB", "PNG image, 1 kB", "JPEG image, 2 kB"),
+])
+def test_the_receipt_names_a_file_s_type_and_size_in_words_and_keeps_its_sha256(
+        client: TestClient, lang: str, pdf: str, png: str, jpeg: str) -> None:
+    text = pdf_text(client.get(f"{sent(client)}.pdf?lang={lang}").content)
+    for shown in (f"paatos.pdf {pdf}", f"b-kuva.png {png}", f"a-kuva.jpg {jpeg}", "muistio.txt TXT, 1 k"):
+        assert shown in text, shown
+    assert "application/pdf" not in text and "tavua" not in text and "image/png" not in text
+    assert hashlib.sha256(PDF).hexdigest() in text.replace(" ", "")
+
+
+def test_the_confirmation_and_the_receipt_list_the_files_in_one_order(client: TestClient) -> None:
+    url = sent(client)
+    page = lxml.html.fromstring(client.get(url).text)
+    listed = page.xpath("//h2[.='Liitteet']/following-sibling::ul[1]/li/text()")
+    assert [item.split(" (")[0] for item in listed] == ORDER
+    text = pdf_text(client.get(f"{url}.pdf").content)
+    after = text[text.index("Liitteet"):]
+    assert sorted(ORDER, key=after.index) == ORDER
