@@ -186,10 +186,6 @@ _MESSAGES: dict[str, str] = {
         "Voit täydentää tai peruuttaa asian ottamalla yhteyttä viranomaiseen. Mainitse yhteydenotossa {word}."
     ),
     "handling_time": "Arvioitu käsittelyaika",
-    # An attachment's type on the receipt, in words
-    "file_pdf": "PDF-tiedosto",
-    "file_png": "PNG-kuva",
-    "file_jpeg": "JPEG-kuva",
     "office_contact": "Yhteystiedot",
     "postal_address": "Postiosoite",
     "email_address": "Sähköposti",
@@ -199,12 +195,18 @@ _MESSAGES: dict[str, str] = {
     "not_public": "Ei julkinen",
     "declaration_section": "Vakuutus",
     "authority": "Vastaanottava viranomainen",
+    "unit": "Vastaanottava yksikkö",
+    "sender": "Lähettäjä",
     "form": "Lomake",
     "form_version": "lomakkeen tunnus {id}, versio {version}",
     "checksum": "Tietojen SHA-256-tiiviste",
     "not_answered": "Ei vastausta",
     "time_format": "{date} klo {time}",
     "finnish_time": "Suomen aikaa",
+    # An attachment's type on the receipt, in words
+    "file_pdf": "PDF-tiedosto",
+    "file_png": "PNG-kuva",
+    "file_jpeg": "JPEG-kuva",
     # Acting on behalf (submission/acting.py): who the sender acted for, on what ground.
     "acting": "Kenen puolesta",
     "acting_self": "Lähettäjä toimi omasta puolestaan.",

@@ -13,7 +13,7 @@ from core.messages import file_size, text
 from core.timezone import HELSINKI
 from core.view.fields import FormView
 from renderer.answers import Group, answer_tree
-from submission.acting import acting, described
+from submission.acting import acting, described, sender_name
 from submission.journey import page_view, pages_asked
 from submission.uploads import references
 from submission.storage import Attachment, Submission
@@ -103,6 +103,10 @@ class Receipt:
     attachments: tuple[FileShown, ...] = ()
     #: Who the sender acted for and on what ground, as a sentence; empty when the form does not ask.
     acting: str = ""
+    #: The sender's own name where the form asks it (`submission.acting.sender_name`), else empty.
+    sender: str = ""
+    #: The receiving unit the agency's file declares, in the receipt's language; empty when it declares none.
+    unit: str = ""
     #: The agency's word for `reference`, e.g. "Asianumero".
     case_word: str = ""
     contact: Contact | None = None
@@ -127,7 +131,8 @@ def receipt(form: Form, view: FormView, submission: Submission, attachments: Seq
         form_version=submission.form_version, reference=submission.reference,
         received_at=arrival_time(submission.received_at, lang), data_sha256=submission.data_sha256,
         sections=sections(form, view, submission.data, files), attachments=files_shown(attachments, lang),
-        acting=described(acting(form, submission.data), lang, files),
+        acting=described(acting(form, submission.data), lang, files), sender=sender_name(form, submission.data),
+        unit=in_language(form.agency.unit, lang),
         case_word=case_number_word(form.agency, lang), contact=contact(form.agency, lang),
         handling_time=handling_time(form, lang), privacy_url=view.privacy_url,
     )

@@ -15,6 +15,7 @@ from starlette.testclient import TestClient
 
 from core.settings import Settings
 from server import create_app
+from tests.samples import KANTELU
 from tests.test_receipt import pdf_text
 
 pytestmark = pytest.mark.pdf
@@ -78,3 +79,29 @@ def test_the_confirmation_and_the_receipt_list_the_files_in_one_order(client: Te
     text = pdf_text(client.get(f"{url}.pdf").content)
     after = text[text.index("Liitteet"):]
     assert sorted(ORDER, key=after.index) == ORDER
+
+
+def test_the_receipt_names_the_sender_and_the_receiving_unit_apart_from_the_answers(
+        schemas: Path, settings: Settings) -> None:
+    """The complainant's own name (the question marked `given-name` and `family-name`), who acted for another
+    person, and the unit the agency's file declares."""
+    agency = schemas / "agencies" / "lvv.json"
+    declared = json.loads(agency.read_text())
+    agency.write_text(json.dumps({**declared, "unit": {"fi": "Kirjaamo", "sv": "Registratorskontoret"}}))
+    with TestClient(create_app(settings)) as client:
+        url = str(client.post("/api/v1/forms/kantelu/submissions", json=KANTELU).json()["receipt_url"])
+        text = pdf_text(client.get(url).content)
+        facts = text[:text.index("Vastaukset")]
+        assert "Lähettäjä Maija Liisa Meikäläinen" in facts and "Vastaanottava yksikkö Kirjaamo" in facts
+        swedish = pdf_text(client.get(f"{url}?lang=sv").content)
+        assert "Avsändare Maija Liisa Meikäläinen" in swedish and "Mottagande enhet Registratorskontoret" in swedish
+        english = pdf_text(client.get(f"{url}?lang=en").content)
+        assert "Sender Maija Liisa Meikäläinen" in english and "Receiving unit Kirjaamo" in english
+        page = lxml.html.fromstring(client.get(url.removesuffix(".pdf")).text)
+        assert page.xpath("string(//p[@class='sender'])") == "Lähettäjä: Maija Liisa Meikäläinen"
+        assert page.xpath("string(//p[@class='unit'])") == "Vastaanottava yksikkö: Kirjaamo"
+
+
+def test_a_form_that_does_not_ask_the_sender_s_name_shows_no_sender(client: TestClient) -> None:
+    text = pdf_text(client.get(f"{sent(client)}.pdf").content)
+    assert "Lähettäjä" not in text and "Vastaanottava yksikkö" not in text
