@@ -180,7 +180,7 @@ _MESSAGES: dict[str, str] = {
     "receipt": "Vastaanottokuittaus",
     "receipt_link": "Lataa vastaanottokuittaus (PDF)",
     "what_next": "Mitä seuraavaksi tapahtuu",
-    "what_next_text": "Asian käsittelee {agency}. Sinuun otetaan tarvittaessa yhteyttä.",
+    "what_next_text": "Asian käsittelee {agency}. Jos annoit yhteystietosi, sinuun otetaan tarvittaessa yhteyttä.",
     "not_examined": "Kuittaus osoittaa, että asiakirja on saapunut. Se ei tarkoita, että asia olisi jo tutkittu.",
     "supplement": (
         "Voit täydentää tai peruuttaa asian ottamalla yhteyttä viranomaiseen. Mainitse yhteydenotossa {word}."
