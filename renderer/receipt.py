@@ -15,8 +15,8 @@ from core.view.fields import FormView
 from renderer.answers import Group, answer_tree
 from submission.acting import acting, described, sender_name
 from submission.journey import page_view, pages_asked
-from submission.uploads import references
 from submission.storage import Attachment, Submission
+from submission.uploads import references
 
 
 @dataclass(frozen=True)

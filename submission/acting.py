@@ -87,7 +87,7 @@ def _name_parts(form: Form) -> tuple[tuple[str, str, str], ...]:
         tokens: dict[str, str] = {}
         for part, at in _parts(question, resolver):
             for name, field in (part.get("properties") or {}).items():
-                token = deref(field, at)[0].get("ui:autocomplete") if isinstance(field, Mapping) else None
+                token = deref(dict(field), at)[0].get("ui:autocomplete") if isinstance(field, Mapping) else None
                 if token in ("given-name", "family-name"):
                     tokens.setdefault(token, name)
         if len(tokens) == 2:
