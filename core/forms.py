@@ -199,6 +199,8 @@ class Agency(BaseModel):
     theme: dict[ThemeKey, Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]] = Field(default_factory=dict)
     #: The registry office the confirmation and the receipt point to.
     office: Office | None = None
+    #: The unit that receives the forms (e.g. the registry's or a department's name), shown on the receipt.
+    unit: Texts = Field(default_factory=dict)
     #: The agency's own word for the number a matter gets ("asianumero", "diarienummer", "case number").
     case_number_word: Texts = Field(default_factory=dict)
     #: The privacy notice (GDPR Art. 13) per language, linked from forms that ask for personal data.

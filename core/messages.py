@@ -142,7 +142,6 @@ _MESSAGES: dict[str, str] = {
     "file_hint": "Sallitut tiedostotyypit: {types}. Enintään {size}.",
     "file_hint_any": "Enintään {size}.",
     "attachments": "Liitteet",
-    "bytes": "tavua",
     "uploaded": "Ladattu",
     "replace_file": "Vaihda tiedosto",
     "add_files": "Lisää tiedostoja",
@@ -181,7 +180,7 @@ _MESSAGES: dict[str, str] = {
     "receipt": "Vastaanottokuittaus",
     "receipt_link": "Lataa vastaanottokuittaus (PDF)",
     "what_next": "Mitä seuraavaksi tapahtuu",
-    "what_next_text": "Asian käsittelee {agency}. Sinuun otetaan tarvittaessa yhteyttä.",
+    "what_next_text": "Asian käsittelee {agency}. Jos annoit yhteystietosi, sinuun otetaan tarvittaessa yhteyttä.",
     "not_examined": "Kuittaus osoittaa, että asiakirja on saapunut. Se ei tarkoita, että asia olisi jo tutkittu.",
     "supplement": (
         "Voit täydentää tai peruuttaa asian ottamalla yhteyttä viranomaiseen. Mainitse yhteydenotossa {word}."
@@ -196,12 +195,18 @@ _MESSAGES: dict[str, str] = {
     "not_public": "Ei julkinen",
     "declaration_section": "Vakuutus",
     "authority": "Vastaanottava viranomainen",
+    "unit": "Vastaanottava yksikkö",
+    "sender": "Lähettäjä",
     "form": "Lomake",
     "form_version": "lomakkeen tunnus {id}, versio {version}",
     "checksum": "Tietojen SHA-256-tiiviste",
     "not_answered": "Ei vastausta",
     "time_format": "{date} klo {time}",
     "finnish_time": "Suomen aikaa",
+    # An attachment's type on the receipt, in words
+    "file_pdf": "PDF-tiedosto",
+    "file_png": "PNG-kuva",
+    "file_jpeg": "JPEG-kuva",
     # Acting on behalf (submission/acting.py): who the sender acted for, on what ground.
     "acting": "Kenen puolesta",
     "acting_self": "Lähettäjä toimi omasta puolestaan.",

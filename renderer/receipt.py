@@ -13,9 +13,10 @@ from core.messages import file_size, text
 from core.timezone import HELSINKI
 from core.view.fields import FormView
 from renderer.answers import Group, answer_tree
-from submission.acting import acting, described
+from submission.acting import acting, described, sender_name
 from submission.journey import page_view, pages_asked
 from submission.storage import Attachment, Submission
+from submission.uploads import references
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,42 @@ def contact(agency: Agency, lang: str) -> Contact | None:
     street = office.street if isinstance(office.street, str) else in_language(office.street, lang)
     return Contact(in_language(office.name, lang), f"{street}, {office.postal_code} {in_language(office.town, lang)}",
                    office.email, office.phone, in_language(office.hours, lang))
+
+
+@dataclass(frozen=True)
+class FileShown:
+    """An attachment as the receipt lists it: its name, its type and size in words, and its SHA-256 (the evidence
+    of what arrived)."""
+
+    name: str
+    kind: str
+    size: str
+    sha256: str
+
+
+#: The media types the receipt names in words; any other is shown by its file name's extension.
+_KINDS = {"application/pdf": "file_pdf", "image/png": "file_png", "image/jpeg": "file_jpeg"}
+
+
+def file_kind(attachment: Attachment, lang: str) -> str:
+    """The file's type in words ("PDF-tiedosto", "PNG-bild", "JPEG image"), else its extension in capitals."""
+    key = _KINDS.get(attachment.media_type.split(";")[0].strip().lower())
+    if key:
+        return text(lang, key)
+    stem, dot, extension = attachment.name.rpartition(".")
+    return extension.upper() if dot and stem else attachment.media_type
+
+
+def in_asked_order(form: Form, data: Mapping[str, Any], attachments: Sequence[Attachment]) -> list[Attachment]:
+    """The attachments in the order the form asks them (page by page, question by question), then by name: the one
+    order of the confirmation and the receipt."""
+    asked = [name for page in pages_asked(form.meta, data) for name in page.properties] + list(form.meta.review)
+    where = {i: n for n, name in enumerate(asked) for _, i in references(data.get(name))}
+    return sorted(attachments, key=lambda a: (where.get(a.id, len(asked)), a.name.casefold(), a.name, a.id))
+
+
+def files_shown(attachments: Sequence[Attachment], lang: str) -> tuple[FileShown, ...]:
+    return tuple(FileShown(a.name, file_kind(a, lang), file_size(a.size, lang), a.sha256) for a in attachments)
 
 
 def case_number_word(agency: Agency, lang: str) -> str:
@@ -62,9 +99,14 @@ class Receipt:
     data_sha256: str
     #: The answers, a group per page of the form (one untitled group for a one-page form).
     sections: tuple[Group, ...]
-    attachments: tuple[Attachment, ...] = ()
+    #: The attachments in the order the form asks them, then by name (`in_asked_order`).
+    attachments: tuple[FileShown, ...] = ()
     #: Who the sender acted for and on what ground, as a sentence; empty when the form does not ask.
     acting: str = ""
+    #: The sender's own name where the form asks it (`submission.acting.sender_name`), else empty.
+    sender: str = ""
+    #: The receiving unit the agency's file declares, in the receipt's language; empty when it declares none.
+    unit: str = ""
     #: The agency's word for `reference`, e.g. "Asianumero".
     case_word: str = ""
     contact: Contact | None = None
@@ -82,13 +124,15 @@ def arrival_time(moment: dt.datetime, lang: str) -> str:
 
 def receipt(form: Form, view: FormView, submission: Submission, attachments: Sequence[Attachment] = ()) -> Receipt:
     lang = view.lang
+    attachments = in_asked_order(form, submission.data, attachments)
     files = {a.reference: f"{a.name} ({file_size(a.size, lang)})" for a in attachments}
     return Receipt(
         lang=lang, agency=form.agency.display_name(lang), form_title=view.title, form_id=submission.form_id,
         form_version=submission.form_version, reference=submission.reference,
         received_at=arrival_time(submission.received_at, lang), data_sha256=submission.data_sha256,
-        sections=sections(form, view, submission.data, files), attachments=tuple(attachments),
-        acting=described(acting(form, submission.data), lang, files),
+        sections=sections(form, view, submission.data, files), attachments=files_shown(attachments, lang),
+        acting=described(acting(form, submission.data), lang, files), sender=sender_name(form, submission.data),
+        unit=in_language(form.agency.unit, lang),
         case_word=case_number_word(form.agency, lang), contact=contact(form.agency, lang),
         handling_time=handling_time(form, lang), privacy_url=view.privacy_url,
     )

@@ -67,6 +67,45 @@ def acting(form: Form | Schema, answers: Mapping[str, Any]) -> dict[str, Any] | 
     return None
 
 
+def sender_name(form: Form, answers: Mapping[str, Any]) -> str:
+    """The sender's own name, where the form asks it: the first question whose parts are marked with the
+    autocomplete tokens `given-name` and `family-name` (WCAG 1.3.5: they stand for the user's own name, as
+    `common/person.json` asks it); empty when the form does not ask or it was not answered."""
+    for key, given, family in form.derived(_name_parts):
+        answer = _mapping(answers.get(key))
+        name = " ".join(p.strip() for p in (_text(answer.get(given)), _text(answer.get(family))) if p and p.strip())
+        if name:
+            return name
+    return ""
+
+
+def _name_parts(form: Form) -> tuple[tuple[str, str, str], ...]:
+    """The top-level questions that ask the user's own name: (the question, its given-name and family-name keys)."""
+    schema, resolver = deref(form.document, form.resolver())
+    found = []
+    for key, question in (schema.get("properties") or {}).items():
+        tokens: dict[str, str] = {}
+        for part, at in _parts(question, resolver):
+            for name, field in (part.get("properties") or {}).items():
+                token = deref(dict(field), at)[0].get("ui:autocomplete") if isinstance(field, Mapping) else None
+                if token in ("given-name", "family-name"):
+                    tokens.setdefault(token, name)
+        if len(tokens) == 2:
+            found.append((key, tokens["given-name"], tokens["family-name"]))
+    return tuple(found)
+
+
+def _parts(question: Any, resolver: Resolver) -> Iterator[tuple[Schema, Resolver]]:
+    """A question's schema and those it is made of with `allOf`, each with its `$ref`s followed."""
+    if not isinstance(question, Mapping):
+        return
+    schema, at = deref(dict(question), resolver)
+    yield schema, at
+    for part in schema.get("allOf") or ():
+        if isinstance(part, Mapping):
+            yield deref(dict(part), at)
+
+
 def _where(form: Form | Schema) -> tuple[tuple[str, ...], bool]:
     """The pointers of the form's acting-on-behalf parts, and whether it asks the complaint's own way (worked out
     once per loaded form: it depends on the files alone)."""
