@@ -159,6 +159,16 @@ def serving(workdir: Path, *args: str) -> Iterator[str]:
         process.wait(timeout=10)
 
 
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `lomake serve` over a copy of the sample forms (schemas/), one per test module; a module that needs
+    other forms defines its own `site`."""
+    workdir = tmp_path_factory.mktemp("site")
+    shutil.copytree(SCHEMAS, workdir / "schemas")
+    with serving(workdir) as base:
+        yield base
+
+
 def storage_of(client: TestClient) -> Storage:
     """The app's storage: tests read what was kept through its interface, never from the database file."""
     storage: Storage = client.app.state.lomake.storage  # type: ignore[attr-defined]

@@ -4,7 +4,6 @@ sideways scrolling at 320 px; photographed at 320 and 1280 px (tests/screenshots
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +20,6 @@ pytestmark = pytest.mark.browser
 #: The index as people reach it: whole, searched (found and not), filtered, in each language.
 VIEWS = {"index": "/?lang=fi", "search": "/?lang=sv&q=rattelse", "nothing": "/?lang=en&q=xyzzy",
          "filter": "/?lang=fi&agency=lvv&category=kantelu"}
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    workdir = tmp_path_factory.mktemp("catalogue-site")
-    shutil.copytree(SCHEMAS, workdir / "schemas")
-    with serving(workdir) as base:
-        yield base
 
 
 def test_axe_finds_nothing_and_nothing_scrolls_sideways(site: str, browser: Any) -> None:

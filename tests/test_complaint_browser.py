@@ -5,35 +5,19 @@ keeps the ticked declaration."""
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from core.catalog import load_catalog
-from lomake.audit import CHROMIUM, chromium
-from tests.conftest import SCHEMAS, serving
+from tests.conftest import SCHEMAS
 from tests.gallery import STATES, Walker, filled, gallery
-from tests.test_browser import require
+from tests.test_browser import browser
+
+__all__ = ["browser"]  # the fixture, shared
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    workdir = tmp_path_factory.mktemp("complaint")
-    shutil.copytree(SCHEMAS, workdir / "schemas")
-    with serving(workdir) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    require(CHROMIUM, "chromium")
-    with chromium() as launched:
-        yield launched
 
 
 def at_review(site: str, browser: Any) -> tuple[Any, Any]:

@@ -5,20 +5,19 @@ soft hyphen (shown as "-"), never between two letters at random (`overflow-wrap`
 from __future__ import annotations
 
 import json
-import shutil
 import urllib.request
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from core.catalog import load_catalog
 from core.messages import LANGUAGES
-from lomake.audit import CHROMIUM, chromium
-from tests.conftest import SCHEMAS, serving
+from tests.conftest import SCHEMAS
 from tests.gallery import Walker, filled
 from tests.samples import SAAVUTETTAVUUSPALAUTE
-from tests.test_browser import require
+from tests.test_browser import browser
+
+__all__ = ["browser"]  # the fixture, shared
 
 pytestmark = pytest.mark.browser
 
@@ -74,21 +73,6 @@ PAGES = {
     "/accessibility/lvv": {"fi": "Saavutettavuusseloste: Lupa- ja valvontavirasto",
                            "sv": "Tillgänglighetsutlåtande: Tillstånds- och tillsynsverket"},
 }
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    workdir = tmp_path_factory.mktemp("headings")
-    shutil.copytree(SCHEMAS, workdir / "schemas")
-    with serving(workdir) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    require(CHROMIUM, "chromium")
-    with chromium() as launched:
-        yield launched
 
 
 def confirmation(site: str, lang: str) -> str:
