@@ -504,8 +504,7 @@ async def submit_review(request: Request) -> Response:
         # Post/Redirect/Get: the review with its problems (and what was typed, as typed) has a plain address, so
         # the browser's Back after the send that follows never meets a page that answered a POST.
         refused = refusal(REVIEW, data, invalid.problems, app.settings.max_body_bytes, lang)
-        await app.storage.save_draft(draft, answers, draft.done, refused=refused)
-        return RedirectResponse(f"{page_url(form, REVIEW, lang)}&{CHECKED}=1", status_code=303)
+        return await shown_again(request, app, form, lang, draft, answers, draft.done, refused)
     return RedirectResponse(f"/receipts/{submission.receipt_token}?lang={lang}", status_code=303)
 
 
