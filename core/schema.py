@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +33,16 @@ def escape(segment: str) -> str:
 
 def unescape(segment: str) -> str:
     return segment.replace("~1", "/").replace("~0", "~")
+
+
+def value_at(instance: Any, at: str) -> Any:
+    """The value at a JSON Pointer into an instance (objects only), or None where there is none."""
+    value = instance
+    for part in at.split("/")[1:]:
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(unescape(part))
+    return value
 
 
 def pointer(parts: Iterator[str | int] | list[str | int] | tuple[str | int, ...]) -> str:

@@ -36,7 +36,7 @@ from referencing.jsonschema import DRAFT202012
 
 from core.forms import Form
 from core.messages import text
-from core.schema import Schema, deref, escape
+from core.schema import Schema, deref, escape, value_at
 
 #: The shared part, by its file name below `schemas/`.
 PART = "common/acting.json"
@@ -59,7 +59,7 @@ def acting(form: Form | Schema, answers: Mapping[str, Any]) -> dict[str, Any] | 
     (a loaded form, or a bare schema whose references are local); None if the form does not ask."""
     places, complaint = form.derived(_where) if isinstance(form, Form) else _where(form)
     for at in places:
-        answer = _answer_at(answers, at)
+        answer = value_at(answers, at)
         if isinstance(answer, Mapping) and answer.get("kenenPuolesta") in ("itse", "toinen"):
             return _from_part(at, answer)
     if complaint and answers.get("toimija") in ("itse", "toinen"):
@@ -169,15 +169,6 @@ def _mapping(value: Any) -> Mapping[str, Any]:
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
-
-
-def _answer_at(answers: Mapping[str, Any], at: str) -> Any:
-    value: Any = answers
-    for part in at.split("/")[1:]:
-        if not isinstance(value, Mapping):
-            return None
-        value = value.get(part.replace("~1", "/").replace("~0", "~"))
-    return value
 
 
 def _places(schema: Any, resolver: Resolver[Any], at: str, depth: int) -> Iterator[str]:

@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from core.forms import FormMeta
-from core.schema import unescape
+from core.schema import unescape, value_at
 from core.view.fields import Field, FormView
 from submission.journey import page_of
 
@@ -36,12 +36,8 @@ def filled_in(meta: FormMeta, view: FormView, answers: Mapping[str, Any],
 
 
 def answer_at(answers: Mapping[str, Any], pointer: str) -> Any:
-    """The answer at a JSON Pointer, or None when there is none."""
-    value: Any = answers
-    for part in pointer.split("/")[1:]:
-        if not isinstance(value, Mapping):
-            return None
-        value = value.get(unescape(part))
+    """The answer at a JSON Pointer, or None when there is none (an empty text is none)."""
+    value = value_at(answers, pointer)
     return None if value == "" else value
 
 
